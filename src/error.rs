@@ -1,0 +1,108 @@
+//! Typed errors of the library. Every error carries the location it is about
+//! (file, and line and column where known) so that the binary prints one line a
+//! user can act on; the binary adds no location of its own.
+
+use std::fmt;
+use std::io;
+
+/// An error with the place it is about.
+#[derive(Debug)]
+pub struct Error {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// The file it is about, as the user named it.
+    pub path: Option<String>,
+    /// 1-based line in that file.
+    pub line: Option<usize>,
+    /// 1-based column (Unicode scalar values) in that line.
+    pub column: Option<usize>,
+}
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Reading a file or directory failed.
+    Io(io::Error),
+    /// The path does not exist.
+    NotFound,
+    /// The bytes are not valid in the file's encoding.
+    InvalidEncoding {
+        /// The encoding tried.
+        encoding: &'static str,
+        /// Byte offset of the first bad sequence.
+        offset: usize,
+    },
+    /// The file holds NUL bytes: it is binary, not text.
+    Binary {
+        /// Byte offset of the first NUL.
+        offset: usize,
+    },
+    /// `--encoding` names no encoding we know.
+    UnknownEncoding(String),
+    /// A glossary is malformed; the message says how.
+    Glossary(String),
+    /// The command line asks for something impossible; the message says what.
+    Usage(String),
+}
+
+impl Error {
+    /// An error about `path`.
+    pub fn new(kind: ErrorKind, path: impl Into<String>) -> Self {
+        Error { kind, path: Some(path.into()), line: None, column: None }
+    }
+
+    /// An error about no particular file.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error { kind: ErrorKind::Usage(message.into()), path: None, line: None, column: None }
+    }
+
+    /// A glossary error at `path:line`.
+    pub fn glossary(path: &str, line: Option<usize>, message: impl Into<String>) -> Self {
+        Error { kind: ErrorKind::Glossary(message.into()), path: Some(path.to_string()), line, column: None }
+    }
+
+    /// The same error, located at `line` (and `column`).
+    pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(path) = &self.path {
+            write!(f, "{path}")?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(column) = self.column {
+                    write!(f, ":{column}")?;
+                }
+            }
+            write!(f, ": ")?;
+        }
+        match &self.kind {
+            ErrorKind::Io(e) => write!(f, "{e}"),
+            ErrorKind::NotFound => write!(f, "no such file or directory"),
+            ErrorKind::InvalidEncoding { encoding, offset } => {
+                write!(f, "invalid {encoding} at byte {offset} (name the file's encoding with --encoding, e.g. --encoding windows-1256)")
+            }
+            ErrorKind::Binary { offset } => write!(f, "binary file (NUL byte at byte {offset}), not text"),
+            ErrorKind::UnknownEncoding(name) => write!(f, "unknown encoding {name:?} (try utf-8, utf-16le, utf-16be, windows-1256, iso-8859-6)"),
+            ErrorKind::Glossary(message) | ErrorKind::Usage(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,320 @@
+//! The glossary model: concepts, their terms with a status each, and the
+//! word-level spelling equivalences declared once per glossary; plus the
+//! validation every loaded glossary goes through (no duplicate ids, no form
+//! that folds to nothing, no folded form under two concepts or two statuses).
+//!
+//! Readers of particular file formats live in submodules and produce this model;
+//! nothing here knows how a glossary is written on disk.
+
+pub mod csv;
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::normalize::{analyze_form, Script};
+
+/// The embedded default glossary.
+pub const DEFAULT_GLOSSARY: &str = include_str!("../../glossaries/us-iraq-security.csv");
+/// The name under which the embedded glossary is reported.
+pub const DEFAULT_GLOSSARY_NAME: &str = "glossaries/us-iraq-security.csv";
+
+/// How a glossary judges a rendering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// The rendering to use.
+    Preferred,
+    /// Acceptable.
+    Admitted,
+    /// Should be replaced by the preferred rendering.
+    Deprecated,
+    /// A known mistranslation.
+    Forbidden,
+}
+
+impl Status {
+    /// The name used in reports and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Preferred => "preferred",
+            Status::Admitted => "admitted",
+            Status::Deprecated => "deprecated",
+            Status::Forbidden => "forbidden",
+        }
+    }
+}
+
+/// Where a term comes from in its concept's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermRole {
+    /// An Arabic rendering (`ar`, `ar_admitted`, `ar_deprecated`, `ar_forbidden`).
+    Arabic,
+    /// The Latin acronym, written inline in Arabic text.
+    Acronym,
+    /// The English name or a variant of it, written inline.
+    English,
+}
+
+/// One written form of a concept with its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The form as the glossary writes it.
+    pub text: String,
+    /// How the glossary judges it.
+    pub status: Status,
+    /// Which cell it comes from.
+    pub role: TermRole,
+}
+
+/// Where a row sits in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The glossary file, as named by the user.
+    pub path: String,
+    /// 1-based line of the row.
+    pub line: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path, self.line)
+    }
+}
+
+/// One concept: a row of the glossary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concept {
+    /// Stable identifier.
+    pub id: String,
+    /// English name, as reports print it.
+    pub en: String,
+    /// Latin acronym, if the concept has one.
+    pub acronym: Option<String>,
+    /// Every form: the preferred Arabic first, then the other Arabic forms, then
+    /// the Latin forms (acronym, English name and variants; all admitted).
+    pub terms: Vec<Term>,
+    /// Why the forms are judged as they are.
+    pub note: Option<String>,
+    /// Where the preferred form comes from.
+    pub source: Option<String>,
+    /// Where the row is.
+    pub location: Location,
+}
+
+impl Concept {
+    /// The preferred Arabic rendering.
+    pub fn preferred(&self) -> &str {
+        &self.terms[0].text
+    }
+
+    /// The acronym if there is one, otherwise the English name: how a report
+    /// names the concept briefly.
+    pub fn label(&self) -> &str {
+        self.acronym.as_deref().unwrap_or(&self.en)
+    }
+}
+
+/// Words that are spelled differently but stand for the same word in every
+/// term of the glossary (الأمريكية ≡ الأميركية).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpellingClass {
+    /// The forms; the first is canonical.
+    pub forms: Vec<String>,
+    /// Where the class is declared.
+    pub location: Location,
+}
+
+/// A loaded, validated glossary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Glossary {
+    /// The files it was loaded from, as named by the user.
+    pub names: Vec<String>,
+    /// The concepts, in file order.
+    pub concepts: Vec<Concept>,
+    /// The spelling equivalences.
+    pub spellings: Vec<SpellingClass>,
+}
+
+impl Glossary {
+    /// The embedded default glossary.
+    pub fn embedded() -> Result<Glossary> {
+        let mut glossary = csv::parse(DEFAULT_GLOSSARY.as_bytes(), DEFAULT_GLOSSARY_NAME)?;
+        glossary.validate()?;
+        Ok(glossary)
+    }
+
+    /// Loads and merges glossary files, then validates the whole.
+    pub fn load_files(paths: &[std::path::PathBuf]) -> Result<Glossary> {
+        let mut merged = Glossary::default();
+        for path in paths {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::new(crate::error::ErrorKind::NotFound, &name),
+                _ => Error::new(crate::error::ErrorKind::Io(e), &name),
+            })?;
+            let glossary = csv::parse(&bytes, &name)?;
+            merged.names.extend(glossary.names);
+            merged.concepts.extend(glossary.concepts);
+            merged.spellings.extend(glossary.spellings);
+        }
+        merged.validate()?;
+        Ok(merged)
+    }
+
+    /// Maps every spelling variant's folded stem to its class's canonical stem.
+    pub fn spelling_map(&self) -> Result<HashMap<String, String>> {
+        let mut map: HashMap<String, (String, &Location)> = HashMap::new();
+        for class in &self.spellings {
+            let mut canonical: Option<String> = None;
+            for form in &class.forms {
+                let tokens = analyze_form(form);
+                if tokens.len() != 1 {
+                    return Err(Error::glossary(
+                        &class.location.path,
+                        Some(class.location.line),
+                        format!("spelling equivalence «{form}» must be one word"),
+                    ));
+                }
+                let stem = tokens[0].stem.clone();
+                let canonical = canonical.get_or_insert_with(|| stem.clone()).clone();
+                if let Some((other, at)) = map.get(&stem) {
+                    if *other != canonical {
+                        return Err(Error::glossary(
+                            &class.location.path,
+                            Some(class.location.line),
+                            format!("«{form}» is already in the spelling equivalence at {at}"),
+                        ));
+                    }
+                }
+                map.insert(stem, (canonical, &class.location));
+            }
+        }
+        Ok(map.into_iter().map(|(k, (v, _))| (k, v)).collect())
+    }
+
+    /// The comparable key of a form: its folded stems, spelling-equivalent
+    /// words made one, with the article marked. Two forms with one key are the
+    /// same form to the matcher.
+    pub fn form_key(form: &str, spellings: &HashMap<String, String>) -> String {
+        let mut key = String::new();
+        for token in analyze_form(form) {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            if token.definite {
+                key.push_str("ال");
+            }
+            key.push_str(spellings.get(&token.stem).unwrap_or(&token.stem));
+        }
+        key
+    }
+
+    /// Checks the rules every glossary must keep; the first broken one is the error.
+    pub fn validate(&mut self) -> Result<()> {
+        if self.concepts.is_empty() {
+            let name = self.names.first().map(String::as_str).unwrap_or("glossary");
+            return Err(Error::glossary(name, None, "the glossary has no concepts"));
+        }
+        let spellings = self.spelling_map()?;
+        let mut ids: HashMap<&str, &Location> = HashMap::new();
+        let mut keys: HashMap<String, (usize, Status, String)> = HashMap::new();
+        for (index, concept) in self.concepts.iter().enumerate() {
+            let at = &concept.location;
+            if let Some(first) = ids.insert(&concept.id, at) {
+                return Err(Error::glossary(&at.path, Some(at.line), format!("duplicate id {:?} (first at {first})", concept.id)));
+            }
+            for term in &concept.terms {
+                let key = Self::form_key(&term.text, &spellings);
+                if key.is_empty() {
+                    return Err(Error::glossary(
+                        &at.path,
+                        Some(at.line),
+                        format!("form «{}» of {} folds to nothing (no letters or digits)", term.text, concept.id),
+                    ));
+                }
+                match keys.get(&key) {
+                    None => {
+                        keys.insert(key, (index, term.status, term.text.clone()));
+                    }
+                    Some((other, status, text)) if *other != index => {
+                        let other = &self.concepts[*other];
+                        return Err(Error::glossary(
+                            &at.path,
+                            Some(at.line),
+                            format!(
+                                "form «{}» of {} folds to the same form as «{text}» of {} ({}): a form may name one concept only",
+                                term.text, concept.id, other.id, other.location
+                            ),
+                        ));
+                    }
+                    Some((_, status, text)) => {
+                        let what = if *status == term.status { "twice".to_string() } else { format!("as {} and as {}", status.as_str(), term.status.as_str()) };
+                        return Err(Error::glossary(
+                            &at.path,
+                            Some(at.line),
+                            format!("{} lists one form {what}: «{text}» and «{}» fold alike", concept.id, term.text),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a term is written in Arabic script (as opposed to an inline Latin
+/// acronym or English name).
+pub fn is_arabic_term(term: &Term) -> bool {
+    term.role == TermRole::Arabic && analyze_form(&term.text).iter().any(|t| t.script == Script::Arabic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Glossary> {
+        let mut g = csv::parse(text.as_bytes(), "test.csv")?;
+        g.validate()?;
+        Ok(g)
+    }
+
+    const HEADER: &str = "id,en,acronym,ar,ar_admitted,ar_deprecated,ar_forbidden,en_variants,note,source\n";
+
+    #[test]
+    fn the_embedded_glossary_loads() {
+        let g = Glossary::embedded().unwrap();
+        assert!(g.concepts.len() >= 37, "{}", g.concepts.len());
+        assert!(g.concepts.iter().any(|c| c.id == "hmc"));
+    }
+
+    #[test]
+    fn same_folded_form_under_two_concepts_is_an_error() {
+        let e = load(&format!("{HEADER}a,A,,اللجنة العليا,,,,,,\nb,B,,اللجنه العليا,,,,,,\n")).unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("test.csv:3: "), "{text}");
+        assert!(text.contains("test.csv:2"), "{text}");
+    }
+
+    #[test]
+    fn same_form_under_two_statuses_is_an_error() {
+        let e = load(&format!("{HEADER}a,A,,اللجنة العليا,,اللجنة العليا,,,,\n")).unwrap_err();
+        assert!(e.to_string().contains("as preferred and as deprecated"), "{e}");
+    }
+
+    #[test]
+    fn spelling_equivalences_make_forms_equal() {
+        let e = load(&format!("{HEADER}@spelling,,,الأمريكية | الأميركية,,,,,,\na,A,,القيادة الأمريكية,,القيادة الأميركية,,,,\n")).unwrap_err();
+        assert!(e.to_string().contains("as preferred and as deprecated"), "{e}");
+    }
+
+    #[test]
+    fn a_form_that_folds_to_nothing_is_an_error() {
+        let e = load(&format!("{HEADER}a,A,,ـــ,,,,,,\n")).unwrap_err();
+        assert!(e.to_string().contains("folds to nothing"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_an_error() {
+        let e = load(&format!("{HEADER}a,A,,حوار,,,,,,\na,B,,لجنة,,,,,,\n")).unwrap_err();
+        assert!(e.to_string().starts_with("test.csv:3: duplicate id \"a\" (first at test.csv:2)"), "{e}");
+    }
+}

@@ -1,0 +1,108 @@
+//! Decoding (specification §1): UTF-8 with or without a byte-order mark, UTF-16
+//! by its mark, or the encoding the user names. Undecodable input is an error
+//! with the byte offset; nothing is guessed or replaced silently.
+
+use crate::error::ErrorKind;
+
+/// An encoding named with `--encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Encoding(&'static encoding_rs::Encoding);
+
+impl Encoding {
+    /// Looks up an encoding by its WHATWG label (`utf-8`, `windows-1256`, `cp1256`, …).
+    pub fn for_label(label: &str) -> Result<Encoding, ErrorKind> {
+        let label = match label.trim().to_ascii_lowercase().as_str() {
+            "cp1256" => "windows-1256".to_string(),
+            other => other.to_string(),
+        };
+        encoding_rs::Encoding::for_label(label.as_bytes()).map(Encoding).ok_or(ErrorKind::UnknownEncoding(label))
+    }
+
+    /// The encoding's name.
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+}
+
+/// Decodes a file's bytes. Returns the text and the length of the byte-order
+/// mark that preceded it.
+pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<(String, usize), ErrorKind> {
+    if let Some((bom_encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        return decode_with(bom_encoding, &bytes[bom_len..], bom_len).map(|text| (text, bom_len));
+    }
+    match encoding {
+        Some(Encoding(e)) if e != encoding_rs::UTF_8 => decode_with(e, bytes, 0).map(|text| (text, 0)),
+        _ => {
+            let text = std::str::from_utf8(bytes).map_err(|e| ErrorKind::InvalidEncoding { encoding: "UTF-8", offset: e.valid_up_to() })?;
+            if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+                return Err(ErrorKind::Binary { offset });
+            }
+            Ok((text.to_string(), 0))
+        }
+    }
+}
+
+fn decode_with(encoding: &'static encoding_rs::Encoding, bytes: &[u8], base: usize) -> Result<String, ErrorKind> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(bytes.len() * 2);
+    let mut offset = 0;
+    loop {
+        out.reserve(decoder.max_utf8_buffer_length_without_replacement(bytes.len() - offset).unwrap_or(bytes.len()));
+        let (result, read) = decoder.decode_to_string_without_replacement(&bytes[offset..], &mut out, true);
+        offset += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::OutputFull => continue,
+            encoding_rs::DecoderResult::Malformed(bad, extra) => {
+                let at = offset - bad as usize - extra as usize;
+                return Err(ErrorKind::InvalidEncoding { encoding: encoding.name(), offset: base + at });
+            }
+        }
+    }
+    if let Some(position) = out.find('\0') {
+        return Err(ErrorKind::Binary { offset: base + position });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_bom_is_skipped_and_counted() {
+        assert_eq!(decode("\u{FEFF}حوار".as_bytes(), None).unwrap(), ("حوار".to_string(), 3));
+    }
+
+    #[test]
+    fn utf16_by_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "حوار".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(decode(&bytes, None).unwrap().0, "حوار");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let err = decode(b"ab\xFFcd", None).unwrap_err();
+        assert!(matches!(err, ErrorKind::InvalidEncoding { offset: 2, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn windows_1256_when_named() {
+        // «حوار» in Windows-1256.
+        let text = decode(&[0xCD, 0xE6, 0xC7, 0xD1], Some(Encoding::for_label("windows-1256").unwrap())).unwrap().0;
+        assert_eq!(text, "حوار");
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        assert!(matches!(decode(b"ab\0cd", None), Err(ErrorKind::Binary { offset: 2 })));
+    }
+
+    #[test]
+    fn unknown_encoding_label() {
+        assert!(matches!(Encoding::for_label("klingon"), Err(ErrorKind::UnknownEncoding(_))));
+    }
+}

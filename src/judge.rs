@@ -1,0 +1,353 @@
+//! Judgement: turns the occurrences found in a document into findings, by rules
+//! with stable ids and default severities that a run may change.
+//!
+//! This module owns the rules and their messages. It reads occurrences and the
+//! glossary; it neither matches text nor prints anything.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::glossary::{Glossary, Status, TermRole};
+use crate::matcher::MatchKind;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Hidden unless asked for.
+    Note,
+    /// Worth knowing.
+    Info,
+    /// Should be fixed.
+    Warning,
+    /// Must be fixed.
+    Error,
+}
+
+impl Severity {
+    /// Every severity, most serious first.
+    pub const ALL: [Severity; 4] = [Severity::Error, Severity::Warning, Severity::Info, Severity::Note];
+
+    /// The name used on the command line, in reports and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("unknown severity {s:?} (expected error, warning, info or note)"))
+    }
+}
+
+/// A rule: what it checks, its stable id and its default severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// A forbidden form: a known mistranslation.
+    ForbiddenRendering,
+    /// A deprecated form: use the preferred one instead.
+    DeprecatedRendering,
+    /// One document renders one concept in lexically different forms.
+    MixedRenderings,
+    /// A Latin acronym in Arabic text where the document never gives the Arabic.
+    BareAcronym,
+    /// A form that matched only after folding letters.
+    OrthographicVariant,
+}
+
+impl Rule {
+    /// Every rule, in the order they are documented.
+    pub const ALL: [Rule; 5] = [Rule::ForbiddenRendering, Rule::DeprecatedRendering, Rule::MixedRenderings, Rule::BareAcronym, Rule::OrthographicVariant];
+
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::ForbiddenRendering => "forbidden-rendering",
+            Rule::DeprecatedRendering => "deprecated-rendering",
+            Rule::MixedRenderings => "mixed-renderings",
+            Rule::BareAcronym => "bare-acronym",
+            Rule::OrthographicVariant => "orthographic-variant",
+        }
+    }
+
+    /// The severity unless a run says otherwise.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Rule::ForbiddenRendering => Severity::Error,
+            Rule::DeprecatedRendering | Rule::MixedRenderings => Severity::Warning,
+            Rule::BareAcronym => Severity::Info,
+            Rule::OrthographicVariant => Severity::Note,
+        }
+    }
+
+    /// One line on what the rule checks.
+    pub fn description(self) -> &'static str {
+        match self {
+            Rule::ForbiddenRendering => "a rendering the glossary marks forbidden: a known mistranslation",
+            Rule::DeprecatedRendering => "a rendering the glossary marks deprecated: use the preferred one instead",
+            Rule::MixedRenderings => "one document renders one concept with lexically different forms",
+            Rule::BareAcronym => "a Latin acronym in Arabic text where the document never gives the concept's Arabic rendering",
+            Rule::OrthographicVariant => "a form that matched only after folding letters (hamza, final ى, Persian letters, spelling variants)",
+        }
+    }
+}
+
+impl FromStr for Rule {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Rule::ALL.into_iter().find(|r| r.id() == s).ok_or_else(|| {
+            let ids: Vec<_> = Rule::ALL.iter().map(|r| r.id()).collect();
+            format!("unknown rule {s:?} (the rules are: {})", ids.join(", "))
+        })
+    }
+}
+
+/// The severity of each rule for a run; `None` turns a rule off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Severities {
+    levels: BTreeMap<Rule, Option<Severity>>,
+}
+
+impl Default for Severities {
+    fn default() -> Self {
+        Severities { levels: Rule::ALL.iter().map(|r| (*r, Some(r.default_severity()))).collect() }
+    }
+}
+
+impl Severities {
+    /// Sets a rule's severity (`None` is off).
+    pub fn set(&mut self, rule: Rule, level: Option<Severity>) {
+        self.levels.insert(rule, level);
+    }
+
+    /// A rule's severity, `None` when off.
+    pub fn get(&self, rule: Rule) -> Option<Severity> {
+        self.levels.get(&rule).copied().unwrap_or(Some(rule.default_severity()))
+    }
+
+    /// Applies a `RULE=LEVEL` setting (LEVEL may be `off`).
+    pub fn apply(&mut self, setting: &str) -> Result<(), String> {
+        let (rule, level) = setting.split_once('=').ok_or_else(|| format!("expected RULE=LEVEL, got {setting:?}"))?;
+        let rule: Rule = rule.trim().parse()?;
+        let level = match level.trim() {
+            "off" => None,
+            other => Some(other.parse::<Severity>().map_err(|e| e.replace("or note", "note or off"))?),
+        };
+        self.set(rule, level);
+        Ok(())
+    }
+}
+
+/// The text around an occurrence, on its line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Words before the surface.
+    pub before: String,
+    /// Words after it.
+    pub after: String,
+}
+
+/// One occurrence of a glossary form in a document, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Index of the concept in the glossary.
+    pub concept: usize,
+    /// Index of the term in the concept.
+    pub term: usize,
+    /// 1-based line of the first character.
+    pub line: usize,
+    /// 1-based column (Unicode scalar values) of the first character.
+    pub column: usize,
+    /// 1-based line of the last character.
+    pub end_line: usize,
+    /// 1-based column just past the last character.
+    pub end_column: usize,
+    /// Byte offsets in the file.
+    pub byte_start: usize,
+    /// Byte offset just past the surface in the file.
+    pub byte_end: usize,
+    /// The text as written.
+    pub surface: String,
+    /// The kind of match.
+    pub kind: MatchKind,
+    /// Whether letters were folded to match.
+    pub orthographic: bool,
+    /// Proclitics stripped, as written.
+    pub proclitics: String,
+    /// Suffix stripped, as written.
+    pub suffix: String,
+    /// Whether the line it stands on holds Arabic letters.
+    pub in_arabic: bool,
+    /// The words around it.
+    pub context: Context,
+}
+
+/// One count of a rendering inside a document, for `mixed-renderings`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderingCount {
+    /// The glossary form.
+    pub form: String,
+    /// Its status.
+    pub status: Status,
+    /// Occurrences in the document.
+    pub count: usize,
+    /// Line of the first one.
+    pub first_line: usize,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule that found it.
+    pub rule: Rule,
+    /// Its severity for this run.
+    pub severity: Severity,
+    /// The document.
+    pub path: String,
+    /// Where it is: the occurrence it points at.
+    pub at: Occurrence,
+    /// What to write instead, if anything.
+    pub suggestion: Option<String>,
+    /// The message, one sentence or two.
+    pub message: String,
+    /// For `mixed-renderings`: every rendering with its count.
+    pub renderings: Vec<RenderingCount>,
+}
+
+/// Judges the occurrences of one document (in text order).
+pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence], severities: &Severities) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut push = |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: String, renderings: Vec<RenderingCount>| {
+        if let Some(severity) = severities.get(rule) {
+            findings.push(Finding { rule, severity, path: path.to_string(), at: at.clone(), suggestion, message, renderings });
+        }
+    };
+    for occ in occurrences {
+        let concept = &glossary.concepts[occ.concept];
+        let term = &concept.terms[occ.term];
+        let name = format!("{} ({})", concept.label(), concept.en);
+        let note = concept.note.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+        match term.status {
+            Status::Forbidden => push(
+                Rule::ForbiddenRendering,
+                occ,
+                Some(concept.preferred().to_string()),
+                format!("«{}» is a forbidden rendering of {name}; use «{}».{note}", occ.surface, concept.preferred()),
+                Vec::new(),
+            ),
+            Status::Deprecated => push(
+                Rule::DeprecatedRendering,
+                occ,
+                Some(concept.preferred().to_string()),
+                format!("«{}» is a deprecated rendering of {name}; use «{}» instead.{note}", occ.surface, concept.preferred()),
+                Vec::new(),
+            ),
+            Status::Preferred | Status::Admitted => {}
+        }
+        if occ.orthographic {
+            push(
+                Rule::OrthographicVariant,
+                occ,
+                Some(term.text.clone()),
+                format!("«{}» matched «{}» ({}) only after folding letters; the glossary writes «{}».", occ.surface, term.text, concept.label(), term.text),
+                Vec::new(),
+            );
+        }
+    }
+    // Per concept: the Arabic renderings used, and acronyms used bare.
+    let mut by_concept: BTreeMap<usize, Vec<&Occurrence>> = BTreeMap::new();
+    for occ in occurrences {
+        by_concept.entry(occ.concept).or_default().push(occ);
+    }
+    for (&c, occs) in &by_concept {
+        let concept = &glossary.concepts[c];
+        let arabic: Vec<&&Occurrence> = occs.iter().filter(|o| concept.terms[o.term].role == TermRole::Arabic).collect();
+        if arabic.is_empty() {
+            if let Some(first) = occs.iter().find(|o| concept.terms[o.term].role == TermRole::Acronym && o.in_arabic) {
+                let count = occs.iter().filter(|o| concept.terms[o.term].role == TermRole::Acronym).count();
+                let times = if count == 1 { "once".to_string() } else { format!("{count} times") };
+                push(
+                    Rule::BareAcronym,
+                    first,
+                    Some(concept.preferred().to_string()),
+                    format!(
+                        "{} is used {times} in Arabic text, but the document never gives its Arabic rendering; write «{}» ({}) at the first mention.",
+                        first.surface,
+                        concept.preferred(),
+                        concept.en
+                    ),
+                    Vec::new(),
+                );
+            }
+            continue;
+        }
+        let mut renderings: Vec<(usize, RenderingCount, &Occurrence)> = Vec::new();
+        for occ in &arabic {
+            match renderings.iter_mut().find(|(t, _, _)| *t == occ.term) {
+                Some((_, r, _)) => r.count += 1,
+                None => {
+                    let term = &concept.terms[occ.term];
+                    renderings.push((occ.term, RenderingCount { form: term.text.clone(), status: term.status, count: 1, first_line: occ.line }, occ));
+                }
+            }
+        }
+        if renderings.len() < 2 {
+            continue;
+        }
+        // Most used first; ties by first appearance. The finding points at the
+        // first occurrence of a rendering other than the dominant one.
+        renderings.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.2.byte_start.cmp(&b.2.byte_start)));
+        let dominant = renderings[0].0;
+        let at = arabic.iter().find(|o| o.term != dominant).map(|o| **o).unwrap_or(renderings[1].2);
+        let list: Vec<String> = renderings
+            .iter()
+            .map(|(_, r, _)| format!("«{}» ×{} (line {}, {})", r.form, r.count, r.first_line, r.status.as_str()))
+            .collect();
+        push(
+            Rule::MixedRenderings,
+            at,
+            Some(concept.preferred().to_string()),
+            format!("{} ({}) is rendered {} ways in this document: {}.", concept.label(), concept.en, renderings.len(), list.join(", ")),
+            renderings.into_iter().map(|(_, r, _)| r).collect(),
+        );
+    }
+    findings.sort_by(|a, b| (a.at.byte_start, a.rule).cmp(&(b.at.byte_start, b.rule)));
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_parse_rule_level_settings() {
+        let mut s = Severities::default();
+        s.apply("orthographic-variant=info").unwrap();
+        assert_eq!(s.get(Rule::OrthographicVariant), Some(Severity::Info));
+        s.apply("mixed-renderings=off").unwrap();
+        assert_eq!(s.get(Rule::MixedRenderings), None);
+        assert!(s.apply("no-such-rule=error").unwrap_err().contains("the rules are: forbidden-rendering"));
+        assert!(s.apply("bare-acronym=loud").is_err());
+        assert!(s.apply("bare-acronym").is_err());
+    }
+
+    #[test]
+    fn severities_order_from_note_to_error() {
+        assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Info && Severity::Info > Severity::Note);
+    }
+}

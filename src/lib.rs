@@ -1,0 +1,28 @@
+//! qamus finds, in Arabic text, every rendering of the concepts of a curated
+//! bilingual glossary, judges each one (preferred, admitted, deprecated,
+//! forbidden) and reports what a translator, a terminologist or a CI job needs.
+//!
+//! The data flows one way, and the modules follow it:
+//!
+//! ```text
+//! glossary ─▶ Matcher::new
+//! paths ─▶ input (walk, decode, units) ─▶ normalize (fold, tokens, clitics)
+//!       ─▶ matcher (readings, trie, leftmost-longest) ─▶ judge (rules)
+//!       ─▶ report (terminal, json) ─▶ exit code
+//! ```
+//!
+//! [`check`] strings the steps together; [`cli`] is the command line.
+
+pub mod check;
+pub mod cli;
+pub mod error;
+pub mod glossary;
+pub mod input;
+pub mod judge;
+pub mod matcher;
+pub mod normalize;
+pub mod report;
+
+pub use error::{Error, ErrorKind, Result};
+pub use glossary::Glossary;
+pub use matcher::{Match, MatchKind, Matcher};

@@ -1,0 +1,281 @@
+//! Character folding (specification §2): one pass over the text that composes,
+//! expands presentation forms, deletes marks and invisibles, and folds letters,
+//! digits, punctuation and case, while recording for every folded byte the byte
+//! offset of the source character it came from.
+//!
+//! This module owns the folding table and the offset map. It knows nothing of
+//! tokens, clitics or glossaries; the same function folds glossary forms and text.
+
+use std::ops::Range;
+
+/// Folded text plus the map back to the source it was folded from.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    text: String,
+    /// `origin[i]` is the byte offset in the source of the character that
+    /// produced folded byte `i`; one extra entry holds the source length.
+    origin: Vec<u32>,
+}
+
+impl Folded {
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Byte offset in the source of the character that produced folded byte `i`
+    /// (`i == len` gives the source length).
+    pub fn origin(&self, i: usize) -> usize {
+        self.origin[i] as usize
+    }
+
+    /// The source byte range that the folded range `folded` came from: from the
+    /// first source character to the end of the last one, extended over the
+    /// marks (harakat, tatweel) written right after it, which belong to the word.
+    pub fn source_range(&self, folded: Range<usize>, source: &str) -> Range<usize> {
+        debug_assert!(folded.start < folded.end);
+        let start = self.origin(folded.start);
+        let last = self.origin(folded.end - 1);
+        let mut end = last + source[last..].chars().next().map_or(0, char::len_utf8);
+        for c in source[end..].chars() {
+            if is_word_mark(c) {
+                end += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        start..end
+    }
+}
+
+/// Folds `source` and returns the folded text with its offset map.
+pub fn fold(source: &str) -> Folded {
+    let mut out = Folded {
+        text: String::with_capacity(source.len()),
+        origin: Vec::with_capacity(source.len() + 1),
+    };
+    let mut chars = source.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c.is_ascii() {
+            push(&mut out, c.to_ascii_lowercase(), at);
+            continue;
+        }
+        // Step 0: compose a letter with a following combining maddah/hamza.
+        let mut c = c;
+        if let Some(&(_, next)) = chars.peek() {
+            if ('\u{0653}'..='\u{0655}').contains(&next) {
+                if let Some(composed) = unicode_normalization::char::compose(c, next) {
+                    c = composed;
+                    chars.next();
+                }
+            }
+        }
+        fold_char(c, at, &mut out);
+    }
+    out.origin.push(source.len() as u32);
+    out
+}
+
+/// Folds `source` to a plain string, without the offset map.
+pub fn fold_str(source: &str) -> String {
+    fold(source).text
+}
+
+fn push(out: &mut Folded, c: char, at: usize) {
+    out.text.push(c);
+    for _ in 0..c.len_utf8() {
+        out.origin.push(at as u32);
+    }
+}
+
+fn fold_char(c: char, at: usize, out: &mut Folded) {
+    // Step 2 first for U+FEFF, which also sits in the presentation-form block.
+    if is_deleted(c) {
+        return;
+    }
+    // Step 1: presentation forms decompose, then the parts fold.
+    if is_presentation_form(c) {
+        let drop_space = ('\u{FE70}'..='\u{FE7E}').contains(&c) || ('\u{FC5E}'..='\u{FC63}').contains(&c);
+        let mut parts = Vec::with_capacity(4);
+        unicode_normalization::char::decompose_compatible(c, |d| parts.push(d));
+        if parts.len() == 1 && parts[0] == c {
+            return push(out, c, at);
+        }
+        for d in parts {
+            if drop_space && d == ' ' {
+                continue;
+            }
+            fold_char(d, at, out);
+        }
+        return;
+    }
+    if let Some(folded) = fold_letter(c) {
+        return push(out, folded, at);
+    }
+    if c.is_whitespace() {
+        let space = if matches!(c, '\u{0085}' | '\u{2028}' | '\u{2029}') { '\n' } else { ' ' };
+        return push(out, space, at);
+    }
+    if c.is_uppercase() {
+        for l in c.to_lowercase() {
+            push(out, l, at);
+        }
+        return;
+    }
+    push(out, c, at);
+}
+
+/// Steps 3 and 4: Arabic letter variants, digits and punctuation.
+fn fold_letter(c: char) -> Option<char> {
+    Some(match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' | 'ٵ' => 'ا',
+        'ى' | 'ی' | 'ې' | 'ۍ' | 'ے' => 'ي',
+        'ة' | 'ۀ' | 'ہ' | 'ۂ' | 'ھ' | 'ە' => 'ه',
+        'ک' | 'ڪ' => 'ك',
+        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        '٫' | '۔' => '.',
+        '٬' | '،' => ',',
+        '٪' => '%',
+        '؛' => ';',
+        '؟' => '?',
+        '«' | '»' => '"',
+        _ => return None,
+    })
+}
+
+fn is_presentation_form(c: char) -> bool {
+    ('\u{FB50}'..='\u{FDFF}').contains(&c) || ('\u{FE70}'..='\u{FEFF}').contains(&c)
+}
+
+/// Step 2: harakat and other marks, Quranic marks, tatweel, invisibles and
+/// direction controls.
+pub fn is_deleted(c: char) -> bool {
+    is_word_mark(c)
+        || matches!(c,
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{FEFF}'
+            | '\u{00AD}')
+}
+
+/// Marks written on or after a letter that belong to its word: harakat,
+/// superscript alef, Quranic marks and tatweel.
+fn is_word_mark(c: char) -> bool {
+    matches!(c,
+        '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{0610}'..='\u{061A}'
+        | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}'
+        | '\u{06E7}'..='\u{06E8}'
+        | '\u{06EA}'..='\u{06ED}'
+        | '\u{0640}')
+}
+
+/// The written skeleton of a source slice: composed, marks and invisibles
+/// removed, letters left as written. Two surfaces with the same skeleton differ
+/// only in marks; a different skeleton that folds the same is an orthographic
+/// variant.
+pub fn skeleton(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        let mut c = c;
+        if let Some(&next) = chars.peek() {
+            if ('\u{0653}'..='\u{0655}').contains(&next) {
+                if let Some(composed) = unicode_normalization::char::compose(c, next) {
+                    c = composed;
+                    chars.next();
+                }
+            }
+        }
+        if !is_deleted(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_letter_variants_and_removes_marks() {
+        assert_eq!(fold_str("اللجنـــة العسكريّة العليا"), "اللجنه العسكريه العليا");
+        assert_eq!(fold_str("الاستراتيجى"), "الاستراتيجي");
+        assert_eq!(fold_str("اتفاقیة الإطار"), "اتفاقيه الاطار");
+        assert_eq!(fold_str("کرکوک"), "كركوك");
+        assert_eq!(fold_str("أإآٱ"), "اااا");
+    }
+
+    #[test]
+    fn keeps_hamza_on_carriers() {
+        assert_eq!(fold_str("رئيس مؤتمر ماء"), "رئيس مؤتمر ماء");
+    }
+
+    #[test]
+    fn composes_decomposed_hamza_before_folding() {
+        // و + combining hamza above is ؤ, which is kept.
+        assert_eq!(fold_str("مو\u{0654}تمر"), "مؤتمر");
+        // ا + combining hamza below is إ, which folds to ا.
+        assert_eq!(fold_str("ا\u{0655}طار"), "اطار");
+    }
+
+    #[test]
+    fn digits_and_punctuation() {
+        assert_eq!(fold_str("١٢٫٥٪"), "12.5%");
+        assert_eq!(fold_str("۱۲"), "12");
+        assert_eq!(fold_str("«نعم»، لا؛ لماذا؟"), "\"نعم\", لا; لماذا?");
+    }
+
+    #[test]
+    fn latin_is_lowercased_and_spaces_unified() {
+        assert_eq!(fold_str("(HMC)\u{00A0}CJTF-OIR"), "(hmc) cjtf-oir");
+    }
+
+    #[test]
+    fn removes_invisibles_and_direction_controls() {
+        assert_eq!(fold_str("اللجنة\u{200F} العسكرية\u{2067}"), "اللجنه العسكريه");
+        assert_eq!(fold_str("\u{FEFF}حوار"), "حوار");
+    }
+
+    #[test]
+    fn presentation_forms_decompose_then_fold() {
+        assert_eq!(fold_str("ﻟﻠﺠﻨﺔ"), "للجنه");
+        assert_eq!(fold_str("ﻻ"), "لا");
+        // The rial sign decomposes to a Persian yeh, which then folds.
+        assert_eq!(fold_str("\u{FDFC}"), "ريال");
+        // Isolated haraka forms leave neither a space nor a mark.
+        assert_eq!(fold_str("ب\u{FE76}ت"), "بت");
+    }
+
+    #[test]
+    fn offsets_point_back_to_source_characters() {
+        let source = "ﻟﻠﺠﻨﺔ لا";
+        let folded = fold(source);
+        for (i, _) in folded.as_str().char_indices() {
+            assert!(source.is_char_boundary(folded.origin(i)));
+        }
+        let span = folded.source_range(0..folded.as_str().find(' ').unwrap(), source);
+        assert_eq!(&source[span], "ﻟﻠﺠﻨﺔ");
+    }
+
+    #[test]
+    fn source_range_keeps_trailing_marks() {
+        let source = "العليا\u{064E} و";
+        let folded = fold(source);
+        let end = folded.as_str().find(' ').unwrap();
+        assert_eq!(&source[folded.source_range(0..end, source)], "العليا\u{064E}");
+    }
+
+    #[test]
+    fn skeleton_drops_marks_only() {
+        assert_eq!(skeleton("العسكريّة\u{200F}"), "العسكرية");
+        assert_eq!(skeleton("اتفاقیة"), "اتفاقیة");
+    }
+}

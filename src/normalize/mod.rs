@@ -1,0 +1,67 @@
+//! Normalization: everything that turns written Arabic (and Latin) into the
+//! comparable shape the matcher looks up — character folding with its offset
+//! map, tokens, and clitic readings. The same code runs on glossary forms and
+//! on text, so that a form and its occurrences always fold alike.
+
+pub mod clitics;
+pub mod fold;
+pub mod tokens;
+
+pub use fold::{fold, fold_str, skeleton, Folded};
+pub use tokens::{tokenize, Script, Token};
+
+/// One token of a glossary form, as the matcher registers it (specification §5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormToken {
+    /// The folded stem: the folded token without a written article.
+    pub stem: String,
+    /// Whether the form writes the article «ال» on this token.
+    pub definite: bool,
+    /// The stem as written (marks removed, letters unfolded), to tell an
+    /// orthographic variant from an exact occurrence.
+    pub skeleton: String,
+    /// The script of the token.
+    pub script: Script,
+}
+
+/// Splits a glossary form into its registered tokens. A token whose written
+/// form starts with a bare «ال» (never «أل» or «إل») is registered without it
+/// and marked definite, so «ألمانيا» keeps its first letters and «اللجنة»
+/// registers «لجنه».
+pub fn analyze_form(form: &str) -> Vec<FormToken> {
+    let folded = fold(form);
+    tokenize(folded.as_str())
+        .into_iter()
+        .map(|token| {
+            let text = &folded.as_str()[token.range.clone()];
+            let written = skeleton(&form[folded.source_range(token.range.clone(), form)]);
+            let article = token.script == Script::Arabic && written.starts_with("ال") && text.chars().count() >= 4;
+            if article {
+                FormToken {
+                    stem: text["ال".len()..].to_string(),
+                    definite: true,
+                    skeleton: written["ال".len()..].to_string(),
+                    script: token.script,
+                }
+            } else {
+                FormToken { stem: text.to_string(), definite: false, skeleton: written, script: token.script }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_is_registered_apart_only_when_written_bare() {
+        let tokens = analyze_form("اللجنة العسكرية العليا");
+        assert_eq!(tokens.iter().map(|t| (t.stem.as_str(), t.definite)).collect::<Vec<_>>(), vec![("لجنه", true), ("عسكريه", true), ("عليا", true)]);
+        let germany = analyze_form("ألمانيا");
+        assert_eq!((germany[0].stem.as_str(), germany[0].definite), ("المانيا", false));
+        let sfa = analyze_form("اتفاقية الإطار الاستراتيجي");
+        assert_eq!(sfa.iter().map(|t| t.definite).collect::<Vec<_>>(), vec![false, true, true]);
+        assert_eq!(sfa[1].skeleton, "إطار");
+    }
+}

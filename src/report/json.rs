@@ -1,0 +1,176 @@
+//! The JSON printer: one document with `matches`, `findings` and `summary`
+//! (and `errors` for unreadable inputs). Key names are a public interface that
+//! scripts rely on: add keys, never rename or remove them. The schema is in the
+//! README.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Report;
+use crate::judge::Severity;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    matches: Vec<JsonMatch<'a>>,
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
+    errors: Vec<JsonError>,
+}
+
+#[derive(Serialize)]
+struct JsonMatch<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_start: usize,
+    byte_end: usize,
+    concept: &'a str,
+    en: &'a str,
+    acronym: Option<&'a str>,
+    surface: &'a str,
+    form: &'a str,
+    status: &'static str,
+    kind: &'static str,
+    orthographic: bool,
+    proclitics: &'a str,
+    suffix: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'static str,
+    severity: &'static str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    concept: &'a str,
+    en: &'a str,
+    acronym: Option<&'a str>,
+    surface: &'a str,
+    suggestion: Option<&'a str>,
+    message: &'a str,
+    context: JsonContext<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    renderings: Vec<JsonRendering<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonContext<'a> {
+    before: &'a str,
+    after: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonRendering<'a> {
+    form: &'a str,
+    status: &'static str,
+    count: usize,
+    first_line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    matches: usize,
+    findings: usize,
+    error: usize,
+    warning: usize,
+    info: usize,
+    note: usize,
+    hidden: usize,
+    unreadable: usize,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    path: Option<String>,
+    line: Option<usize>,
+    message: String,
+}
+
+/// Writes the report as one JSON document.
+pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let glossary = report.glossary;
+    let matches = report
+        .outcome
+        .documents
+        .iter()
+        .flat_map(|d| d.occurrences.iter().map(move |o| (d, o)))
+        .map(|(d, o)| {
+            let concept = &glossary.concepts[o.concept];
+            let term = &concept.terms[o.term];
+            JsonMatch {
+                path: &d.path,
+                line: o.line,
+                column: o.column,
+                end_line: o.end_line,
+                end_column: o.end_column,
+                byte_start: o.byte_start,
+                byte_end: o.byte_end,
+                concept: &concept.id,
+                en: &concept.en,
+                acronym: concept.acronym.as_deref(),
+                surface: &o.surface,
+                form: &term.text,
+                status: term.status.as_str(),
+                kind: o.kind.as_str(),
+                orthographic: o.orthographic,
+                proclitics: &o.proclitics,
+                suffix: &o.suffix,
+            }
+        })
+        .collect();
+    let findings = report
+        .shown()
+        .map(|f| {
+            let concept = &glossary.concepts[f.at.concept];
+            JsonFinding {
+                rule: f.rule.id(),
+                severity: f.severity.as_str(),
+                path: &f.path,
+                line: f.at.line,
+                column: f.at.column,
+                end_line: f.at.end_line,
+                end_column: f.at.end_column,
+                concept: &concept.id,
+                en: &concept.en,
+                acronym: concept.acronym.as_deref(),
+                surface: &f.at.surface,
+                suggestion: f.suggestion.as_deref(),
+                message: &f.message,
+                context: JsonContext { before: &f.at.context.before, after: &f.at.context.after },
+                renderings: f
+                    .renderings
+                    .iter()
+                    .map(|r| JsonRendering { form: &r.form, status: r.status.as_str(), count: r.count, first_line: r.first_line })
+                    .collect(),
+            }
+        })
+        .collect::<Vec<_>>();
+    let [error, warning, info, note] = report.counts();
+    debug_assert_eq!(Severity::ALL[0], Severity::Error);
+    let summary = JsonSummary {
+        files: report.outcome.documents.len(),
+        matches: report.outcome.match_count(),
+        findings: findings.len(),
+        error,
+        warning,
+        info,
+        note,
+        hidden: report.hidden(),
+        unreadable: report.outcome.errors.len(),
+    };
+    let errors = report
+        .outcome
+        .errors
+        .iter()
+        .map(|e| JsonError { path: e.path.clone(), line: e.line, message: e.to_string() })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &JsonReport { matches, findings, summary, errors })?;
+    writeln!(out)
+}

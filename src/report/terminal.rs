@@ -1,0 +1,77 @@
+//! The terminal printer: one finding a line in the `path:line:col: severity[rule]
+//! message` shape of compilers and ripgrep, the Arabic in context and the form
+//! to use below it, and a summary line. Colour only when asked or on a
+//! terminal without NO_COLOR.
+
+use std::io::{self, Write};
+
+use super::Report;
+use crate::judge::Severity;
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const GREEN: &str = "\x1b[32m";
+
+fn severity_colour(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "\x1b[1;31m",
+        Severity::Warning => "\x1b[1;33m",
+        Severity::Info => "\x1b[1;34m",
+        Severity::Note => "\x1b[1;36m",
+    }
+}
+
+/// Writes the findings and the summary.
+pub fn emit(report: &Report, out: &mut dyn Write, colour: bool) -> io::Result<()> {
+    let paint = |code: &'static str, text: &str| if colour { format!("{code}{text}{RESET}") } else { text.to_string() };
+    for finding in report.shown() {
+        let at = &finding.at;
+        let severity = finding.severity;
+        writeln!(
+            out,
+            "{}: {}{} {}",
+            paint(BOLD, &format!("{}:{}:{}", finding.path, at.line, at.column)),
+            paint(severity_colour(severity), severity.as_str()),
+            paint(DIM, &format!("[{}]", finding.rule.id())),
+            finding.message
+        )?;
+        let surface = at.surface.replace(['\n', '\r'], " ");
+        let marked = if colour { format!("{}{surface}{RESET}", severity_colour(severity)) } else { format!("⟦{surface}⟧") };
+        writeln!(out, "    | {}{marked}{}", at.context.before, at.context.after)?;
+        if let Some(suggestion) = &finding.suggestion {
+            writeln!(out, "    = use: {}", paint(GREEN, suggestion))?;
+        }
+    }
+    let outcome = report.outcome;
+    let counts = report.counts();
+    let mut parts = Vec::new();
+    for (severity, count) in Severity::ALL.iter().zip(counts) {
+        if count > 0 || *severity >= Severity::Warning {
+            let name = match (severity, count) {
+                (Severity::Info, _) => "info".to_string(),
+                (s, 1) => s.as_str().to_string(),
+                (s, _) => format!("{}s", s.as_str()),
+            };
+            parts.push(format!("{count} {name}"));
+        }
+    }
+    let files = outcome.documents.len();
+    let mut summary = format!(
+        "{} {}, {} {}: {}",
+        files,
+        if files == 1 { "file" } else { "files" },
+        outcome.match_count(),
+        if outcome.match_count() == 1 { "match" } else { "matches" },
+        parts.join(", ")
+    );
+    let hidden = report.hidden();
+    if hidden > 0 {
+        summary.push_str(&format!(" ({hidden} hidden below {}; see them with --min-severity note)", report.min_severity));
+    }
+    if !outcome.errors.is_empty() {
+        summary.push_str(&format!("; {} unreadable", outcome.errors.len()));
+    }
+    writeln!(out, "{}", paint(BOLD, &summary))?;
+    Ok(())
+}
