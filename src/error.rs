@@ -89,7 +89,9 @@ impl fmt::Display for Error {
                 write!(f, "invalid {encoding} at byte {offset} (name the file's encoding with --encoding, e.g. --encoding windows-1256)")
             }
             ErrorKind::Binary { offset } => write!(f, "binary file (NUL byte at byte {offset}), not text"),
-            ErrorKind::UnknownEncoding(name) => write!(f, "unknown encoding {name:?} (try utf-8, utf-16le, utf-16be, windows-1256, iso-8859-6)"),
+            ErrorKind::UnknownEncoding(name) => {
+                write!(f, "unknown encoding {name:?} (try utf-8, utf-16le, utf-16be, windows-1256, iso-8859-6)")
+            }
             ErrorKind::Glossary(message) | ErrorKind::Usage(message) => write!(f, "{message}"),
         }
     }

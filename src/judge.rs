@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::glossary::{Glossary, Status, TermRole};
+use crate::glossary::{Concept, Glossary, Status, TermRole};
 use crate::matcher::MatchKind;
 
 /// How serious a finding is.
@@ -72,7 +72,8 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 5] = [Rule::ForbiddenRendering, Rule::DeprecatedRendering, Rule::MixedRenderings, Rule::BareAcronym, Rule::OrthographicVariant];
+    pub const ALL: [Rule; 5] =
+        [Rule::ForbiddenRendering, Rule::DeprecatedRendering, Rule::MixedRenderings, Rule::BareAcronym, Rule::OrthographicVariant];
 
     /// The stable id.
     pub fn id(self) -> &'static str {
@@ -102,7 +103,9 @@ impl Rule {
             Rule::DeprecatedRendering => "a rendering the glossary marks deprecated: use the preferred one instead",
             Rule::MixedRenderings => "one document renders one concept with lexically different forms",
             Rule::BareAcronym => "a Latin acronym in Arabic text where the document never gives the concept's Arabic rendering",
-            Rule::OrthographicVariant => "a form that matched only after folding letters (hamza, final ى, Persian letters, spelling variants)",
+            Rule::OrthographicVariant => {
+                "a form that matched only after folding letters (hamza, final ى, Persian letters, spelling variants)"
+            }
         }
     }
 }
@@ -229,6 +232,31 @@ pub struct Finding {
     pub renderings: Vec<RenderingCount>,
 }
 
+/// How a message names a concept: `HMC (U.S.-Iraq Higher Military Commission)`,
+/// or the English name alone when there is no acronym.
+pub fn display_name(concept: &Concept) -> String {
+    match &concept.acronym {
+        Some(acronym) => format!("{acronym} ({})", concept.en),
+        None => concept.en.clone(),
+    }
+}
+
+/// The part of a concept's note that speaks of `form`: the sentences that
+/// quote it as «form», or the whole note when none does.
+pub fn note_for(concept: &Concept, form: &str) -> Option<String> {
+    let note = concept.note.as_deref()?;
+    let quoted = format!("«{form}»");
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for (i, _) in note.match_indices(". ") {
+        sentences.push(&note[start..=i]);
+        start = i + 2;
+    }
+    sentences.push(&note[start..]);
+    let relevant: Vec<&str> = sentences.into_iter().filter(|s| s.contains(&quoted)).collect();
+    Some(if relevant.is_empty() { note.to_string() } else { relevant.join(" ") })
+}
+
 /// Judges the occurrences of one document (in text order).
 pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence], severities: &Severities) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -240,8 +268,8 @@ pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence
     for occ in occurrences {
         let concept = &glossary.concepts[occ.concept];
         let term = &concept.terms[occ.term];
-        let name = format!("{} ({})", concept.label(), concept.en);
-        let note = concept.note.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+        let name = display_name(concept);
+        let note = note_for(concept, &term.text).map(|n| format!(" {n}")).unwrap_or_default();
         match term.status {
             Status::Forbidden => push(
                 Rule::ForbiddenRendering,
@@ -264,7 +292,13 @@ pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence
                 Rule::OrthographicVariant,
                 occ,
                 Some(term.text.clone()),
-                format!("«{}» matched «{}» ({}) only after folding letters; the glossary writes «{}».", occ.surface, term.text, concept.label(), term.text),
+                format!(
+                    "«{}» matched «{}» ({}) only after folding letters; the glossary writes «{}».",
+                    occ.surface,
+                    term.text,
+                    concept.label(),
+                    term.text
+                ),
                 Vec::new(),
             );
         }
@@ -302,7 +336,11 @@ pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence
                 Some((_, r, _)) => r.count += 1,
                 None => {
                     let term = &concept.terms[occ.term];
-                    renderings.push((occ.term, RenderingCount { form: term.text.clone(), status: term.status, count: 1, first_line: occ.line }, occ));
+                    renderings.push((
+                        occ.term,
+                        RenderingCount { form: term.text.clone(), status: term.status, count: 1, first_line: occ.line },
+                        occ,
+                    ));
                 }
             }
         }
@@ -322,11 +360,11 @@ pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence
             Rule::MixedRenderings,
             at,
             Some(concept.preferred().to_string()),
-            format!("{} ({}) is rendered {} ways in this document: {}.", concept.label(), concept.en, renderings.len(), list.join(", ")),
+            format!("{} is rendered {} ways in this document: {}.", display_name(concept), renderings.len(), list.join(", ")),
             renderings.into_iter().map(|(_, r, _)| r).collect(),
         );
     }
-    findings.sort_by(|a, b| (a.at.byte_start, a.rule).cmp(&(b.at.byte_start, b.rule)));
+    findings.sort_by_key(|f| (f.at.byte_start, f.rule));
     findings
 }
 

@@ -162,7 +162,14 @@ impl Matcher {
         self.stems.get(stem).copied()
     }
 
-    fn longest_at(&self, tokens: &[Token], i: usize, ftext: &str, scratch: &mut String, heads: &mut Vec<Reading<StemId>>) -> Option<Candidate> {
+    fn longest_at(
+        &self,
+        tokens: &[Token],
+        i: usize,
+        ftext: &str,
+        scratch: &mut String,
+        heads: &mut Vec<Reading<StemId>>,
+    ) -> Option<Candidate> {
         let head = &tokens[i];
         let word = &ftext[head.range.clone()];
         let mut lookup = |s: &str| self.lookup(s);
@@ -183,7 +190,15 @@ impl Matcher {
     }
 
     /// Depth-first walk of the trie along the readings of the following tokens.
-    fn extend(&self, tokens: &[Token], start: usize, ftext: &str, node: NodeId, path: &mut Vec<Reading<StemId>>, best: &mut Option<Candidate>) {
+    fn extend(
+        &self,
+        tokens: &[Token],
+        start: usize,
+        ftext: &str,
+        node: NodeId,
+        path: &mut Vec<Reading<StemId>>,
+        best: &mut Option<Candidate>,
+    ) {
         for &form in &self.terminals[node as usize] {
             self.consider(form, start, ftext, tokens, path, best);
         }
@@ -210,21 +225,26 @@ impl Matcher {
 
     fn consider(&self, form: u32, start: usize, ftext: &str, tokens: &[Token], path: &[Reading<StemId>], best: &mut Option<Candidate>) {
         let entry = &self.forms[form as usize];
-        // The head may add an article to an indefinite head («بالاتفاقية الإطار»,
-        // a common construct slip); every later token must agree exactly.
+        // The head may add an article to an indefinite head (a single noun, or
+        // «بالاتفاقية الإطار», a common construct slip); every later token
+        // must agree exactly.
         let head_form = entry.tokens[0].definite;
         let head_ok = head_form == path[0].definite || (!head_form && path[0].definite);
         let tails_ok = entry.tokens[1..].iter().zip(&path[1..]).all(|(t, r)| t.definite == r.definite);
+        let pattern_ok = head_ok && tails_ok;
         let exact_pattern = head_form == path[0].definite && tails_ok;
-        let indefinite = !(head_ok && tails_ok) && entry.all_definite && path.iter().all(|r| !r.definite);
-        if !(head_ok && tails_ok) && !indefinite {
+        let indefinite = !pattern_ok && entry.all_definite && path.iter().all(|r| !r.definite);
+        if !pattern_ok && !indefinite {
             return;
         }
         let stripped = path.iter().zip(&tokens[start..]).map(|(r, t)| r.stripped(&ftext[t.range.clone()])).sum();
         let candidate = Candidate { form, tokens: path.len(), exact_pattern, indefinite, stripped, readings: path.to_vec() };
         let better = match best {
             None => true,
-            Some(b) => (candidate.tokens, candidate.exact_pattern, std::cmp::Reverse(candidate.stripped)) > (b.tokens, b.exact_pattern, std::cmp::Reverse(b.stripped)),
+            Some(b) => {
+                (candidate.tokens, candidate.exact_pattern, std::cmp::Reverse(candidate.stripped))
+                    > (b.tokens, b.exact_pattern, std::cmp::Reverse(b.stripped))
+            }
         };
         if better {
             *best = Some(candidate);
@@ -287,6 +307,14 @@ impl Matcher {
 fn tail_readings_whole(word: &str, lookup: &mut impl FnMut(&str) -> Option<StemId>, out: &mut Vec<Reading<StemId>>) {
     out.clear();
     if let Some(stem) = lookup(word) {
-        out.push(Reading { stem, prefix_len: 0, definite: false, virtual_lam: false, base_end: word.len(), taa: false, suffix_start: word.len() });
+        out.push(Reading {
+            stem,
+            prefix_len: 0,
+            definite: false,
+            virtual_lam: false,
+            base_end: word.len(),
+            taa: false,
+            suffix_start: word.len(),
+        });
     }
 }

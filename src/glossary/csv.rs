@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::normalize::fold_str;
 
 /// The columns a glossary may have, in their documented order.
-pub const COLUMNS: &[&str] = &["id", "en", "acronym", "ar", "ar_admitted", "ar_deprecated", "ar_forbidden", "en_variants", "note", "source"];
+pub const COLUMNS: &[&str] =
+    &["id", "en", "acronym", "ar", "ar_admitted", "ar_deprecated", "ar_forbidden", "en_variants", "note", "source"];
 const REQUIRED: &[&str] = &["id", "en", "ar"];
 /// The `id` of a row that declares a spelling equivalence.
 pub const SPELLING_ROW: &str = "@spelling";
@@ -81,7 +82,12 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
             return Err(Error::glossary(name, Some(line), "`ar` holds the one preferred rendering; put the others in ar_admitted"));
         }
         let mut terms = Vec::new();
-        let arabic = [("ar", Status::Preferred), ("ar_admitted", Status::Admitted), ("ar_deprecated", Status::Deprecated), ("ar_forbidden", Status::Forbidden)];
+        let arabic = [
+            ("ar", Status::Preferred),
+            ("ar_admitted", Status::Admitted),
+            ("ar_deprecated", Status::Deprecated),
+            ("ar_forbidden", Status::Forbidden),
+        ];
         for (col, status) in arabic {
             for text in split(cell(col)) {
                 terms.push(Term { text, status, role: TermRole::Arabic });

@@ -247,7 +247,11 @@ impl Glossary {
                         ));
                     }
                     Some((_, status, text)) => {
-                        let what = if *status == term.status { "twice".to_string() } else { format!("as {} and as {}", status.as_str(), term.status.as_str()) };
+                        let what = if *status == term.status {
+                            "twice".to_string()
+                        } else {
+                            format!("as {} and as {}", status.as_str(), term.status.as_str())
+                        };
                         return Err(Error::glossary(
                             &at.path,
                             Some(at.line),

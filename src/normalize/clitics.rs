@@ -71,10 +71,55 @@ const DUALS: &[&str] = &["تان", "تين", "تا", "تي"];
 
 /// Common words whose first letters look like clitics; never stripped.
 const PROTECTED: &[&str] = &[
-    "الله", "لله", "والله", "بالله", "واشنطن", "فرنسا", "بغداد", "بيروت", "كركوك", "كربلاء", "لبنان", "ليبيا", "لندن",
-    "لاهاي", "وزير", "وزاره", "وكاله", "ولايه", "وفد", "وفود", "لواء", "لجنه", "لجان", "بريطانيا", "بلجيكا", "فلسطين",
-    "فنلندا", "كندا", "كوريا", "كوبا", "كينيا", "بنغلاديش", "البانيا", "الجزائر", "لاتفيا", "ليتوانيا", "باكستان",
-    "بولندا", "بلغاريا", "واقع", "وقت", "ولد", "فريق", "فرع", "كلمه", "كتاب", "بيان", "بلد", "بلاد",
+    "الله",
+    "لله",
+    "والله",
+    "بالله",
+    "واشنطن",
+    "فرنسا",
+    "بغداد",
+    "بيروت",
+    "كركوك",
+    "كربلاء",
+    "لبنان",
+    "ليبيا",
+    "لندن",
+    "لاهاي",
+    "وزير",
+    "وزاره",
+    "وكاله",
+    "ولايه",
+    "وفد",
+    "وفود",
+    "لواء",
+    "لجنه",
+    "لجان",
+    "بريطانيا",
+    "بلجيكا",
+    "فلسطين",
+    "فنلندا",
+    "كندا",
+    "كوريا",
+    "كوبا",
+    "كينيا",
+    "بنغلاديش",
+    "البانيا",
+    "الجزائر",
+    "لاتفيا",
+    "ليتوانيا",
+    "باكستان",
+    "بولندا",
+    "بلغاريا",
+    "واقع",
+    "وقت",
+    "ولد",
+    "فريق",
+    "فرع",
+    "كلمه",
+    "كتاب",
+    "بيان",
+    "بلد",
+    "بلاد",
 ];
 
 fn protected() -> &'static HashSet<&'static str> {
@@ -95,12 +140,7 @@ fn has_min_chars(s: &str) -> bool {
 
 /// Readings of the first token of a phrase: proclitics, article, stem and an
 /// optional head-noun suffix. `lookup` maps a candidate stem to its id.
-pub fn head_readings<Id: Copy>(
-    token: &str,
-    scratch: &mut String,
-    lookup: &mut impl FnMut(&str) -> Option<Id>,
-    out: &mut Vec<Reading<Id>>,
-) {
+pub fn head_readings<Id: Copy>(token: &str, scratch: &mut String, lookup: &mut impl FnMut(&str) -> Option<Id>, out: &mut Vec<Reading<Id>>) {
     out.clear();
     let whole = Reading {
         stem: (),
@@ -236,9 +276,7 @@ mod tests {
         let mut out = Vec::new();
         let mut lookup = |s: &str| known.iter().position(|k| *k == s);
         head_readings(token, &mut scratch, &mut lookup, &mut out);
-        out.iter()
-            .map(|r| (known[r.stem].to_string(), r.prefix_len, r.definite, token[r.suffix_start..].to_string()))
-            .collect()
+        out.iter().map(|r| (known[r.stem].to_string(), r.prefix_len, r.definite, token[r.suffix_start..].to_string())).collect()
     }
 
     #[test]

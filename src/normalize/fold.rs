@@ -50,10 +50,7 @@ impl Folded {
 
 /// Folds `source` and returns the folded text with its offset map.
 pub fn fold(source: &str) -> Folded {
-    let mut out = Folded {
-        text: String::with_capacity(source.len()),
-        origin: Vec::with_capacity(source.len() + 1),
-    };
+    let mut out = Folded { text: String::with_capacity(source.len()), origin: Vec::with_capacity(source.len() + 1) };
     let mut chars = source.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         if c.is_ascii() {

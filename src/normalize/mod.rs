@@ -57,7 +57,10 @@ mod tests {
     #[test]
     fn article_is_registered_apart_only_when_written_bare() {
         let tokens = analyze_form("اللجنة العسكرية العليا");
-        assert_eq!(tokens.iter().map(|t| (t.stem.as_str(), t.definite)).collect::<Vec<_>>(), vec![("لجنه", true), ("عسكريه", true), ("عليا", true)]);
+        assert_eq!(
+            tokens.iter().map(|t| (t.stem.as_str(), t.definite)).collect::<Vec<_>>(),
+            vec![("لجنه", true), ("عسكريه", true), ("عليا", true)]
+        );
         let germany = analyze_form("ألمانيا");
         assert_eq!((germany[0].stem.as_str(), germany[0].definite), ("المانيا", false));
         let sfa = analyze_form("اتفاقية الإطار الاستراتيجي");

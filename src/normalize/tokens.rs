@@ -43,7 +43,10 @@ fn is_arabic(c: char) -> bool {
 
 /// Characters that may stand between two tokens of one phrase.
 fn is_phrase_gap(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '"' | '\'' | '\u{201C}' | '\u{201D}')
+    matches!(
+        c,
+        ' ' | '\t' | '\r' | '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '"' | '\'' | '\u{201C}' | '\u{201D}'
+    )
 }
 
 /// Splits folded text into tokens.

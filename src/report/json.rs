@@ -165,12 +165,7 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         hidden: report.hidden(),
         unreadable: report.outcome.errors.len(),
     };
-    let errors = report
-        .outcome
-        .errors
-        .iter()
-        .map(|e| JsonError { path: e.path.clone(), line: e.line, message: e.to_string() })
-        .collect();
+    let errors = report.outcome.errors.iter().map(|e| JsonError { path: e.path.clone(), line: e.line, message: e.to_string() }).collect();
     serde_json::to_writer_pretty(&mut *out, &JsonReport { matches, findings, summary, errors })?;
     writeln!(out)
 }

@@ -1,0 +1,325 @@
+//! The `qamus` binary, run as a user runs it, on the fixtures in `fixtures/`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn qamus(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qamus")).args(args).env_remove("NO_COLOR").output().expect("run qamus")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn json(args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = qamus(&all);
+    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&output)));
+    (value, output.status.code().unwrap())
+}
+
+fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
+    report["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule).collect()
+}
+
+const MIXED: &str = "fixtures/articles/hmc-mixed-renderings.txt";
+
+#[test]
+fn forbidden_rendering_fails_with_exit_1_and_points_at_the_line() {
+    let output = qamus(&["check", MIXED]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("fixtures/articles/hmc-mixed-renderings.txt:7:10: error[forbidden-rendering] «مؤسسة حمد الطبية» is a forbidden rendering of HMC"),
+        "{text}"
+    );
+    assert!(text.contains("    = use: اللجنة العسكرية العليا"), "{text}");
+    assert!(text.contains("⟦مؤسسة حمد الطبية⟧"), "{text}");
+    assert!(text.lines().last().unwrap().starts_with("1 file, "), "{text}");
+    assert!(!text.contains('\x1b'), "colour when piped");
+}
+
+#[test]
+fn json_report_has_the_documented_keys_and_exact_positions() {
+    let (report, code) = json(&[MIXED]);
+    assert_eq!(code, 1);
+    let forbidden = findings(&report, "forbidden-rendering");
+    assert_eq!(forbidden.len(), 1);
+    let f = forbidden[0];
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(7), Some(10)));
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["concept"], "hmc");
+    assert_eq!(f["acronym"], "HMC");
+    assert_eq!(f["surface"], "مؤسسة حمد الطبية");
+    assert_eq!(f["suggestion"], "اللجنة العسكرية العليا");
+    for key in ["rule", "severity", "path", "line", "column", "concept", "en", "acronym", "surface", "suggestion", "message"] {
+        assert!(f.get(key).is_some(), "finding lacks {key}");
+    }
+    let matches = report["matches"].as_array().unwrap();
+    let sfa = matches.iter().find(|m| m["concept"] == "sfa").unwrap();
+    for key in [
+        "path",
+        "line",
+        "column",
+        "byte_start",
+        "byte_end",
+        "concept",
+        "en",
+        "acronym",
+        "surface",
+        "form",
+        "status",
+        "kind",
+        "proclitics",
+        "suffix",
+    ] {
+        assert!(sfa.get(key).is_some(), "match lacks {key}");
+    }
+    assert_eq!(sfa["surface"], "لاتفاقية الإطار الاستراتيجي");
+    assert_eq!(sfa["proclitics"], "ل");
+    assert_eq!(sfa["kind"], "clitic");
+    assert_eq!(sfa["status"], "preferred");
+    // Byte offsets are offsets in the file.
+    let file = std::fs::read(MIXED).unwrap();
+    let (start, end) = (sfa["byte_start"].as_u64().unwrap() as usize, sfa["byte_end"].as_u64().unwrap() as usize);
+    assert_eq!(std::str::from_utf8(&file[start..end]).unwrap(), "لاتفاقية الإطار الاستراتيجي");
+    let fmf = findings(&report, "deprecated-rendering").into_iter().find(|f| f["concept"] == "fmf").unwrap();
+    assert_eq!(fmf["surface"], "والتمويل العسكري الخارجي");
+    assert_eq!(report["summary"]["error"], 1);
+    assert_eq!(report["summary"]["files"], 1);
+    assert!(report["summary"]["matches"].as_u64().unwrap() >= 10);
+}
+
+#[test]
+fn mixed_renderings_lists_each_form_with_count_and_first_line() {
+    let (report, _) = json(&[MIXED]);
+    let mixed = findings(&report, "mixed-renderings");
+    assert_eq!(mixed.len(), 1, "one finding per concept per document");
+    let renderings = mixed[0]["renderings"].as_array().unwrap();
+    let summary: Vec<(String, u64, u64)> = renderings
+        .iter()
+        .map(|r| (r["form"].as_str().unwrap().to_string(), r["count"].as_u64().unwrap(), r["first_line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("اللجنة العسكرية العليا".to_string(), 2, 3),
+            ("مؤسسة حمد الطبية".to_string(), 1, 7),
+            ("اللجنة العسكرية المشتركة".to_string(), 1, 9)
+        ]
+    );
+}
+
+#[test]
+fn orthographic_variants_are_notes_hidden_unless_asked_for() {
+    let (report, _) = json(&[MIXED]);
+    assert!(findings(&report, "orthographic-variant").is_empty());
+    assert_eq!(report["summary"]["hidden"], 2);
+    let (report, _) = json(&["--min-severity", "note", MIXED]);
+    let notes = findings(&report, "orthographic-variant");
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0]["surface"], "اللجنة العسكرية العلیا");
+    assert_eq!(notes[0]["line"], 11);
+    let (report, _) = json(&["--severity", "orthographic-variant=info", MIXED]);
+    assert_eq!(findings(&report, "orthographic-variant").len(), 2);
+}
+
+#[test]
+fn a_consistent_file_is_clean() {
+    let output = qamus(&["check", "fixtures/articles/consistent-statement.txt"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let (report, _) = json(&["fixtures/articles/consistent-statement.txt"]);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
+    let concepts: Vec<&str> = report["matches"].as_array().unwrap().iter().map(|m| m["concept"].as_str().unwrap()).collect();
+    for id in ["jscd", "dsca", "centcom", "sfa", "isf", "peshmerga", "pme", "lno"] {
+        assert!(concepts.contains(&id), "{id} not found in {concepts:?}");
+    }
+}
+
+#[test]
+fn markdown_skips_code_links_comments_and_front_matter() {
+    let (report, code) = json(&["fixtures/articles/weekly-brief.md"]);
+    assert_eq!(code, 0, "only info findings");
+    assert!(findings(&report, "forbidden-rendering").is_empty(), "{report}");
+    let bare = findings(&report, "bare-acronym");
+    assert_eq!(bare.iter().map(|f| f["surface"].as_str().unwrap()).collect::<Vec<_>>(), vec!["JSCD", "CJTF-OIR"]);
+    assert_eq!((bare[0]["line"].as_u64(), bare[0]["column"].as_u64()), (Some(7), Some(22)));
+}
+
+#[test]
+fn fail_on_and_severity_overrides() {
+    assert_eq!(qamus(&["check", "--fail-on", "info", "fixtures/articles/weekly-brief.md"]).status.code(), Some(1));
+    assert_eq!(qamus(&["check", "--fail-on", "never", MIXED]).status.code(), Some(0));
+    assert_eq!(qamus(&["check", "--severity", "forbidden-rendering=warning", MIXED]).status.code(), Some(0));
+    assert_eq!(qamus(&["check", "--severity", "forbidden-rendering=warning", "--fail-on", "warning", MIXED]).status.code(), Some(1));
+    let (report, _) = json(&["--severity", "mixed-renderings=off", MIXED]);
+    assert!(findings(&report, "mixed-renderings").is_empty());
+    let bad = qamus(&["check", "--severity", "no-such-rule=error", MIXED]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("unknown rule \"no-such-rule\""), "{}", stderr(&bad));
+}
+
+#[test]
+fn colour_only_when_asked_and_never_with_no_color() {
+    let coloured = qamus(&["check", "--color", "always", MIXED]);
+    assert!(stdout(&coloured).contains("\x1b[1;31merror"));
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", MIXED]).env("NO_COLOR", "1").output().unwrap();
+    assert!(!stdout(&output).contains('\x1b'));
+}
+
+#[test]
+fn directories_are_walked_in_order_honouring_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("b")).unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::write(root.join(".gitignore"), "ignored.txt\n").unwrap();
+    std::fs::write(root.join("ignored.txt"), "مؤسسة حمد الطبية").unwrap();
+    std::fs::write(root.join("b/two.txt"), "مؤسسة حمد الطبية").unwrap();
+    std::fs::write(root.join("a.md"), "مؤسسة حمد الطبية").unwrap();
+    std::fs::write(root.join("image.png"), [0u8, 1, 2]).unwrap();
+    let (report, code) = json(&[root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let paths: Vec<String> = findings(&report, "forbidden-rendering").iter().map(|f| f["path"].as_str().unwrap().to_string()).collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(paths[0].ends_with("a.md") && paths[1].ends_with("b/two.txt"), "{paths:?}");
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["check", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("نص\nقوى الأمن الداخلي".as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).starts_with("<stdin>:2:1: error[forbidden-rendering]"), "{}", stdout(&output));
+}
+
+#[test]
+fn crlf_and_cr_line_endings_keep_lines_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, newline) in [("crlf.txt", "\r\n"), ("cr.txt", "\r")] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, ["سطر أول", "سطر ثان", "قال إن مؤسسة حمد الطبية"].join(newline)).unwrap();
+        let (report, _) = json(&[path.to_str().unwrap()]);
+        let f = findings(&report, "forbidden-rendering")[0];
+        assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(3), Some(8)), "{name}");
+    }
+}
+
+#[test]
+fn encodings_bom_utf16_and_windows_1256() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "قوى الأمن الداخلي";
+    let bom = dir.path().join("bom.txt");
+    std::fs::write(&bom, [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()).unwrap();
+    let (report, _) = json(&[bom.to_str().unwrap()]);
+    assert_eq!(report["matches"][0]["byte_start"], 3, "byte offsets count the BOM");
+    assert_eq!(report["matches"][0]["column"], 1);
+
+    let utf16 = dir.path().join("utf16.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    text.encode_utf16().for_each(|u| bytes.extend_from_slice(&u.to_le_bytes()));
+    std::fs::write(&utf16, bytes).unwrap();
+    assert_eq!(json(&[utf16.to_str().unwrap()]).0["findings"][0]["rule"], "forbidden-rendering");
+
+    // «مؤسسة حمد الطبية» in Windows-1256.
+    let cp1256 = dir.path().join("cp1256.txt");
+    let (encoded, _, unmappable) = encoding_rs::WINDOWS_1256.encode("مؤسسة حمد الطبية");
+    assert!(!unmappable);
+    std::fs::write(&cp1256, &*encoded).unwrap();
+    let plain = qamus(&["check", cp1256.to_str().unwrap()]);
+    assert_eq!(plain.status.code(), Some(2));
+    assert!(stderr(&plain).contains("cp1256.txt:1: invalid UTF-8 at byte 0"), "{}", stderr(&plain));
+    let (report, code) = json(&["--encoding", "windows-1256", cp1256.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(report["findings"][0]["surface"], "مؤسسة حمد الطبية");
+
+    let wrong = qamus(&["check", "--encoding", "klingon", cp1256.to_str().unwrap()]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(stderr(&wrong).contains("unknown encoding \"klingon\""), "{}", stderr(&wrong));
+}
+
+#[test]
+fn unreadable_inputs_are_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("data.txt");
+    std::fs::write(&binary, b"abc\0def").unwrap();
+    let output = qamus(&["check", "no/such/file.txt", MIXED]);
+    assert_eq!(output.status.code(), Some(2), "an unreadable input wins over findings");
+    assert!(stderr(&output).contains("qamus: error: no/such/file.txt: no such file or directory"), "{}", stderr(&output));
+    assert!(stdout(&output).contains("error[forbidden-rendering]"), "the rest is still checked");
+    // A binary file found by a walk is skipped with a notice; named, it is an error.
+    let walked = qamus(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(walked.status.code(), Some(0));
+    assert!(stderr(&walked).contains("data.txt: binary file, skipped"), "{}", stderr(&walked));
+    let named = qamus(&["check", binary.to_str().unwrap()]);
+    assert_eq!(named.status.code(), Some(2));
+    assert!(stderr(&named).contains("data.txt:1: binary file (NUL byte at byte 3)"), "{}", stderr(&named));
+}
+
+#[test]
+fn every_bad_glossary_exits_2_naming_file_line_and_problem() {
+    let cases = [
+        ("bad-quoting.csv", ":2: this row has 4 cells but the header has 10"),
+        ("ragged-row.csv", ":2: this row has 4 cells but the header has 10"),
+        ("unknown-column.csv", ":1: unknown column \"colour\"; the known columns are: id, en, acronym"),
+        ("duplicate-id.csv", ":3: duplicate id \"hmc\""),
+        ("ambiguous-form.csv", ":3: form «اللجنه العسكريه العليا» of jmc folds to the same form as «اللجنة العسكرية العليا» of hmc"),
+        ("folds-to-nothing.csv", ":2: form «ـــًّ» of hmc folds to nothing"),
+        ("empty.csv", ": the glossary has no concepts"),
+        ("missing-cell.csv", ":2: the required cell \"ar\" is empty"),
+    ];
+    for (file, expected) in cases {
+        let path = Path::new("fixtures/glossaries/bad").join(file);
+        let output = qamus(&["check", "--glossary", path.to_str().unwrap(), MIXED]);
+        assert_eq!(output.status.code(), Some(2), "{file}");
+        let err = stderr(&output);
+        assert_eq!(err.lines().count(), 1, "{file}: one line: {err}");
+        assert!(err.contains(&format!("{}{expected}", path.display())), "{file}: {err}");
+        assert!(stdout(&output).is_empty(), "{file}: nothing checked with a bad glossary");
+    }
+    let missing = qamus(&["check", "--glossary", "no-such-glossary.csv", MIXED]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no-such-glossary.csv: no such file or directory"));
+}
+
+#[test]
+fn glossaries_given_on_the_command_line_replace_the_default() {
+    let (report, _) = json(&["--glossary", "fixtures/glossaries/spec-cases.csv", MIXED]);
+    let ids: Vec<&str> = report["matches"].as_array().unwrap().iter().map(|m| m["concept"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"hmc") && !ids.contains(&"isf"), "{ids:?}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(qamus(&["check", "--format", "yaml"]).status.code(), Some(2));
+    assert_eq!(qamus(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(qamus(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn rules_lists_every_rule_with_its_default_severity() {
+    let output = stdout(&qamus(&["rules"]));
+    for (rule, level) in [
+        ("forbidden-rendering", "error"),
+        ("deprecated-rendering", "warning"),
+        ("mixed-renderings", "warning"),
+        ("bare-acronym", "info"),
+        ("orthographic-variant", "note"),
+    ] {
+        assert!(output.lines().any(|l| l.starts_with(rule) && l.contains(level)), "{rule}: {output}");
+    }
+}

@@ -1,0 +1,151 @@
+//! The cases of the matching specification (`../shared/docs/arabic-matching.md`,
+//! "Cases that must hold"), on a glossary made for them
+//! (`fixtures/glossaries/spec-cases.csv`) that also plants trap stems: the
+//! stems a careless stripper would produce from protected words.
+
+use qamus::glossary::{csv, Glossary};
+use qamus::{Match, MatchKind, Matcher};
+
+fn glossary() -> Glossary {
+    let bytes = std::fs::read("fixtures/glossaries/spec-cases.csv").unwrap();
+    let mut glossary = csv::parse(&bytes, "spec-cases.csv").unwrap();
+    glossary.validate().unwrap();
+    glossary
+}
+
+struct Found {
+    id: String,
+    surface: String,
+    kind: MatchKind,
+    proclitics: String,
+    suffix: String,
+}
+
+fn find(text: &str) -> Vec<Found> {
+    let glossary = glossary();
+    let matcher = Matcher::new(&glossary);
+    matcher
+        .find(text)
+        .into_iter()
+        .map(|m: Match| Found {
+            id: glossary.concepts[m.concept].id.clone(),
+            surface: text[m.span.clone()].to_string(),
+            kind: m.kind,
+            proclitics: m.proclitics,
+            suffix: m.suffix,
+        })
+        .collect()
+}
+
+fn only(text: &str) -> Found {
+    let mut found = find(text);
+    assert_eq!(found.len(), 1, "{text}: {:?}", found.iter().map(|f| (&f.id, &f.surface)).collect::<Vec<_>>());
+    found.remove(0)
+}
+
+#[test]
+fn lam_with_article_before_lam() {
+    let f = only("للجنة العسكرية العليا");
+    assert_eq!((f.id.as_str(), f.proclitics.as_str(), f.kind), ("hmc", "لل", MatchKind::Clitic));
+    assert_eq!(f.surface, "للجنة العسكرية العليا");
+}
+
+#[test]
+fn indefinite_pattern_and_never_paradise() {
+    let f = only("لجنة عسكرية عليا");
+    assert_eq!((f.id.as_str(), f.kind), ("hmc", MatchKind::Indefinite));
+    assert!(find("للجنة").iter().all(|f| f.id != "paradise"));
+    assert!(find("لجنة").iter().all(|f| f.id != "paradise"));
+    // The paradise form itself still matches, with a real proclitic.
+    assert_eq!(only("والجنة").id, "paradise");
+}
+
+#[test]
+fn marks_tatweel_and_direction_marks_are_exact() {
+    let text = "اللجنـــة\u{200F} العسكريّة العليا";
+    let f = only(text);
+    assert_eq!((f.id.as_str(), f.kind, f.surface.as_str()), ("hmc", MatchKind::Exact, text));
+}
+
+#[test]
+fn lam_before_alef() {
+    let f = only("لاتفاقية الإطار الاستراتيجي");
+    assert_eq!((f.id.as_str(), f.proclitics.as_str(), f.kind), ("sfa", "ل", MatchKind::Clitic));
+}
+
+#[test]
+fn stacked_proclitics() {
+    let f = only("وبالاتفاقية الإطار الاستراتيجي");
+    assert_eq!((f.id.as_str(), f.proclitics.as_str()), ("sfa", "وبال"));
+    let f = only("باتفاقية الإطار الاستراتيجي");
+    assert_eq!((f.id.as_str(), f.proclitics.as_str()), ("sfa", "ب"));
+}
+
+#[test]
+fn persian_letters_hamza_and_final_ya_are_orthographic() {
+    let f = only("اتفاقیة الاطار الإستراتيجى");
+    assert_eq!((f.id.as_str(), f.kind), ("sfa", MatchKind::Orthographic));
+}
+
+#[test]
+fn presentation_forms() {
+    let f = only("ﻟﻠﺠﻨﺔ العسكرية العليا");
+    assert_eq!(f.id, "hmc");
+    assert_eq!(f.surface, "ﻟﻠﺠﻨﺔ العسكرية العليا");
+}
+
+#[test]
+fn protected_words_are_never_stripped() {
+    for word in ["الله", "لله", "لبنان", "بغداد", "فرنسا", "كركوك", "کرکوک", "واشنطن", "ليبيا", "وكالة", "ولاية", "لاهاي"]
+    {
+        let found = find(word);
+        assert!(found.is_empty(), "{word} was read as {:?}", found.iter().map(|f| &f.id).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn germany_is_one_form_and_never_mania() {
+    for text in ["ألمانيا", "وألمانيا", "لألمانيا", "المانيا"] {
+        assert_eq!(only(text).id, "germany", "{text}");
+    }
+    assert_eq!(only("وألمانيا").proclitics, "و");
+}
+
+#[test]
+fn inflected_head_nouns() {
+    let f = only("لجنتها");
+    assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("committee", MatchKind::Inflected, "ها"));
+    let f = only("اللجنتين");
+    assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("committee", MatchKind::Inflected, "ين"));
+    let f = only("اتفاقيات");
+    assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("agreement", MatchKind::Inflected, "ات"));
+    // A suffixed head still carries its phrase.
+    let f = only("لجنتها العسكرية العليا");
+    assert_eq!((f.id.as_str(), f.kind), ("hmc", MatchKind::Inflected));
+}
+
+#[test]
+fn ungrammatical_mixes_and_later_proclitics_do_not_match() {
+    assert!(find("اللجنة عسكرية عليا").iter().all(|f| f.id != "hmc"));
+    assert!(find("اللجنة والعسكرية العليا").iter().all(|f| f.id != "hmc"));
+}
+
+#[test]
+fn leftmost_longest() {
+    let found = find("نص اتفاقية الإطار الاستراتيجي واتفاقية أخرى");
+    assert_eq!(found.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), vec!["sfa", "agreement"]);
+}
+
+#[test]
+fn latin_acronyms_in_arabic_text() {
+    let found = find("اللجنة العسكرية العليا (HMC) و(SFA)");
+    assert_eq!(
+        found.iter().map(|f| (f.id.as_str(), f.surface.as_str())).collect::<Vec<_>>(),
+        vec![("hmc", "اللجنة العسكرية العليا"), ("hmc", "HMC"), ("sfa", "SFA")]
+    );
+}
+
+#[test]
+fn a_phrase_does_not_run_across_punctuation() {
+    assert!(find("اللجنة العسكرية، العليا").iter().all(|f| f.id != "hmc"));
+}

@@ -1,0 +1,105 @@
+//! Properties of folding and matching, over arbitrary text and over text
+//! assembled from the words of the embedded glossary with clitics, marks,
+//! Persian letters and presentation forms mixed in.
+
+use proptest::prelude::*;
+use qamus::glossary::Glossary;
+use qamus::normalize::{fold, fold_str, tokenize};
+use qamus::{MatchKind, Matcher};
+
+fn glossary_words() -> Vec<String> {
+    let glossary = Glossary::embedded().unwrap();
+    let mut words: Vec<String> = glossary
+        .concepts
+        .iter()
+        .flat_map(|c| c.terms.iter())
+        .flat_map(|t| t.text.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    words.extend(["ﻟﻠﺠﻨﺔ", "اتفاقیة", "الاستراتيجى", "لجنتها", "اتفاقيات", "الله", "بغداد", "(HMC)", "١٢٫٥٪"].map(String::from));
+    words.sort();
+    words.dedup();
+    words
+}
+
+fn glossary_text() -> impl Strategy<Value = String> {
+    let words = glossary_words();
+    let prefixes = ["", "", "", "و", "ل", "ب", "وال", "لل", "ف", "بال"];
+    let marks = ["", "", "", "\u{064E}", "\u{0651}", "\u{0640}", "\u{200F}", "\u{0654}"];
+    let separators = [" ", " ", " ", "، ", "\n", " – ", "\r\n", " «", "» ", "\n\n"];
+    prop::collection::vec((0..prefixes.len(), 0..words.len(), 0..marks.len(), 0..separators.len()), 0..40).prop_map(move |parts| {
+        let mut text = String::new();
+        for (p, w, m, s) in parts {
+            text.push_str(prefixes[p]);
+            let word = &words[w];
+            // A mark after the first letter, where there is one.
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                text.push(first);
+                text.push_str(marks[m]);
+                text.push_str(chars.as_str());
+            }
+            text.push_str(separators[s]);
+        }
+        text
+    })
+}
+
+/// The folded tokens of a text.
+fn words(text: &str) -> Vec<String> {
+    let folded = fold_str(text);
+    tokenize(&folded).into_iter().map(|t| folded[t.range].to_string()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn folding_is_idempotent(text in any::<String>()) {
+        let once = fold_str(&text);
+        prop_assert_eq!(fold_str(&once), once);
+    }
+
+    #[test]
+    fn folding_is_idempotent_on_arabic(text in glossary_text()) {
+        let once = fold_str(&text);
+        prop_assert_eq!(fold_str(&once), once);
+    }
+
+    #[test]
+    fn every_offset_is_a_char_boundary_and_monotone(text in any::<String>()) {
+        let folded = fold(&text);
+        let mut last = 0;
+        for i in 0..=folded.as_str().len() {
+            let origin = folded.origin(i);
+            prop_assert!(text.is_char_boundary(origin));
+            prop_assert!(origin >= last);
+            last = origin;
+        }
+    }
+
+    #[test]
+    fn every_match_is_its_own_match(text in glossary_text()) {
+        let glossary = Glossary::embedded().unwrap();
+        let matcher = Matcher::new(&glossary);
+        for m in matcher.find(&text) {
+            prop_assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end));
+            let surface = &text[m.span.clone()];
+            let again = matcher.find(surface);
+            prop_assert_eq!(again.len(), 1, "{:?} alone gives {:?}", surface, again);
+            prop_assert_eq!((again[0].concept, again[0].term, again[0].span.clone(), again[0].kind), (m.concept, m.term, 0..surface.len(), m.kind));
+            let form = &glossary.concepts[m.concept].terms[m.term].text;
+            if m.kind == MatchKind::Exact {
+                prop_assert_eq!(words(surface), words(form), "exact {:?} vs form {:?}", surface, form);
+            }
+        }
+    }
+
+    #[test]
+    fn matching_never_panics_on_arbitrary_text(text in any::<String>()) {
+        let glossary = Glossary::embedded().unwrap();
+        let matcher = Matcher::new(&glossary);
+        for m in matcher.find(&text) {
+            prop_assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end) && m.span.start < m.span.end);
+        }
+    }
+}
