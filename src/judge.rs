@@ -242,10 +242,10 @@ pub fn display_name(concept: &Concept) -> String {
 }
 
 /// The part of a concept's note that speaks of `form`: the sentences that
-/// quote it as «form», or the whole note when none does.
+/// quote it, or a word of it that the preferred form lacks, as «…»; the whole
+/// note when no sentence does.
 pub fn note_for(concept: &Concept, form: &str) -> Option<String> {
     let note = concept.note.as_deref()?;
-    let quoted = format!("«{form}»");
     let mut sentences = Vec::new();
     let mut start = 0;
     for (i, _) in note.match_indices(". ") {
@@ -253,8 +253,16 @@ pub fn note_for(concept: &Concept, form: &str) -> Option<String> {
         start = i + 2;
     }
     sentences.push(&note[start..]);
-    let relevant: Vec<&str> = sentences.into_iter().filter(|s| s.contains(&quoted)).collect();
+    let relevant: Vec<&str> = sentences.into_iter().filter(|s| quotes_form(s, form, concept.preferred())).collect();
     Some(if relevant.is_empty() { note.to_string() } else { relevant.join(" ") })
+}
+
+/// Whether `text` quotes, as «…», `form` or a part of it that `preferred` lacks.
+pub fn quotes_form(text: &str, form: &str, preferred: &str) -> bool {
+    text.split('«')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('»').map(|(quoted, _)| quoted))
+        .any(|quoted| quoted == form || (!quoted.is_empty() && form.contains(quoted) && !preferred.contains(quoted)))
 }
 
 /// Judges the occurrences of one document (in text order).
@@ -268,21 +276,32 @@ pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence
     for occ in occurrences {
         let concept = &glossary.concepts[occ.concept];
         let term = &concept.terms[occ.term];
-        let name = display_name(concept);
-        let note = note_for(concept, &term.text).map(|n| format!(" {n}")).unwrap_or_default();
+        let note = || note_for(concept, &term.text).map(|n| format!(" {n}")).unwrap_or_default();
         match term.status {
             Status::Forbidden => push(
                 Rule::ForbiddenRendering,
                 occ,
                 Some(concept.preferred().to_string()),
-                format!("«{}» is a forbidden rendering of {name}; use «{}».{note}", occ.surface, concept.preferred()),
+                format!(
+                    "«{}» is a forbidden rendering of {}; use «{}».{}",
+                    occ.surface,
+                    display_name(concept),
+                    concept.preferred(),
+                    note()
+                ),
                 Vec::new(),
             ),
             Status::Deprecated => push(
                 Rule::DeprecatedRendering,
                 occ,
                 Some(concept.preferred().to_string()),
-                format!("«{}» is a deprecated rendering of {name}; use «{}» instead.{note}", occ.surface, concept.preferred()),
+                format!(
+                    "«{}» is a deprecated rendering of {}; use «{}» instead.{}",
+                    occ.surface,
+                    display_name(concept),
+                    concept.preferred(),
+                    note()
+                ),
                 Vec::new(),
             ),
             Status::Preferred | Status::Admitted => {}

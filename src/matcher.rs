@@ -8,6 +8,8 @@
 //! and how it is described (kind, proclitics, suffix); it does not judge.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use crate::glossary::{Glossary, TermRole};
@@ -78,8 +80,8 @@ struct FormEntry {
 
 /// Finds glossary forms in text.
 pub struct Matcher {
-    stems: HashMap<Box<str>, StemId>,
-    edges: HashMap<(NodeId, StemId), NodeId>,
+    stems: FxHashMap<Box<str>, StemId>,
+    edges: FxHashMap<(NodeId, StemId), NodeId>,
     /// Forms ending at each node.
     terminals: Vec<Vec<u32>>,
     forms: Vec<FormEntry>,
@@ -102,7 +104,8 @@ impl Matcher {
     /// Indexes every form of a validated glossary.
     pub fn new(glossary: &Glossary) -> Matcher {
         let spellings = glossary.spelling_map().unwrap_or_default();
-        let mut matcher = Matcher { stems: HashMap::new(), edges: HashMap::new(), terminals: vec![Vec::new()], forms: Vec::new() };
+        let mut matcher =
+            Matcher { stems: FxHashMap::default(), edges: FxHashMap::default(), terminals: vec![Vec::new()], forms: Vec::new() };
         // Spelling classes first, so that every variant shares its canonical id.
         let mut canonical_ids: HashMap<String, StemId> = HashMap::new();
         for (variant, canonical) in &spellings {

@@ -149,3 +149,9 @@ fn latin_acronyms_in_arabic_text() {
 fn a_phrase_does_not_run_across_punctuation() {
     assert!(find("اللجنة العسكرية، العليا").iter().all(|f| f.id != "hmc"));
 }
+
+#[test]
+fn english_names_written_inline() {
+    let found = find("وقالت Higher Military Commission في بيانها");
+    assert_eq!(found.iter().map(|f| (f.id.as_str(), f.surface.as_str())).collect::<Vec<_>>(), vec![("hmc", "Higher Military Commission")]);
+}

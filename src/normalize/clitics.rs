@@ -158,7 +158,13 @@ pub fn head_readings<Id: Copy>(token: &str, scratch: &mut String, lookup: &mut i
     if is_protected(token) {
         return;
     }
-    for &(written, definite) in PROCLITICS {
+    // Only tokens that start with a proclitic letter or the article's alef
+    // have readings with proclitics; the rest go straight to the suffixes.
+    let proclitics = match token.chars().next() {
+        Some('و' | 'ف' | 'ب' | 'ك' | 'ل' | 'ا') => PROCLITICS,
+        _ => &PROCLITICS[..1],
+    };
+    for &(written, definite) in proclitics {
         let Some(rest) = token.strip_prefix(written) else { continue };
         if !has_min_chars(rest) {
             continue;

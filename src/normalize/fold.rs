@@ -86,6 +86,10 @@ fn push(out: &mut Folded, c: char, at: usize) {
 }
 
 fn fold_char(c: char, at: usize, out: &mut Folded) {
+    // Fast path: the Arabic letters (no marks, no tatweel).
+    if ('\u{0621}'..='\u{063A}').contains(&c) || ('\u{0641}'..='\u{064A}').contains(&c) {
+        return push(out, fold_letter(c).unwrap_or(c), at);
+    }
     // Step 2 first for U+FEFF, which also sits in the presentation-form block.
     if is_deleted(c) {
         return;

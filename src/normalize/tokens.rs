@@ -30,7 +30,15 @@ pub struct Token {
 
 /// Whether `c` belongs inside a token.
 pub fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c)
+    // Fast paths for the common scripts; the full Unicode test for the rest.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match c {
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0660}'..='\u{0669}' | '\u{066E}'..='\u{06D3}' => true,
+        '\u{0600}'..='\u{06FF}' => c.is_alphanumeric(),
+        _ => c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c),
+    }
 }
 
 fn is_latin(c: char) -> bool {
