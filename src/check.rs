@@ -1,17 +1,23 @@
 //! The `check` pipeline: inputs → documents → units → matches → located
-//! occurrences → findings, for every file, in a stable order. Read errors are
-//! collected beside the results and the run goes on.
+//! occurrences → pragmas → findings → configured ignores, for every file.
+//! Files are checked in parallel in batches and handed on in input order, so
+//! output is the same whatever the number of jobs, and a printer can stream
+//! each document as its batch finishes. Read errors are collected beside the
+//! results and the run goes on.
 //!
 //! This module owns the order of the steps and turning unit offsets into file
 //! positions; each step's rules live in its own module.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
+use crate::config::IgnoreRule;
 use crate::error::{Error, ErrorKind};
 use crate::glossary::Glossary;
 use crate::input::walk::{self, Input, WalkOptions};
-use crate::input::{Document, Encoding, Format, LineIndex};
+use crate::input::{pragmas, Document, Encoding, Format, LineIndex};
 use crate::judge::{judge_document, Context, Finding, Occurrence, Severities};
 use crate::matcher::Matcher;
 
@@ -24,15 +30,29 @@ pub struct CheckOptions {
     pub encoding: Option<Encoding>,
     /// Rule severities.
     pub severities: Severities,
+    /// Files checked at once (0: all cores).
+    pub jobs: usize,
+    /// Configured ignores, with the directory their globs are relative to.
+    pub ignores: Vec<IgnoreRule>,
+    /// The directory `ignores` globs are relative to (made absolute).
+    pub ignore_root: Option<PathBuf>,
+    /// Keep every occurrence in the outcome (the JSON report needs them).
+    pub keep_occurrences: bool,
 }
 
-/// The occurrences found in one document.
+/// One checked document.
 #[derive(Debug, Clone)]
 pub struct DocumentResult {
     /// The path as shown.
     pub path: String,
-    /// Every occurrence, in text order.
+    /// Number of occurrences found.
+    pub match_count: usize,
+    /// Every occurrence, in text order (empty unless asked to keep them).
     pub occurrences: Vec<Occurrence>,
+    /// Its findings, in text order.
+    pub findings: Vec<Finding>,
+    /// Things worth telling the user (a pragma naming an unknown concept).
+    pub notices: Vec<String>,
 }
 
 /// Everything a run found.
@@ -40,8 +60,6 @@ pub struct DocumentResult {
 pub struct Outcome {
     /// Documents read, in order.
     pub documents: Vec<DocumentResult>,
-    /// Findings, by document, then position.
-    pub findings: Vec<Finding>,
     /// Inputs that could not be read.
     pub errors: Vec<Error>,
     /// Inputs passed over, with the reason (binary files found by a walk).
@@ -51,28 +69,80 @@ pub struct Outcome {
 impl Outcome {
     /// Number of occurrences in all documents.
     pub fn match_count(&self) -> usize {
-        self.documents.iter().map(|d| d.occurrences.len()).sum()
+        self.documents.iter().map(|d| d.match_count).sum()
+    }
+
+    /// Every finding, by document, then position.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.documents.iter().flat_map(|d| d.findings.iter())
     }
 }
 
-/// Checks every input named by `paths`.
-pub fn check_paths(glossary: &Glossary, matcher: &Matcher, paths: &[PathBuf], options: &CheckOptions) -> Outcome {
-    let (inputs, errors) = walk::inputs(paths, options.walk);
+/// What happened to one input.
+enum Processed {
+    Checked(DocumentResult),
+    Skipped(String),
+    Failed(Error),
+}
+
+/// Checks every input named by `paths`. `walk_filter` decides which files a
+/// directory walk picks up; `on_document` sees each document as it is done,
+/// in input order; `progress` is told how many inputs are done of how many.
+pub fn check_paths(
+    glossary: &Glossary,
+    matcher: &Matcher,
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    walk_filter: &(dyn Fn(&Path) -> bool + Sync),
+    on_document: &mut dyn FnMut(&mut DocumentResult),
+    progress: &mut dyn FnMut(usize, usize),
+) -> Outcome {
+    let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter);
     let mut outcome = Outcome { errors, ..Outcome::default() };
-    for input in inputs {
-        let document = match &input {
-            Input::Stdin => read_stdin(options.encoding),
-            Input::File { path, .. } => Document::read(path, &walk::display(path), options.encoding),
+    let jobs = if options.jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { options.jobs };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
+    let batch = (jobs * 8).max(1);
+    let mut done = 0;
+    for chunk in inputs.chunks(batch) {
+        let process = |input: &Input| process(glossary, matcher, input, options);
+        let results: Vec<Processed> = match &pool {
+            Ok(pool) if jobs > 1 => pool.install(|| chunk.par_iter().map(process).collect()),
+            _ => chunk.iter().map(process).collect(),
         };
-        match document {
-            Ok(document) => check_document(glossary, matcher, &document, options, &mut outcome),
-            Err(e) if matches!(e.kind, ErrorKind::Binary { .. }) && matches!(input, Input::File { explicit: false, .. }) => {
-                outcome.skipped.push(format!("{}: binary file, skipped", e.path.as_deref().unwrap_or("?")));
+        for result in results {
+            match result {
+                Processed::Checked(mut document) => {
+                    on_document(&mut document);
+                    outcome.documents.push(document);
+                }
+                Processed::Skipped(notice) => outcome.skipped.push(notice),
+                Processed::Failed(e) => outcome.errors.push(e),
             }
-            Err(e) => outcome.errors.push(e),
         }
+        done += chunk.len();
+        progress(done, inputs.len());
     }
     outcome
+}
+
+fn process(glossary: &Glossary, matcher: &Matcher, input: &Input, options: &CheckOptions) -> Processed {
+    let document = match input {
+        Input::Stdin => read_stdin(options.encoding),
+        Input::File { path, .. } => Document::read(path, &walk::display(path), options.encoding),
+    };
+    match document {
+        Ok(document) => {
+            let path = match input {
+                Input::File { path, .. } => Some(path.as_path()),
+                Input::Stdin => None,
+            };
+            Processed::Checked(check_document(glossary, matcher, &document, path, options))
+        }
+        Err(e) if matches!(e.kind, ErrorKind::Binary { .. }) && matches!(input, Input::File { explicit: false, .. }) => {
+            Processed::Skipped(format!("{}: binary file, skipped", e.path.as_deref().unwrap_or("?")))
+        }
+        Err(e) => Processed::Failed(e),
+    }
 }
 
 fn read_stdin(encoding: Option<Encoding>) -> Result<Document, Error> {
@@ -81,11 +151,51 @@ fn read_stdin(encoding: Option<Encoding>) -> Result<Document, Error> {
     Document::from_bytes("<stdin>", &bytes, encoding, Format::Text)
 }
 
-/// Matches and judges one document, adding to `outcome`.
-pub fn check_document(glossary: &Glossary, matcher: &Matcher, document: &Document, options: &CheckOptions, outcome: &mut Outcome) {
-    let occurrences = find_occurrences(matcher, document);
-    outcome.findings.extend(judge_document(glossary, &document.path, &occurrences, &options.severities));
-    outcome.documents.push(DocumentResult { path: document.path.clone(), occurrences });
+/// Matches and judges one document. `path` is the file on disk, for the
+/// configured ignores.
+pub fn check_document(
+    glossary: &Glossary,
+    matcher: &Matcher,
+    document: &Document,
+    path: Option<&Path>,
+    options: &CheckOptions,
+) -> DocumentResult {
+    let mut occurrences = find_occurrences(matcher, document);
+    let match_count = occurrences.len();
+    let mut notices = Vec::new();
+    let suppressions = pragmas::scan(&document.text, document.format);
+    if !suppressions.is_empty() {
+        for (id, line) in &suppressions.named {
+            if !glossary.concepts.iter().any(|c| &c.id == id) {
+                notices.push(format!("{}:{line}: a qamus-ignore pragma names {id:?}, which is no concept of the glossary", document.path));
+            }
+        }
+        occurrences.retain(|o| !suppressions.covers(o.line, &glossary.concepts[o.concept].id));
+    }
+    let mut findings = judge_document(glossary, &document.path, &occurrences, &options.severities);
+    if let (Some(root), Some(path)) = (&options.ignore_root, path) {
+        if let Some(relative) = relative_to(root, path) {
+            for rule in options.ignores.iter().filter(|r| r.paths.is_match(&relative)) {
+                findings.retain(|f| {
+                    let concept = &glossary.concepts[f.at.concept].id;
+                    let concept_hit = rule.concepts.is_empty() || rule.concepts.contains(concept);
+                    let rule_hit = rule.rules.is_empty() || rule.rules.contains(&f.rule);
+                    !(concept_hit && rule_hit)
+                });
+            }
+        }
+    }
+    if !options.keep_occurrences {
+        occurrences = Vec::new();
+    }
+    DocumentResult { path: document.path.clone(), match_count, occurrences, findings, notices }
+}
+
+/// `path` relative to `root`, with `/` separators; `root` must be absolute
+/// and canonical (see [`std::fs::canonicalize`]), `path` is made so.
+pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
+    let path = std::fs::canonicalize(path).ok()?;
+    Some(path.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/"))
 }
 
 /// Every occurrence in a document, located in the file.

@@ -1,14 +1,16 @@
-//! The command line: clap definitions, choosing the glossary, format and
-//! colour, running a command and mapping its outcome to an exit code
-//! (0 clean, 1 findings at or above `--fail-on`, 2 usage, input or glossary
-//! errors).
+//! The command line: clap definitions; resolving each setting from the flag,
+//! else `qamus.toml`, else the default; running a command and mapping its
+//! outcome to an exit code (0 clean, 1 findings at or above `--fail-on`, 2
+//! usage, input, config or glossary errors).
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::check::{check_paths, CheckOptions};
+use crate::baseline::Baseline;
+use crate::check::{check_paths, relative_to, CheckOptions};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::walk::WalkOptions;
@@ -31,12 +33,30 @@ enum Command {
     Check(CheckArgs),
     /// List the rules with their ids and default severities.
     Rules,
+    /// Write a commented starter qamus.toml.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "qamus.toml")]
+        path: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
 }
 
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// Files or directories to check (directories recursively, honouring
-    /// .gitignore); `-` reads standard input. Default: the current directory.
+    /// .gitignore); `-` reads standard input. Default: the config's `include`,
+    /// else the current directory.
     paths: Vec<PathBuf>,
 
     /// Glossary file (CSV); repeat to merge several. Replaces the embedded
@@ -44,22 +64,34 @@ struct CheckArgs {
     #[arg(short = 'g', long = "glossary", value_name = "FILE")]
     glossaries: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(short = 'f', long, value_enum, default_value_t = OutputFormat::Text)]
-    format: OutputFormat,
+    /// Output format [default: text].
+    #[arg(short = 'f', long, value_enum)]
+    format: Option<OutputFormat>,
 
-    /// Exit with 1 when a finding is at least this severe.
-    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
-    fail_on: FailOn,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Read this configuration file instead of discovering qamus.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Ignore any qamus.toml.
+    #[arg(long)]
+    no_config: bool,
+
+    /// Exit with 1 when a finding is at least this severe [default: error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
 
     /// Change a rule's severity: RULE=LEVEL, LEVEL one of error, warning,
     /// info, note, off. Repeatable. `qamus rules` lists the rules.
     #[arg(long = "severity", value_name = "RULE=LEVEL")]
     severities: Vec<String>,
 
-    /// Show findings at least this severe (notes are hidden by default).
-    #[arg(long, value_enum, default_value_t = Level::Info, value_name = "LEVEL")]
-    min_severity: Level,
+    /// Show findings at least this severe [default: info].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_severity: Option<Level>,
 
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -77,6 +109,18 @@ struct CheckArgs {
     /// Check hidden files and directories too.
     #[arg(long)]
     hidden: bool,
+
+    /// Files checked in parallel [default: all cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE (atomically) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +129,12 @@ enum OutputFormat {
     Text,
     /// One JSON document, for scripts.
     Json,
+    /// One JSON object per finding, streamed.
+    Jsonl,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,65 +182,226 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
             return Ok(code);
         }
     };
+    let mut stdout = io::stdout().lock();
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules => {
-            let mut out = io::stdout().lock();
             for rule in Rule::ALL {
-                writeln!(out, "{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.description()).map_err(stdout_error)?;
+                writeln!(stdout, "{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.description())
+                    .map_err(stdout_error)?;
             }
+            Ok(0)
+        }
+        Command::Init { path, force } => {
+            if path.exists() && !force {
+                return Err(Error::new(ErrorKind::Usage("already exists; pass --force to replace it".into()), path.display().to_string()));
+            }
+            crate::output::write_atomic(&path, |w| w.write_all(crate::config::STARTER.as_bytes()))?;
+            eprintln!("qamus: wrote {}", path.display());
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "qamus", &mut stdout);
+            Ok(0)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut stdout).map_err(stdout_error)?;
             Ok(0)
         }
     }
 }
 
+/// Parses a config value with the same names as the flag.
+fn config_value<T: ValueEnum>(config: &Config, key: &str, value: Option<&str>) -> Result<Option<T>> {
+    value
+        .map(|v| {
+            T::from_str(v, false).map_err(|_| {
+                let path = config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+                let allowed: Vec<String> =
+                    T::value_variants().iter().filter_map(|v| v.to_possible_value()).map(|p| p.get_name().to_string()).collect();
+                Error::new(ErrorKind::Usage(format!("{key}: unknown value {v:?} (expected one of {})", allowed.join(", "))), path)
+            })
+        })
+        .transpose()
+}
+
 fn check(args: CheckArgs) -> Result<u8> {
-    let mut severities = Severities::default();
-    for setting in &args.severities {
-        severities.apply(setting).map_err(|e| Error::usage(format!("--severity: {e}")))?;
-    }
-    let encoding = match &args.encoding {
+    let cwd = std::env::current_dir().map_err(|e| Error::new(ErrorKind::Io(e), "."))?;
+    let config = match (&args.config, args.no_config) {
+        (Some(path), _) => Config::load(path)?,
+        (None, true) => Config::none(&cwd),
+        (None, false) => Config::discover(&cwd)?,
+    };
+
+    let glossary = if !args.glossaries.is_empty() {
+        Glossary::load_files(&args.glossaries)?
+    } else if !config.glossaries().is_empty() {
+        Glossary::load_files(&config.glossaries())?
+    } else {
+        Glossary::embedded()?
+    };
+    let matcher = Matcher::new(&glossary);
+
+    let format = args.format.or(config_value(&config, "format", config.format())?).unwrap_or(OutputFormat::Text);
+    let fail_on = args.fail_on.or(config_value(&config, "fail-on", config.fail_on())?).unwrap_or(FailOn::Error);
+    let min_severity: Severity =
+        args.min_severity.or(config_value(&config, "min-severity", config.min_severity())?).unwrap_or(Level::Info).into();
+    let encoding = match args.encoding.as_deref().or(config.encoding()) {
         Some(label) => Some(Encoding::for_label(label).map_err(|kind| Error { kind, path: None, line: None, column: None })?),
         None => None,
     };
-    let glossary = if args.glossaries.is_empty() { Glossary::embedded()? } else { Glossary::load_files(&args.glossaries)? };
-    let matcher = Matcher::new(&glossary);
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let options = CheckOptions { walk: WalkOptions { no_ignore: args.no_ignore, hidden: args.hidden }, encoding, severities };
-    let outcome = check_paths(&glossary, &matcher, &paths, &options);
 
-    let colour = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    let mut severities = Severities::default();
+    for (rule, level) in config.rule_levels()? {
+        severities.set(rule, level);
+    }
+    for (concept, rule, level) in config.concept_levels(&glossary)? {
+        severities.set_for_concept(&concept, rule, level);
+    }
+    for setting in &args.severities {
+        severities.apply(setting).map_err(|e| Error::usage(format!("--severity: {e}")))?;
+    }
+
+    let include = config.include()?;
+    let exclude = config.exclude()?;
+    let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
+    let paths = if !args.paths.is_empty() {
+        args.paths.clone()
+    } else if include.is_some() {
+        vec![root.clone()]
+    } else {
+        vec![PathBuf::from(".")]
     };
-    let report = Report { glossary: &glossary, outcome: &outcome, min_severity: args.min_severity.into() };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let use_include = args.paths.is_empty() && include.is_some();
+    let walk_filter = |path: &Path| -> bool {
+        let Some(relative) = relative_to(&root, path) else { return true };
+        if exclude.is_match(&relative) {
+            return false;
+        }
+        match (&include, use_include) {
+            (Some(include), true) => include.is_match(&relative),
+            _ => true,
+        }
+    };
+
+    let options = CheckOptions {
+        walk: WalkOptions { no_ignore: args.no_ignore, hidden: args.hidden },
+        encoding,
+        severities,
+        jobs: args.jobs.or(config.jobs()).unwrap_or(0),
+        ignores: config.ignores(&glossary)?,
+        ignore_root: Some(root.clone()),
+        keep_occurrences: format == OutputFormat::Json,
+    };
+    let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let colour = format == OutputFormat::Text
+        && match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        };
+    let show_progress = io::stderr().is_terminal() && !to_terminal && std::env::var_os("CI").is_none();
+    let repo_root = report::repository_root();
+    let mut baselined = 0;
+
+    let mut run = |out: &mut dyn Write| -> io::Result<crate::check::Outcome> {
+        let mut write_error: Option<io::Error> = None;
+        let mut on_document = |document: &mut crate::check::DocumentResult| {
+            if let Some(baseline) = baseline.as_mut() {
+                baselined += baseline.filter(&mut document.findings, &glossary);
+            }
+            for notice in &document.notices {
+                eprintln!("qamus: warning: {notice}");
+            }
+            if write_error.is_some() {
+                return;
+            }
+            let result = match format {
+                OutputFormat::Text => report::terminal::emit_document(document, min_severity, out, colour),
+                OutputFormat::Jsonl => report::jsonl::emit_document(document, &glossary, min_severity, out),
+                OutputFormat::Github => report::github::emit_document(document, &glossary, min_severity, repo_root.as_deref(), out),
+                OutputFormat::Json | OutputFormat::Sarif => Ok(()),
+            };
+            if let Err(e) = result {
+                write_error = Some(e);
+            }
+        };
+        let mut progress = |done: usize, total: usize| {
+            if show_progress && total > 1 {
+                eprint!("\rqamus: {done}/{total} files");
+                if done == total {
+                    eprint!("\r\x1b[K");
+                }
+            }
+        };
+        let outcome = check_paths(&glossary, &matcher, &paths, &options, &walk_filter, &mut on_document, &mut progress);
+        if let Some(e) = write_error {
+            return Err(e);
+        }
+        let report = Report { glossary: &glossary, outcome: &outcome, min_severity, root: repo_root.clone() };
+        match format {
+            OutputFormat::Text => report::terminal::emit_summary(&report, out, colour)?,
+            OutputFormat::Json => report::json::emit(&report, out)?,
+            OutputFormat::Sarif => report::sarif::emit(&report, out)?,
+            OutputFormat::Jsonl => {}
+            OutputFormat::Github => {
+                if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+                    report::github::write_step_summary(&report, Path::new(&summary))?;
+                }
+            }
+        }
+        out.flush()?;
+        Ok(outcome)
+    };
+
+    let outcome = match &args.output {
+        Some(path) => {
+            let mut outcome = None;
+            crate::output::write_atomic(path, |w| {
+                outcome = Some(run(w)?);
+                Ok(())
+            })?;
+            outcome.unwrap_or_default()
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            run(&mut out).map_err(stdout_error)?
+        }
+    };
+
     for skipped in &outcome.skipped {
         eprintln!("qamus: {skipped}");
     }
     for error in &outcome.errors {
         eprintln!("qamus: error: {error}");
     }
-    match args.format {
-        OutputFormat::Text => report::terminal::emit(&report, &mut out, colour),
-        OutputFormat::Json => report::json::emit(&report, &mut out),
+    if baselined > 0 {
+        eprintln!("qamus: {baselined} findings recorded in the baseline were not reported");
     }
-    .and_then(|_| out.flush())
-    .map_err(stdout_error)?;
-
+    if use_include && outcome.documents.is_empty() && outcome.errors.is_empty() {
+        let path = config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        return Err(Error::new(ErrorKind::Usage(format!("include: the globs {:?} match no file", config.include_patterns())), path));
+    }
+    if let Some(path) = &args.write_baseline {
+        let findings: Vec<_> = outcome.findings().cloned().collect();
+        Baseline::write(path, &findings, &glossary)?;
+        eprintln!("qamus: recorded {} findings in {}", findings.len(), path.display());
+        return Ok(if outcome.errors.is_empty() { 0 } else { 2 });
+    }
     if !outcome.errors.is_empty() {
         return Ok(2);
     }
-    let threshold = match args.fail_on {
+    let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    let failed = threshold.is_some_and(|t| outcome.findings().any(|f| f.severity >= t));
     Ok(u8::from(failed))
 }
 

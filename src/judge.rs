@@ -120,15 +120,18 @@ impl FromStr for Rule {
     }
 }
 
-/// The severity of each rule for a run; `None` turns a rule off.
+/// The severity of each rule for a run, and per concept where a
+/// configuration says so; `None` turns a rule off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Severities {
     levels: BTreeMap<Rule, Option<Severity>>,
+    /// Concept id → (rule, or every rule) → level.
+    concepts: BTreeMap<String, BTreeMap<Option<Rule>, Option<Severity>>>,
 }
 
 impl Default for Severities {
     fn default() -> Self {
-        Severities { levels: Rule::ALL.iter().map(|r| (*r, Some(r.default_severity()))).collect() }
+        Severities { levels: Rule::ALL.iter().map(|r| (*r, Some(r.default_severity()))).collect(), concepts: BTreeMap::new() }
     }
 }
 
@@ -138,9 +141,30 @@ impl Severities {
         self.levels.insert(rule, level);
     }
 
+    /// Sets the severity of one concept's findings, for one rule or (`None`) all.
+    pub fn set_for_concept(&mut self, concept: &str, rule: Option<Rule>, level: Option<Severity>) {
+        self.concepts.entry(concept.to_string()).or_default().insert(rule, level);
+    }
+
+    /// Drops the per-concept levels of one rule (the command line overrides them).
+    pub fn clear_concept_levels(&mut self, rule: Rule) {
+        for levels in self.concepts.values_mut() {
+            levels.remove(&Some(rule));
+        }
+    }
+
     /// A rule's severity, `None` when off.
     pub fn get(&self, rule: Rule) -> Option<Severity> {
         self.levels.get(&rule).copied().unwrap_or(Some(rule.default_severity()))
+    }
+
+    /// A rule's severity for one concept: the concept's level for the rule,
+    /// else its level for every rule, else the rule's.
+    pub fn get_for(&self, rule: Rule, concept: &str) -> Option<Severity> {
+        match self.concepts.get(concept) {
+            Some(levels) => levels.get(&Some(rule)).or_else(|| levels.get(&None)).copied().unwrap_or_else(|| self.get(rule)),
+            None => self.get(rule),
+        }
     }
 
     /// Applies a `RULE=LEVEL` setting (LEVEL may be `off`).
@@ -152,6 +176,7 @@ impl Severities {
             other => Some(other.parse::<Severity>().map_err(|e| e.replace("or note", "note or off"))?),
         };
         self.set(rule, level);
+        self.clear_concept_levels(rule);
         Ok(())
     }
 }
@@ -224,8 +249,11 @@ pub struct Finding {
     pub path: String,
     /// Where it is: the occurrence it points at.
     pub at: Occurrence,
-    /// What to write instead, if anything.
+    /// What to write instead, if anything: a glossary form.
     pub suggestion: Option<String>,
+    /// The text to put in place of the surface, keeping its proclitics, where
+    /// that can be done safely (not for inflected or indefinite occurrences).
+    pub replacement: Option<String>,
     /// The message, one sentence or two.
     pub message: String,
     /// For `mixed-renderings`: every rendering with its count.
@@ -265,12 +293,46 @@ pub fn quotes_form(text: &str, form: &str, preferred: &str) -> bool {
         .any(|quoted| quoted == form || (!quoted.is_empty() && form.contains(quoted) && !preferred.contains(quoted)))
 }
 
+/// The text that replaces an occurrence's surface with `form`, keeping its
+/// proclitics and the spelling rules that join them: «لـ» + «اللجنة…» is
+/// «للجنة…», «لـ» + «الاتفاقية» is «للاتفاقية». `None` for inflected and
+/// indefinite occurrences, whose grammar a plain replacement would break.
+pub fn replacement(occ: &Occurrence, form: &str) -> Option<String> {
+    if !occ.suffix.is_empty() || matches!(occ.kind, MatchKind::Indefinite | MatchKind::Inflected) {
+        return None;
+    }
+    Some(attach_proclitics(&occ.proclitics, form))
+}
+
+/// Writes proclitics (as a match reports them) before a glossary form.
+pub fn attach_proclitics(proclitics: &str, form: &str) -> String {
+    // The form decides definiteness: drop an article the proclitics carry
+    // («بال» → «ب», «لل» → «ل»).
+    let prefix = if let Some(p) = proclitics.strip_suffix("لل") {
+        format!("{p}ل")
+    } else {
+        proclitics.strip_suffix("ال").unwrap_or(proclitics).to_string()
+    };
+    match (prefix.ends_with('ل'), form.strip_prefix("ال")) {
+        // ل + ال + لـX is written للـX; ل + ال + X is written للX.
+        (true, Some(rest)) if rest.starts_with('ل') => format!("{prefix}{rest}"),
+        (true, Some(rest)) => format!("{prefix}ل{rest}"),
+        _ => format!("{prefix}{form}"),
+    }
+}
+
 /// Judges the occurrences of one document (in text order).
 pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence], severities: &Severities) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut push = |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: String, renderings: Vec<RenderingCount>| {
-        if let Some(severity) = severities.get(rule) {
-            findings.push(Finding { rule, severity, path: path.to_string(), at: at.clone(), suggestion, message, renderings });
+        if let Some(severity) = severities.get_for(rule, &glossary.concepts[at.concept].id) {
+            let replacement = match rule {
+                Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant => {
+                    suggestion.as_deref().and_then(|form| replacement(at, form))
+                }
+                _ => None,
+            };
+            findings.push(Finding { rule, severity, path: path.to_string(), at: at.clone(), suggestion, replacement, message, renderings });
         }
     };
     for occ in occurrences {
@@ -401,6 +463,29 @@ mod tests {
         assert!(s.apply("no-such-rule=error").unwrap_err().contains("the rules are: forbidden-rendering"));
         assert!(s.apply("bare-acronym=loud").is_err());
         assert!(s.apply("bare-acronym").is_err());
+    }
+
+    #[test]
+    fn proclitics_join_the_replacement_by_the_spelling_rules() {
+        assert_eq!(attach_proclitics("", "اللجنة العسكرية العليا"), "اللجنة العسكرية العليا");
+        assert_eq!(attach_proclitics("لل", "اللجنة العسكرية العليا"), "للجنة العسكرية العليا");
+        assert_eq!(attach_proclitics("ل", "اتفاقية الإطار"), "لاتفاقية الإطار");
+        assert_eq!(attach_proclitics("ل", "التمويل العسكري"), "للتمويل العسكري");
+        assert_eq!(attach_proclitics("و", "التمويل العسكري"), "والتمويل العسكري");
+        assert_eq!(attach_proclitics("وبال", "اتفاقية الإطار"), "وباتفاقية الإطار");
+        assert_eq!(attach_proclitics("ولل", "اللجنة"), "وللجنة");
+        assert_eq!(attach_proclitics("لل", "اتفاقية الإطار"), "لاتفاقية الإطار");
+    }
+
+    #[test]
+    fn concept_levels_override_rule_levels() {
+        let mut s = Severities::default();
+        s.set_for_concept("hmc", Some(Rule::MixedRenderings), Some(Severity::Info));
+        s.set_for_concept("isis", None, None);
+        assert_eq!(s.get_for(Rule::MixedRenderings, "hmc"), Some(Severity::Info));
+        assert_eq!(s.get_for(Rule::ForbiddenRendering, "hmc"), Some(Severity::Error));
+        assert_eq!(s.get_for(Rule::ForbiddenRendering, "isis"), None);
+        assert_eq!(s.get_for(Rule::MixedRenderings, "sfa"), Some(Severity::Warning));
     }
 
     #[test]

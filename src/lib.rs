@@ -8,19 +8,22 @@
 //! glossary ─▶ Matcher::new
 //! paths ─▶ input (walk, decode, units) ─▶ normalize (fold, tokens, clitics)
 //!       ─▶ matcher (readings, trie, leftmost-longest) ─▶ judge (rules)
-//!       ─▶ report (terminal, json) ─▶ exit code
+//!       ─▶ report (terminal, json, jsonl, sarif, github) ─▶ exit code
 //! ```
 //!
 //! [`check`] strings the steps together; [`cli`] is the command line.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod glossary;
 pub mod input;
 pub mod judge;
 pub mod matcher;
 pub mod normalize;
+pub mod output;
 pub mod report;
 
 pub use error::{Error, ErrorKind, Result};

@@ -8,6 +8,7 @@
 
 pub mod decode;
 pub mod markdown;
+pub mod pragmas;
 pub mod walk;
 
 use std::path::Path;

@@ -31,7 +31,9 @@ pub struct WalkOptions {
 }
 
 /// Expands `paths` into inputs, in order; errors are returned beside them.
-pub fn inputs(paths: &[PathBuf], options: WalkOptions) -> (Vec<Input>, Vec<Error>) {
+/// `keep` decides which files a directory walk picks up (named files are
+/// always kept).
+pub fn inputs(paths: &[PathBuf], options: WalkOptions, keep: &dyn Fn(&Path) -> bool) -> (Vec<Input>, Vec<Error>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -41,14 +43,14 @@ pub fn inputs(paths: &[PathBuf], options: WalkOptions) -> (Vec<Input>, Vec<Error
         }
         match std::fs::metadata(path) {
             Err(e) => errors.push(crate::input::io_error(e, &display(path))),
-            Ok(meta) if meta.is_dir() => walk_dir(path, options, &mut inputs, &mut errors),
+            Ok(meta) if meta.is_dir() => walk_dir(path, options, keep, &mut inputs, &mut errors),
             Ok(_) => inputs.push(Input::File { path: path.clone(), explicit: true }),
         }
     }
     (inputs, errors)
 }
 
-fn walk_dir(root: &Path, options: WalkOptions, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
+fn walk_dir(root: &Path, options: WalkOptions, keep: &dyn Fn(&Path) -> bool, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(!options.hidden)
         .ignore(!options.no_ignore)
@@ -63,7 +65,7 @@ fn walk_dir(root: &Path, options: WalkOptions, inputs: &mut Vec<Input>, errors: 
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && crate::input::Format::is_walked(entry.path()) {
+                if is_file && crate::input::Format::is_walked(entry.path()) && keep(entry.path()) {
                     inputs.push(Input::File { path: entry.into_path(), explicit: false });
                 }
             }

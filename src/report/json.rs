@@ -8,7 +8,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Report;
-use crate::judge::Severity;
+use crate::glossary::Glossary;
+use crate::judge::Finding;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -39,8 +40,9 @@ struct JsonMatch<'a> {
     suffix: &'a str,
 }
 
+/// A finding as JSON (also one line of `jsonl`).
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub struct JsonFinding<'a> {
     rule: &'static str,
     severity: &'static str,
     path: &'a str,
@@ -55,6 +57,8 @@ struct JsonFinding<'a> {
     suggestion: Option<&'a str>,
     message: &'a str,
     context: JsonContext<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replacement: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     renderings: Vec<JsonRendering<'a>>,
 }
@@ -93,6 +97,33 @@ struct JsonError {
     message: String,
 }
 
+/// The JSON shape of a finding.
+pub fn finding<'a>(f: &'a Finding, glossary: &'a Glossary) -> JsonFinding<'a> {
+    let concept = &glossary.concepts[f.at.concept];
+    JsonFinding {
+        rule: f.rule.id(),
+        severity: f.severity.as_str(),
+        path: &f.path,
+        line: f.at.line,
+        column: f.at.column,
+        end_line: f.at.end_line,
+        end_column: f.at.end_column,
+        concept: &concept.id,
+        en: &concept.en,
+        acronym: concept.acronym.as_deref(),
+        surface: &f.at.surface,
+        suggestion: f.suggestion.as_deref(),
+        message: &f.message,
+        context: JsonContext { before: &f.at.context.before, after: &f.at.context.after },
+        replacement: f.replacement.as_deref(),
+        renderings: f
+            .renderings
+            .iter()
+            .map(|r| JsonRendering { form: &r.form, status: r.status.as_str(), count: r.count, first_line: r.first_line })
+            .collect(),
+    }
+}
+
 /// Writes the report as one JSON document.
 pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let glossary = report.glossary;
@@ -125,35 +156,8 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             }
         })
         .collect();
-    let findings = report
-        .shown()
-        .map(|f| {
-            let concept = &glossary.concepts[f.at.concept];
-            JsonFinding {
-                rule: f.rule.id(),
-                severity: f.severity.as_str(),
-                path: &f.path,
-                line: f.at.line,
-                column: f.at.column,
-                end_line: f.at.end_line,
-                end_column: f.at.end_column,
-                concept: &concept.id,
-                en: &concept.en,
-                acronym: concept.acronym.as_deref(),
-                surface: &f.at.surface,
-                suggestion: f.suggestion.as_deref(),
-                message: &f.message,
-                context: JsonContext { before: &f.at.context.before, after: &f.at.context.after },
-                renderings: f
-                    .renderings
-                    .iter()
-                    .map(|r| JsonRendering { form: &r.form, status: r.status.as_str(), count: r.count, first_line: r.first_line })
-                    .collect(),
-            }
-        })
-        .collect::<Vec<_>>();
+    let findings = report.shown().map(|f| finding(f, glossary)).collect::<Vec<_>>();
     let [error, warning, info, note] = report.counts();
-    debug_assert_eq!(Severity::ALL[0], Severity::Error);
     let summary = JsonSummary {
         files: report.outcome.documents.len(),
         matches: report.outcome.match_count(),

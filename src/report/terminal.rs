@@ -1,11 +1,12 @@
 //! The terminal printer: one finding a line in the `path:line:col: severity[rule]
 //! message` shape of compilers and ripgrep, the Arabic in context and the form
-//! to use below it, and a summary line. Colour only when asked or on a
-//! terminal without NO_COLOR.
+//! to use below it, streamed document by document; then a summary line.
+//! Colour only when asked or on a terminal without NO_COLOR.
 
 use std::io::{self, Write};
 
 use super::Report;
+use crate::check::DocumentResult;
 use crate::judge::Severity;
 
 const RESET: &str = "\x1b[0m";
@@ -22,27 +23,39 @@ fn severity_colour(severity: Severity) -> &'static str {
     }
 }
 
-/// Writes the findings and the summary.
-pub fn emit(report: &Report, out: &mut dyn Write, colour: bool) -> io::Result<()> {
-    let paint = |code: &'static str, text: &str| if colour { format!("{code}{text}{RESET}") } else { text.to_string() };
-    for finding in report.shown() {
+fn paint(colour: bool, code: &str, text: &str) -> String {
+    if colour {
+        format!("{code}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Writes one document's findings.
+pub fn emit_document(document: &DocumentResult, min_severity: Severity, out: &mut dyn Write, colour: bool) -> io::Result<()> {
+    for finding in document.findings.iter().filter(|f| f.severity >= min_severity) {
         let at = &finding.at;
         let severity = finding.severity;
         writeln!(
             out,
             "{}: {}{} {}",
-            paint(BOLD, &format!("{}:{}:{}", finding.path, at.line, at.column)),
-            paint(severity_colour(severity), severity.as_str()),
-            paint(DIM, &format!("[{}]", finding.rule.id())),
+            paint(colour, BOLD, &format!("{}:{}:{}", finding.path, at.line, at.column)),
+            paint(colour, severity_colour(severity), severity.as_str()),
+            paint(colour, DIM, &format!("[{}]", finding.rule.id())),
             finding.message
         )?;
         let surface = at.surface.replace(['\n', '\r'], " ");
         let marked = if colour { format!("{}{surface}{RESET}", severity_colour(severity)) } else { format!("⟦{surface}⟧") };
         writeln!(out, "    | {}{marked}{}", at.context.before, at.context.after)?;
-        if let Some(suggestion) = &finding.suggestion {
-            writeln!(out, "    = use: {}", paint(GREEN, suggestion))?;
+        if let Some(use_instead) = finding.replacement.as_ref().or(finding.suggestion.as_ref()) {
+            writeln!(out, "    = use: {}", paint(colour, GREEN, use_instead))?;
         }
     }
+    Ok(())
+}
+
+/// Writes the summary line.
+pub fn emit_summary(report: &Report, out: &mut dyn Write, colour: bool) -> io::Result<()> {
     let outcome = report.outcome;
     let counts = report.counts();
     let mut parts = Vec::new();
@@ -57,12 +70,11 @@ pub fn emit(report: &Report, out: &mut dyn Write, colour: bool) -> io::Result<()
         }
     }
     let files = outcome.documents.len();
+    let matches = outcome.match_count();
     let mut summary = format!(
-        "{} {}, {} {}: {}",
-        files,
+        "{files} {}, {matches} {}: {}",
         if files == 1 { "file" } else { "files" },
-        outcome.match_count(),
-        if outcome.match_count() == 1 { "match" } else { "matches" },
+        if matches == 1 { "match" } else { "matches" },
         parts.join(", ")
     );
     let hidden = report.hidden();
@@ -72,6 +84,5 @@ pub fn emit(report: &Report, out: &mut dyn Write, colour: bool) -> io::Result<()
     if !outcome.errors.is_empty() {
         summary.push_str(&format!("; {} unreadable", outcome.errors.len()));
     }
-    writeln!(out, "{}", paint(BOLD, &summary))?;
-    Ok(())
+    writeln!(out, "{}", paint(colour, BOLD, &summary))
 }

@@ -1,0 +1,348 @@
+//! `qamus.toml`: discovery (the current directory or its nearest parent with a
+//! `qamus.toml` or `.qamus.toml`, or `--config FILE`), parsing with unknown keys
+//! as errors, and resolution against the glossary (rule ids, concept ids,
+//! levels, globs). The command line overrides what the file says; this module
+//! only reports what the file says.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::glossary::Glossary;
+use crate::judge::{Rule, Severity};
+
+/// File names searched for, in order, in each directory.
+pub const FILE_NAMES: &[&str] = &["qamus.toml", ".qamus.toml"];
+
+/// The file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    glossaries: Vec<String>,
+    include: Vec<String>,
+    exclude: Vec<String>,
+    fail_on: Option<String>,
+    min_severity: Option<String>,
+    format: Option<String>,
+    encoding: Option<String>,
+    jobs: Option<usize>,
+    source_by: Option<String>,
+    severity: BTreeMap<String, String>,
+    concept_severity: BTreeMap<String, ConceptLevels>,
+    ignore: Vec<RawIgnore>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum ConceptLevels {
+    All(String),
+    ByRule(BTreeMap<String, String>),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    path: String,
+    #[serde(default)]
+    concepts: Vec<String>,
+    #[serde(default)]
+    rules: Vec<String>,
+}
+
+/// A loaded configuration file.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from (`None` when there is none).
+    pub path: Option<PathBuf>,
+    /// The directory relative paths and globs are resolved against.
+    pub root: PathBuf,
+    raw: RawConfig,
+}
+
+/// One `[[ignore]]` entry, resolved.
+#[derive(Debug, Clone)]
+pub struct IgnoreRule {
+    /// Which files (relative to the config's directory).
+    pub paths: GlobSet,
+    /// The glob as written, for messages.
+    pub pattern: String,
+    /// Concept ids (all when empty).
+    pub concepts: Vec<String>,
+    /// Rules (all when empty).
+    pub rules: Vec<Rule>,
+}
+
+/// A level in a config file: a severity or `off`.
+pub type Level = Option<Severity>;
+
+impl Config {
+    /// No configuration: everything at its default, paths relative to `dir`.
+    pub fn none(dir: &Path) -> Config {
+        Config { root: dir.to_path_buf(), ..Config::default() }
+    }
+
+    /// Finds the configuration for a run started in `dir`: the nearest
+    /// `qamus.toml` or `.qamus.toml` in `dir` or a parent. None is no error.
+    pub fn discover(dir: &Path) -> Result<Config> {
+        let mut current = Some(dir);
+        while let Some(d) = current {
+            for name in FILE_NAMES {
+                let candidate = d.join(name);
+                if candidate.is_file() {
+                    return Config::load(&candidate);
+                }
+            }
+            current = d.parent();
+        }
+        Ok(Config::none(dir))
+    }
+
+    /// Loads a named configuration file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| crate::input::io_error(e, &shown))?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+            let (line, column) = e.span().map_or((None, None), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                (Some(line), Some(column))
+            });
+            let message = e.message().trim().replace('\n', " ");
+            Error { kind: ErrorKind::Usage(format!("invalid configuration: {message}")), path: Some(shown.clone()), line, column }
+        })?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        Ok(Config { path: Some(path.to_path_buf()), root, raw })
+    }
+
+    fn error(&self, message: String) -> Error {
+        let path = self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "qamus.toml".into());
+        Error { kind: ErrorKind::Usage(message), path: Some(path), line: None, column: None }
+    }
+
+    /// Glossary files, resolved against the config's directory.
+    pub fn glossaries(&self) -> Vec<PathBuf> {
+        self.raw.glossaries.iter().map(|g| self.root.join(g)).collect()
+    }
+
+    /// `fail-on`, if set.
+    pub fn fail_on(&self) -> Option<&str> {
+        self.raw.fail_on.as_deref()
+    }
+
+    /// `min-severity`, if set.
+    pub fn min_severity(&self) -> Option<&str> {
+        self.raw.min_severity.as_deref()
+    }
+
+    /// `format`, if set.
+    pub fn format(&self) -> Option<&str> {
+        self.raw.format.as_deref()
+    }
+
+    /// `encoding`, if set.
+    pub fn encoding(&self) -> Option<&str> {
+        self.raw.encoding.as_deref()
+    }
+
+    /// `jobs`, if set.
+    pub fn jobs(&self) -> Option<usize> {
+        self.raw.jobs
+    }
+
+    /// `source-by`, if set.
+    pub fn source_by(&self) -> Option<&str> {
+        self.raw.source_by.as_deref()
+    }
+
+    /// The `include` globs as a set, `None` when there are none.
+    pub fn include(&self) -> Result<Option<GlobSet>> {
+        if self.raw.include.is_empty() {
+            return Ok(None);
+        }
+        self.globs(&self.raw.include, "include").map(Some)
+    }
+
+    /// The `include` patterns as written.
+    pub fn include_patterns(&self) -> &[String] {
+        &self.raw.include
+    }
+
+    /// The `exclude` globs as a set.
+    pub fn exclude(&self) -> Result<GlobSet> {
+        self.globs(&self.raw.exclude, "exclude")
+    }
+
+    fn globs(&self, patterns: &[String], key: &str) -> Result<GlobSet> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let glob = Glob::new(pattern).map_err(|e| self.error(format!("{key}: bad glob {pattern:?}: {}", e.kind())))?;
+            builder.add(glob);
+        }
+        builder.build().map_err(|e| self.error(format!("{key}: {e}")))
+    }
+
+    /// The per-rule levels.
+    pub fn rule_levels(&self) -> Result<Vec<(Rule, Level)>> {
+        self.raw
+            .severity
+            .iter()
+            .map(|(rule, level)| {
+                let rule: Rule = rule.parse().map_err(|e| self.error(format!("[severity]: {e}")))?;
+                Ok((rule, self.level(level, "[severity]")?))
+            })
+            .collect()
+    }
+
+    /// The per-concept levels: concept id, the rule (all when `None`), level.
+    pub fn concept_levels(&self, glossary: &Glossary) -> Result<Vec<(String, Option<Rule>, Level)>> {
+        let mut out = Vec::new();
+        for (concept, levels) in &self.raw.concept_severity {
+            self.known_concept(glossary, concept, "[concept-severity]")?;
+            match levels {
+                ConceptLevels::All(level) => out.push((concept.clone(), None, self.level(level, "[concept-severity]")?)),
+                ConceptLevels::ByRule(rules) => {
+                    for (rule, level) in rules {
+                        let rule: Rule = rule.parse().map_err(|e| self.error(format!("[concept-severity.{concept}]: {e}")))?;
+                        out.push((concept.clone(), Some(rule), self.level(level, "[concept-severity]")?));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The `[[ignore]]` entries.
+    pub fn ignores(&self, glossary: &Glossary) -> Result<Vec<IgnoreRule>> {
+        self.raw
+            .ignore
+            .iter()
+            .map(|entry| {
+                for concept in &entry.concepts {
+                    self.known_concept(glossary, concept, "[[ignore]]")?;
+                }
+                let rules = entry
+                    .rules
+                    .iter()
+                    .map(|r| r.parse::<Rule>().map_err(|e| self.error(format!("[[ignore]]: {e}"))))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(IgnoreRule {
+                    paths: self.globs(std::slice::from_ref(&entry.path), "[[ignore]] path")?,
+                    pattern: entry.path.clone(),
+                    concepts: entry.concepts.clone(),
+                    rules,
+                })
+            })
+            .collect()
+    }
+
+    fn known_concept(&self, glossary: &Glossary, id: &str, key: &str) -> Result<()> {
+        if glossary.concepts.iter().any(|c| c.id == id) {
+            Ok(())
+        } else {
+            Err(self.error(format!("{key}: no concept {id:?} in the glossary")))
+        }
+    }
+
+    fn level(&self, level: &str, key: &str) -> Result<Level> {
+        match level {
+            "off" => Ok(None),
+            other => other
+                .parse::<Severity>()
+                .map(Some)
+                .map_err(|_| self.error(format!("{key}: unknown level {other:?} (expected error, warning, info, note or off)"))),
+        }
+    }
+}
+
+/// The starter configuration `qamus init` writes.
+pub const STARTER: &str = r#"# qamus configuration. qamus reads the nearest qamus.toml (or .qamus.toml)
+# in the current directory or a parent; `--config FILE` names another and
+# `--no-config` ignores it. Flags on the command line override this file.
+# Unknown keys are errors.
+
+# Glossary files (CSV), relative to this file. Empty: the embedded glossary.
+# glossaries = ["terminology/glossary.csv"]
+
+# Files to check when `qamus check` is run without paths (globs relative to
+# this file). Empty: every text and Markdown file below this directory.
+# include = ["articles/**/*.md", "translations/**/*.txt"]
+
+# Files never to check, even when a walk finds them.
+# exclude = ["drafts/**", "vendor/**"]
+
+# Exit with 1 when a finding is at least this severe:
+# error, warning, info, note or never.
+# fail-on = "error"
+
+# Show findings at least this severe (notes are hidden by default).
+# min-severity = "info"
+
+# Output format: text, json, jsonl, sarif or github.
+# format = "text"
+
+# Encoding of files without a byte-order mark (default UTF-8).
+# encoding = "windows-1256"
+
+# Files checked in parallel (default: all cores).
+# jobs = 4
+
+# Severity of a rule: error, warning, info, note or off.
+[severity]
+# mixed-renderings = "warning"
+# orthographic-variant = "note"
+
+# Severity for one concept: a level for all its findings, or one per rule.
+[concept-severity]
+# isis = "off"
+# hmc = { mixed-renderings = "info" }
+
+# Findings to ignore in some files (all concepts and rules unless narrowed).
+# [[ignore]]
+# path = "quotes/**"
+# concepts = ["hmc"]
+# rules = ["deprecated-rendering"]
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_config_parses() {
+        let raw: RawConfig = toml::from_str(STARTER).unwrap();
+        assert!(raw.glossaries.is_empty() && raw.severity.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_naming_key_file_and_line() {
+        let dir = tempdir();
+        let path = dir.join("qamus.toml");
+        std::fs::write(&path, "fail-on = \"error\"\ncolour = \"red\"\n").unwrap();
+        let e = Config::load(&path).unwrap_err().to_string();
+        assert!(e.contains("qamus.toml:2:1: invalid configuration: unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_types_are_errors() {
+        let dir = tempdir();
+        let path = dir.join("qamus.toml");
+        std::fs::write(&path, "jobs = \"four\"\n").unwrap();
+        let e = Config::load(&path).unwrap_err().to_string();
+        assert!(e.contains("qamus.toml:1:8: invalid configuration"), "{e}");
+    }
+
+    fn tempdir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("qamus-config-{}-{}", std::process::id(), rand_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn rand_suffix() -> u128 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    }
+}

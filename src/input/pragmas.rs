@@ -1,0 +1,165 @@
+//! Inline pragmas that silence qamus where a rendering is intended, written in
+//! each format's comment syntax:
+//!
+//! - `qamus-ignore-next-line [CONCEPT…]`: the line after the comment;
+//! - `qamus-ignore-line [CONCEPT…]`: the comment's own line;
+//! - `qamus-ignore [CONCEPT…]`: the whole file.
+//!
+//! Without concept ids a pragma covers every concept. Comments are
+//! `<!-- … -->` in Markdown and HTML, and `# …` (a `#` at the start of a line
+//! or after text) in plain text and PO files.
+
+use std::collections::HashMap;
+
+use super::Format;
+
+/// Which concepts a pragma covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every concept.
+    All,
+    /// These concept ids.
+    Concepts(Vec<String>),
+}
+
+impl Scope {
+    fn covers(&self, concept: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Concepts(ids) => ids.iter().any(|id| id == concept),
+        }
+    }
+
+    fn merge(&mut self, other: Scope) {
+        match (self as &mut Scope, other) {
+            (Scope::All, _) => {}
+            (this, Scope::All) => *this = Scope::All,
+            (Scope::Concepts(a), Scope::Concepts(b)) => a.extend(b),
+        }
+    }
+}
+
+/// The pragmas of one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Suppressions {
+    lines: HashMap<usize, Scope>,
+    file: Option<Scope>,
+    /// Concept ids named in pragmas, with the line, to check against the glossary.
+    pub named: Vec<(String, usize)>,
+}
+
+impl Suppressions {
+    /// Whether a finding about `concept` on `line` is silenced.
+    pub fn covers(&self, line: usize, concept: &str) -> bool {
+        self.file.as_ref().is_some_and(|s| s.covers(concept)) || self.lines.get(&line).is_some_and(|s| s.covers(concept))
+    }
+
+    /// Whether the document has no pragma.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.file.is_none()
+    }
+
+    fn add(&mut self, kind: &str, scope: Scope, first_line: usize, last_line: usize) {
+        if let Scope::Concepts(ids) = &scope {
+            self.named.extend(ids.iter().map(|id| (id.clone(), first_line)));
+        }
+        let target = match kind {
+            "qamus-ignore-next-line" => Some(last_line + 1),
+            "qamus-ignore-line" => Some(first_line),
+            _ => None,
+        };
+        match target {
+            Some(line) => match self.lines.get_mut(&line) {
+                Some(existing) => existing.merge(scope),
+                None => {
+                    self.lines.insert(line, scope);
+                }
+            },
+            None => match &mut self.file {
+                Some(existing) => existing.merge(scope),
+                None => self.file = Some(scope),
+            },
+        }
+    }
+}
+
+/// Finds the pragmas in a document's text.
+pub fn scan(text: &str, format: Format) -> Suppressions {
+    let mut found = Suppressions::default();
+    if !text.contains("qamus-ignore") {
+        return found;
+    }
+    match format {
+        Format::Markdown => {
+            let mut rest = text;
+            let mut offset = 0;
+            while let Some(start) = rest.find("<!--") {
+                let body_start = start + 4;
+                let end = rest[body_start..].find("-->").map_or(rest.len(), |e| body_start + e);
+                let first_line = line_of(text, offset + start);
+                let last_line = line_of(text, offset + end);
+                parse_comment(&rest[body_start..end], first_line, last_line, &mut found);
+                let next = (end + 3).min(rest.len());
+                offset += next;
+                rest = &rest[next..];
+            }
+        }
+        Format::Text => {
+            for (i, line) in text.lines().enumerate() {
+                if let Some(hash) = line.find('#') {
+                    parse_comment(&line[hash + 1..], i + 1, i + 1, &mut found);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    before.iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn parse_comment(body: &str, first_line: usize, last_line: usize, found: &mut Suppressions) {
+    let mut words = body.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty());
+    let Some(kind) = words.next() else { return };
+    if !matches!(kind, "qamus-ignore" | "qamus-ignore-line" | "qamus-ignore-next-line") {
+        return;
+    }
+    let ids: Vec<String> = words.map(str::to_string).collect();
+    let scope = if ids.is_empty() { Scope::All } else { Scope::Concepts(ids) };
+    found.add(kind, scope, first_line, last_line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_comments() {
+        let text = "a\n<!-- qamus-ignore-next-line -->\nb\nc <!-- qamus-ignore-line hmc, isf -->\n<!-- qamus-ignore sfa -->\n";
+        let s = scan(text, Format::Markdown);
+        assert!(s.covers(3, "anything"));
+        assert!(!s.covers(1, "anything"));
+        assert!(s.covers(4, "hmc") && s.covers(4, "isf") && !s.covers(4, "jscd"));
+        assert!(s.covers(1, "sfa") && s.covers(99, "sfa"));
+        assert_eq!(s.named.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), vec!["hmc", "isf", "sfa"]);
+    }
+
+    #[test]
+    fn hash_comments_in_text() {
+        let s = scan("# qamus-ignore-next-line\nنص\nنص # qamus-ignore-line\n", Format::Text);
+        assert!(s.covers(2, "x") && s.covers(3, "x") && !s.covers(1, "x"));
+    }
+
+    #[test]
+    fn a_multi_line_comment_silences_the_line_after_it_ends() {
+        let s = scan("<!--\nqamus-ignore-next-line\n-->\nنص\n", Format::Markdown);
+        assert!(s.covers(4, "x"));
+    }
+
+    #[test]
+    fn other_words_are_not_pragmas() {
+        assert!(scan("# qamus-ignored\n# see qamus-ignore-line\n", Format::Text).is_empty());
+    }
+}

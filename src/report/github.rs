@@ -1,0 +1,102 @@
+//! The GitHub Actions printer: one workflow command a finding
+//! (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`),
+//! streamed as each document is done, so that GitHub annotates the lines of a
+//! pull request; and, when `GITHUB_STEP_SUMMARY` names a file, the full list
+//! as a Markdown table appended to the job summary.
+
+use std::io::{self, Write};
+
+use super::Report;
+use crate::check::DocumentResult;
+use crate::glossary::Glossary;
+use crate::judge::Severity;
+
+/// Escapes the data part of a workflow command.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Note => "notice",
+    }
+}
+
+/// Writes one document's findings as workflow commands.
+pub fn emit_document(
+    document: &DocumentResult,
+    glossary: &Glossary,
+    min_severity: Severity,
+    root: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for f in document.findings.iter().filter(|f| f.severity >= min_severity) {
+        let concept = &glossary.concepts[f.at.concept];
+        let title = format!("qamus {} ({})", f.rule.id(), concept.label());
+        let mut message = f.message.clone();
+        if let Some(replacement) = &f.replacement {
+            message.push_str(&format!("\nReplace «{}» with «{replacement}».", f.at.surface));
+        }
+        writeln!(
+            out,
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            command(f.severity),
+            escape_property(&super::repo_path(root, &f.path)),
+            f.at.line,
+            f.at.column,
+            f.at.end_line,
+            f.at.end_column,
+            escape_property(&title),
+            escape_data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+/// Appends the findings as a Markdown table to the job summary file.
+pub fn write_step_summary(report: &Report, path: &std::path::Path) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let [error, warning, info, note] = report.counts();
+    let mut text = format!(
+        "## qamus\n\n{} files, {} matches: {error} errors, {warning} warnings, {info} info, {note} notes\n\n",
+        report.outcome.documents.len(),
+        report.outcome.match_count()
+    );
+    if report.shown().next().is_some() {
+        text.push_str("| severity | location | rule | concept | found | use |\n|---|---|---|---|---|---|\n");
+        for f in report.shown() {
+            let concept = &report.glossary.concepts[f.at.concept];
+            text.push_str(&format!(
+                "| {} | `{}:{}:{}` | {} | {} | {} | {} |\n",
+                f.severity,
+                cell(&report.repo_path(&f.path)),
+                f.at.line,
+                f.at.column,
+                f.rule.id(),
+                cell(concept.label()),
+                cell(&f.at.surface),
+                cell(f.replacement.as_deref().or(f.suggestion.as_deref()).unwrap_or(""))
+            ));
+        }
+    }
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_per_the_workflow_command_syntax() {
+        assert_eq!(escape_data("100% a\r\nb: c, d"), "100%25 a%0D%0Ab: c, d");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

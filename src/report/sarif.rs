@@ -1,0 +1,134 @@
+//! The SARIF 2.1.0 printer, shaped for GitHub code scanning: one rule per rule
+//! id with its description and default level, and one result per shown
+//! finding with a physical location (URI relative to the repository root,
+//! region in Unicode code point columns), the Arabic surface as the snippet,
+//! a fix that replaces the span with the preferred rendering where one can be
+//! made safely, and a fingerprint that survives edits elsewhere in the file.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::Report;
+use crate::judge::{Rule, Severity};
+
+/// The SARIF level of a severity (SARIF has no "info").
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Note => "note",
+    }
+}
+
+/// Percent-encodes what may not stand in a URI reference (keeps `/`).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A short stable hash (FNV-1a, 64 bits) for fingerprints.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for part in parts {
+        for b in part.bytes().chain([0]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Writes the report as one SARIF log.
+pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id(),
+                "name": rule.id(),
+                "shortDescription": { "text": rule.description() },
+                "fullDescription": { "text": rule.description() },
+                "defaultConfiguration": { "level": level(rule.default_severity()) },
+                "properties": { "tags": ["terminology", "arabic"] },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .shown()
+        .map(|f| {
+            let concept = &report.glossary.concepts[f.at.concept];
+            let path = report.repo_path(&f.path);
+            let artifact = json!({ "uri": uri(&path), "uriBaseId": "%SRCROOT%" });
+            let region = json!({
+                "startLine": f.at.line,
+                "startColumn": f.at.column,
+                "endLine": f.at.end_line,
+                "endColumn": f.at.end_column,
+                "snippet": { "text": f.at.surface },
+            });
+            let mut result = json!({
+                "ruleId": f.rule.id(),
+                "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0),
+                "level": level(f.severity),
+                "message": { "text": f.message },
+                "locations": [{ "physicalLocation": { "artifactLocation": artifact, "region": region } }],
+                "partialFingerprints": {
+                    "qamus/v1": fingerprint(&[&path, f.rule.id(), &concept.id, &f.at.surface, &f.at.context.before, &f.at.context.after]),
+                },
+                "properties": { "concept": concept.id, "en": concept.en, "severity": f.severity.as_str() },
+            });
+            if let Some(replacement) = &f.replacement {
+                result["fixes"] = json!([{
+                    "description": { "text": format!("Replace «{}» with «{replacement}»", f.at.surface) },
+                    "artifactChanges": [{
+                        "artifactLocation": artifact,
+                        "replacements": [{
+                            "deletedRegion": {
+                                "startLine": f.at.line,
+                                "startColumn": f.at.column,
+                                "endLine": f.at.end_line,
+                                "endColumn": f.at.end_column,
+                            },
+                            "insertedContent": { "text": replacement },
+                        }],
+                    }],
+                }]);
+            }
+            result
+        })
+        .collect();
+    let mut run = json!({
+        "tool": {
+            "driver": {
+                "name": "qamus",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let Some(root) = &report.root {
+        let mut root_uri = format!("file://{}", uri(&root.to_string_lossy().replace('\\', "/")));
+        if !root_uri.ends_with('/') {
+            root_uri.push('/');
+        }
+        run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": root_uri } });
+    }
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}

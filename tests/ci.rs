@@ -1,0 +1,384 @@
+//! qamus in CI: SARIF (validated against the 2.1.0 schema), GitHub workflow
+//! commands (parsed back), JSON Lines, `qamus.toml` discovery and override
+//! order, pragmas, baselines, `init`, completions, the man page, `--jobs` and
+//! `-o`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const MIXED: &str = "fixtures/articles/hmc-mixed-renderings.txt";
+
+fn qamus_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_WORKSPACE")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run qamus")
+}
+
+fn qamus(args: &[&str]) -> Output {
+    qamus_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// A scratch directory holding a copy of the article fixtures.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/articles");
+    std::fs::create_dir_all(dir.path().join("articles")).unwrap();
+    for entry in std::fs::read_dir(articles).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join("articles").join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+// ---------------------------------------------------------------- SARIF
+
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json");
+    let output = qamus(&["check", "--format", "sarif", "fixtures/articles"]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+    if !schema_path.is_file() {
+        eprintln!("SKIPPED: {} is absent, so the SARIF schema validation did not run", schema_path.display());
+    } else {
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+        let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+        let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    // What GitHub code scanning reads.
+    let run = &log["runs"][0];
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["forbidden-rendering", "deprecated-rendering", "mixed-renderings", "bare-acronym", "orthographic-variant"]);
+    let results = run["results"].as_array().unwrap();
+    let forbidden = results.iter().find(|r| r["ruleId"] == "forbidden-rendering").unwrap();
+    let location = &forbidden["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "fixtures/articles/hmc-mixed-renderings.txt");
+    assert_eq!(location["region"]["startLine"], 7);
+    assert_eq!(location["region"]["startColumn"], 10);
+    assert_eq!(location["region"]["endColumn"], 26);
+    assert_eq!(location["region"]["snippet"]["text"], "مؤسسة حمد الطبية");
+    assert_eq!(forbidden["level"], "error");
+    let fix = &forbidden["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(fix["insertedContent"]["text"], "اللجنة العسكرية العليا");
+    // The fix keeps the proclitic.
+    let fmf =
+        results.iter().find(|r| r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"] == "والتمويل العسكري الخارجي").unwrap();
+    assert_eq!(fmf["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], "والتمويل العسكري الأجنبي");
+    // Info findings are SARIF notes.
+    assert!(results.iter().any(|r| r["ruleId"] == "bare-acronym" && r["level"] == "note"));
+}
+
+// ---------------------------------------------------------------- GitHub
+
+/// A parser of the workflow-command syntax: `::name key=value,…::data`, with
+/// the escapes undone.
+fn parse_command(line: &str) -> (String, Vec<(String, String)>, String) {
+    let rest = line.strip_prefix("::").expect("a command starts with ::");
+    let (head, data) = rest.split_once("::").expect("properties end with ::");
+    let (name, properties) = head.split_once(' ').unwrap_or((head, ""));
+    let unescape_data = |s: &str| s.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%");
+    let unescape_property = |s: &str| unescape_data(&s.replace("%3A", ":").replace("%2C", ","));
+    let properties = properties
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').expect("key=value");
+            assert!(!v.contains(',') && !v.contains(':') && !v.contains('\n'), "unescaped property {v:?}");
+            (k.to_string(), unescape_property(v))
+        })
+        .collect();
+    assert!(!data.contains('\n') && !data.contains('\r'), "unescaped data");
+    (name.to_string(), properties, unescape_data(data))
+}
+
+#[test]
+fn github_commands_escape_percent_newlines_colons_and_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    let glossary = dir.path().join("g.csv");
+    std::fs::write(
+        &glossary,
+        "id,en,acronym,ar,ar_forbidden,note\nhmc,\"Higher Military Commission, HMC\",HMC,اللجنة العسكرية العليا,مؤسسة حمد الطبية,\"«مؤسسة حمد الطبية» is 100% wrong:\r\nsee the note.\"\n",
+    )
+    .unwrap();
+    let odd = dir.path().join("a,b:c.txt");
+    std::fs::write(&odd, "قال إن مؤسسة حمد الطبية ستجتمع").unwrap();
+    let summary = dir.path().join("summary.md");
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["check", "--format", "github", "--glossary", "g.csv", "a,b:c.txt"])
+        .current_dir(dir.path())
+        .env_remove("GITHUB_WORKSPACE")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let (name, properties, data) = parse_command(lines[0]);
+    assert_eq!(name, "error");
+    let get = |k: &str| properties.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(get("file"), "a,b:c.txt");
+    assert_eq!((get("line"), get("col"), get("endLine"), get("endColumn")), ("1".into(), "8".into(), "1".into(), "24".into()));
+    assert_eq!(get("title"), "qamus forbidden-rendering (HMC)");
+    assert!(data.contains("is 100% wrong:\r\nsee the note."), "{data:?}");
+    assert!(data.ends_with("\nReplace «مؤسسة حمد الطبية» with «اللجنة العسكرية العليا»."), "{data:?}");
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(summary.contains("## qamus"));
+    assert!(
+        summary.contains("| error | `a,b:c.txt:1:8` | forbidden-rendering | HMC | مؤسسة حمد الطبية | اللجنة العسكرية العليا |"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn github_annotations_for_the_fixtures_use_repository_paths_and_levels() {
+    let output = qamus(&["check", "--format", "github", "fixtures/articles"]);
+    let stdout = text(&output.stdout);
+    let commands: Vec<_> = stdout.lines().map(parse_command).collect();
+    assert!(commands
+        .iter()
+        .any(|(n, p, _)| n == "error" && p.contains(&("file".into(), "fixtures/articles/hmc-mixed-renderings.txt".into()))));
+    assert!(commands.iter().any(|(n, _, _)| n == "warning"));
+    assert!(commands.iter().any(|(n, _, _)| n == "notice"), "info findings are notices");
+}
+
+// ---------------------------------------------------------------- JSON Lines
+
+#[test]
+fn jsonl_is_one_finding_per_line_with_the_json_keys() {
+    let jsonl = text(&qamus(&["check", "--format", "jsonl", "fixtures/articles"]).stdout);
+    let json: Value = serde_json::from_slice(&qamus(&["check", "--format", "json", "fixtures/articles"]).stdout).unwrap();
+    let lines: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), json["findings"].as_array().unwrap().len());
+    assert_eq!(lines[0], json["findings"][0]);
+    assert!(lines.iter().all(|l| l["rule"].is_string() && l["line"].is_u64()));
+}
+
+// ---------------------------------------------------------------- config
+
+#[test]
+fn config_is_discovered_from_a_parent_and_flags_override_it() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("qamus.toml"), "fail-on = \"never\"\nformat = \"json\"\n").unwrap();
+    let sub = dir.path().join("articles");
+    let output = qamus_in(&sub, &["check", "hmc-mixed-renderings.txt"]);
+    assert_eq!(output.status.code(), Some(0), "fail-on = never from the parent's qamus.toml");
+    assert!(serde_json::from_slice::<Value>(&output.stdout).is_ok(), "format = json from the config");
+    let output = qamus_in(&sub, &["check", "--fail-on", "error", "--format", "text", "hmc-mixed-renderings.txt"]);
+    assert_eq!(output.status.code(), Some(1), "the flag wins");
+    assert!(text(&output.stdout).contains("error[forbidden-rendering]"));
+    let output = qamus_in(&sub, &["check", "--no-config", "hmc-mixed-renderings.txt"]);
+    assert_eq!(output.status.code(), Some(1), "--no-config ignores it");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("strict.toml"), "fail-on = \"warning\"\n").unwrap();
+    let strict = elsewhere.path().join("strict.toml");
+    let output = qamus_in(&sub, &["check", "--config", strict.to_str().unwrap(), "consistent-statement.txt"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn config_severities_glossaries_includes_excludes_and_ignores() {
+    let dir = workspace();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("terms")).unwrap();
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("glossaries/us-iraq-security.csv"), root.join("terms/g.csv")).unwrap();
+    std::fs::write(root.join("articles/extra.txt"), "مؤسسة حمد الطبية").unwrap();
+    std::fs::write(
+        root.join("qamus.toml"),
+        r#"glossaries = ["terms/g.csv"]
+include = ["articles/*.txt"]
+exclude = ["articles/extra.txt"]
+format = "json"
+
+[severity]
+deprecated-rendering = "info"
+
+[concept-severity]
+fmf = "off"
+hmc = { mixed-renderings = "note" }
+
+[[ignore]]
+path = "articles/consistent-*.txt"
+"#,
+    )
+    .unwrap();
+    let output = qamus_in(root, &["check"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.iter().all(|p| p.ends_with("hmc-mixed-renderings.txt")), "include and exclude: {paths:?}");
+    let findings = report["findings"].as_array().unwrap();
+    let deprecated = findings.iter().find(|f| f["rule"] == "deprecated-rendering").unwrap();
+    assert_eq!(deprecated["severity"], "info");
+    assert!(findings.iter().all(|f| f["concept"] != "fmf"), "fmf is off");
+    assert!(findings.iter().all(|f| f["rule"] != "mixed-renderings"), "hmc mixed-renderings is a hidden note");
+    assert_eq!(report["summary"]["files"], 2);
+    // An include that matches nothing is an error.
+    std::fs::write(root.join("qamus.toml"), "include = [\"nothing/**\"]\n").unwrap();
+    let output = qamus_in(root, &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("include: the globs [\"nothing/**\"] match no file"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn config_errors_name_the_file_the_key_and_the_line() {
+    let dir = workspace();
+    let cases = [
+        ("fail-on = \"never\"\ncolour = \"red\"\n", "qamus.toml:2:1: invalid configuration: unknown field `colour`"),
+        ("jobs = \"four\"\n", "qamus.toml:1:8: invalid configuration"),
+        ("[severity]\nno-such-rule = \"error\"\n", "qamus.toml: [severity]: unknown rule \"no-such-rule\""),
+        ("[severity]\nbare-acronym = \"loud\"\n", "qamus.toml: [severity]: unknown level \"loud\""),
+        ("[concept-severity]\nnope = \"off\"\n", "qamus.toml: [concept-severity]: no concept \"nope\" in the glossary"),
+        ("format = \"yaml\"\n", "qamus.toml: format: unknown value \"yaml\""),
+        ("[[ignore]]\npath = \"a/[\"\n", "qamus.toml: [[ignore]] path: bad glob \"a/[\""),
+    ];
+    for (config, expected) in cases {
+        std::fs::write(dir.path().join("qamus.toml"), config).unwrap();
+        let output = qamus_in(dir.path(), &["check", "articles"]);
+        assert_eq!(output.status.code(), Some(2), "{config}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(expected), "{config}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn init_writes_a_starter_config_once() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(qamus_in(dir.path(), &["init"]).status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("qamus.toml")).unwrap();
+    assert!(written.contains("# fail-on = \"error\""));
+    let again = qamus_in(dir.path(), &["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("qamus.toml: already exists; pass --force"));
+    assert_eq!(qamus_in(dir.path(), &["init", "--force"]).status.code(), Some(0));
+    std::fs::write(dir.path().join("a.txt"), "حوار التعاون الأمني المشترك").unwrap();
+    assert_eq!(qamus_in(dir.path(), &["check"]).status.code(), Some(0), "the starter config loads");
+}
+
+// ---------------------------------------------------------------- pragmas
+
+#[test]
+fn pragmas_in_markdown_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("a.md");
+    std::fs::write(
+        &md,
+        "<!-- qamus-ignore-next-line -->\nقال إن مؤسسة حمد الطبية\nثم قوى الأمن الداخلي <!-- qamus-ignore-line isf -->\nو قوى الأمن الداخلي\n",
+    )
+    .unwrap();
+    let output = qamus_in(dir.path(), &["check", "--format", "json", "a.md"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "forbidden-rendering")
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![4], "lines 2 and 3 are silenced");
+
+    let txt = dir.path().join("a.txt");
+    std::fs::write(&txt, "# qamus-ignore hmc\nمؤسسة حمد الطبية\nقوى الأمن الداخلي # qamus-ignore-line\nقوى الأمن الداخلي\n# qamus-ignore-next-line nosuch\nنص\n").unwrap();
+    let output = qamus_in(dir.path(), &["check", "--format", "json", "a.txt"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["concept"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(found, vec![("isf".to_string(), 4)]);
+    assert!(text(&output.stderr).contains("a.txt:5: a qamus-ignore pragma names \"nosuch\", which is no concept of the glossary"));
+}
+
+// ---------------------------------------------------------------- baseline
+
+#[test]
+fn a_baseline_survives_an_edit_above_a_known_finding() {
+    let dir = workspace();
+    let file = dir.path().join("articles/hmc-mixed-renderings.txt");
+    let write = qamus_in(dir.path(), &["check", "--write-baseline", "baseline.json", "articles"]);
+    assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
+    assert!(text(&write.stderr).contains("recorded"));
+    // Edit: two new paragraphs above everything.
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("سطر جديد في الأعلى\n\nفقرة أخرى\n{original}")).unwrap();
+    let output = qamus_in(dir.path(), &["check", "--baseline", "baseline.json", "articles"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    assert!(text(&output.stdout).contains("0 errors, 0 warnings"), "{}", text(&output.stdout));
+    // A new forbidden rendering is still caught.
+    std::fs::write(&file, format!("{original}\nوفي خبر آخر قوى الأمن الداخلي\n")).unwrap();
+    let output = qamus_in(dir.path(), &["check", "--baseline", "baseline.json", "--format", "json", "articles"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let new: Vec<(&str, &str)> =
+        report["findings"].as_array().unwrap().iter().map(|f| (f["rule"].as_str().unwrap(), f["surface"].as_str().unwrap())).collect();
+    // The new form is forbidden, and now ISF is also rendered two ways.
+    assert_eq!(new, vec![("forbidden-rendering", "قوى الأمن الداخلي"), ("mixed-renderings", "قوى الأمن الداخلي")]);
+    // A malformed baseline is an error.
+    std::fs::write(dir.path().join("bad.json"), "{\"version\": 1}").unwrap();
+    let bad = qamus_in(dir.path(), &["check", "--baseline", "bad.json", "articles"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("bad.json:1:"), "{}", text(&bad.stderr));
+}
+
+// ---------------------------------------------------------------- the rest
+
+#[test]
+fn output_is_the_same_whatever_the_number_of_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        let name = dir.path().join(format!("f{i:02}.txt"));
+        let body = if i % 3 == 0 {
+            "مؤسسة حمد الطبية واللجنة العسكرية العليا"
+        } else {
+            "قوات الأمن العراقية"
+        };
+        std::fs::write(name, body).unwrap();
+    }
+    let path = dir.path().to_str().unwrap();
+    for format in ["text", "json", "jsonl", "sarif", "github"] {
+        let one = qamus(&["check", "-j", "1", "--format", format, path]).stdout;
+        let two = qamus(&["check", "-j", "2", "--format", format, path]).stdout;
+        let four = qamus(&["check", "-j", "4", "--format", format, path]).stdout;
+        assert!(!one.is_empty());
+        assert_eq!(one, two, "{format}");
+        assert_eq!(one, four, "{format}");
+    }
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let target: PathBuf = dir.path().join("report.sarif");
+    std::fs::write(&target, "old").unwrap();
+    let output = qamus(&["check", "--format", "sarif", "-o", target.to_str().unwrap(), MIXED]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(written["version"], "2.1.0");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+}
+
+#[test]
+fn completions_and_man_page() {
+    let bash = qamus(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    assert!(text(&bash.stdout).contains("--fail-on"));
+    let man = qamus(&["man"]);
+    assert!(text(&man.stdout).starts_with(".ie \\n(.g .ds Aq") || text(&man.stdout).contains(".TH qamus"), "{}", &text(&man.stdout)[..200]);
+}
