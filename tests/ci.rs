@@ -382,3 +382,31 @@ fn completions_and_man_page() {
     let man = qamus(&["man"]);
     assert!(text(&man.stdout).starts_with(".ie \\n(.g .ds Aq") || text(&man.stdout).contains(".TH qamus"), "{}", &text(&man.stdout)[..200]);
 }
+
+#[test]
+fn progress_on_a_terminal_stderr_only_when_the_output_is_not_the_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: `script` (util-linux) is absent, so the progress test did not run");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..30 {
+        std::fs::write(dir.path().join(format!("f{i}.txt")), "مؤسسة حمد الطبية").unwrap();
+    }
+    let bin = env!("CARGO_BIN_EXE_qamus");
+    let run = |args: &str, ci: bool| {
+        let mut command = Command::new("script");
+        command.args(["-qec", &format!("{bin} check {} {args}", dir.path().display()), "/dev/null"]);
+        if ci {
+            command.env("CI", "true");
+        } else {
+            command.env_remove("CI");
+        }
+        text(&command.output().unwrap().stdout)
+    };
+    let out = dir.path().join("out.json");
+    let to_file = run(&format!("-f json -o {}", out.display()), false);
+    assert!(to_file.contains("qamus: 30/30 files"), "{to_file:?}");
+    assert!(!run(&format!("-f json -o {}", out.display()), true).contains("files\r"), "never in CI");
+    assert!(!run("", false).contains("/30 files"), "not when the findings go to the terminal");
+}
