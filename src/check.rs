@@ -17,8 +17,9 @@ use crate::config::IgnoreRule;
 use crate::error::{Error, ErrorKind};
 use crate::glossary::Glossary;
 use crate::input::walk::{self, Input, WalkOptions};
-use crate::input::{pragmas, Document, Encoding, Format, LineIndex};
-use crate::judge::{judge_document, Context, Finding, Occurrence, Severities};
+use crate::input::{pragmas, Document, Encoding, Format, LineIndex, ReadOptions, Unit};
+use crate::judge::{judge_document, Context, Finding, Occurrence, Severities, UnitPair};
+use crate::matcher::english::EnglishMatcher;
 use crate::matcher::Matcher;
 
 /// What a run is asked to do.
@@ -38,6 +39,8 @@ pub struct CheckOptions {
     pub ignore_root: Option<PathBuf>,
     /// Keep every occurrence in the outcome (the JSON report needs them).
     pub keep_occurrences: bool,
+    /// How to read inputs.
+    pub read: ReadOptions,
 }
 
 /// One checked document.
@@ -90,7 +93,7 @@ enum Processed {
 /// in input order; `progress` is told how many inputs are done of how many.
 pub fn check_paths(
     glossary: &Glossary,
-    matcher: &Matcher,
+    matcher: &Matchers,
     paths: &[PathBuf],
     options: &CheckOptions,
     walk_filter: &(dyn Fn(&Path) -> bool + Sync),
@@ -125,10 +128,10 @@ pub fn check_paths(
     outcome
 }
 
-fn process(glossary: &Glossary, matcher: &Matcher, input: &Input, options: &CheckOptions) -> Processed {
+fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &CheckOptions) -> Processed {
     let document = match input {
-        Input::Stdin => read_stdin(options.encoding),
-        Input::File { path, .. } => Document::read(path, &walk::display(path), options.encoding),
+        Input::Stdin => read_stdin(options.encoding, options.read.format),
+        Input::File { path, .. } => Document::read(path, &walk::display(path), options.encoding, options.read.format),
     };
     match document {
         Ok(document) => {
@@ -136,7 +139,10 @@ fn process(glossary: &Glossary, matcher: &Matcher, input: &Input, options: &Chec
                 Input::File { path, .. } => Some(path.as_path()),
                 Input::Stdin => None,
             };
-            Processed::Checked(check_document(glossary, matcher, &document, path, options))
+            match check_document(glossary, matcher, &document, path, options) {
+                Ok(result) => Processed::Checked(result),
+                Err(e) => Processed::Failed(e),
+            }
         }
         Err(e) if matches!(e.kind, ErrorKind::Binary { .. }) && matches!(input, Input::File { explicit: false, .. }) => {
             Processed::Skipped(format!("{}: binary file, skipped", e.path.as_deref().unwrap_or("?")))
@@ -145,22 +151,23 @@ fn process(glossary: &Glossary, matcher: &Matcher, input: &Input, options: &Chec
     }
 }
 
-fn read_stdin(encoding: Option<Encoding>) -> Result<Document, Error> {
+fn read_stdin(encoding: Option<Encoding>, format: Option<Format>) -> Result<Document, Error> {
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::new(ErrorKind::Io(e), "<stdin>"))?;
-    Document::from_bytes("<stdin>", &bytes, encoding, Format::Text)
+    Document::from_bytes("<stdin>", &bytes, encoding, format.unwrap_or(Format::Text))
 }
 
 /// Matches and judges one document. `path` is the file on disk, for the
 /// configured ignores.
 pub fn check_document(
     glossary: &Glossary,
-    matcher: &Matcher,
+    matchers: &Matchers,
     document: &Document,
     path: Option<&Path>,
     options: &CheckOptions,
-) -> DocumentResult {
-    let mut occurrences = find_occurrences(matcher, document);
+) -> Result<DocumentResult, Error> {
+    let units = document.units(&options.read, options.encoding)?;
+    let (mut occurrences, pairs) = find_occurrences(&matchers.arabic, &matchers.english, document, &units);
     let match_count = occurrences.len();
     let mut notices = Vec::new();
     let suppressions = pragmas::scan(&document.text, document.format);
@@ -170,9 +177,12 @@ pub fn check_document(
                 notices.push(format!("{}:{line}: a qamus-ignore pragma names {id:?}, which is no concept of the glossary", document.path));
             }
         }
-        occurrences.retain(|o| !suppressions.covers(o.line, &glossary.concepts[o.concept].id));
     }
-    let mut findings = judge_document(glossary, &document.path, &occurrences, &options.severities);
+    // Silenced occurrences are left out of judging; the pairs keep their
+    // indices, so mark them rather than remove them.
+    let silenced: Vec<bool> = occurrences.iter().map(|o| suppressions.covers(o.line, &glossary.concepts[o.concept].id)).collect();
+    let mut findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, &options.severities);
+    findings.retain(|f| !suppressions.covers(f.at.line, &glossary.concepts[f.at.concept].id));
     if let (Some(root), Some(path)) = (&options.ignore_root, path) {
         if let Some(relative) = relative_to(root, path) {
             for rule in options.ignores.iter().filter(|r| r.paths.is_match(&relative)) {
@@ -188,7 +198,22 @@ pub fn check_document(
     if !options.keep_occurrences {
         occurrences = Vec::new();
     }
-    DocumentResult { path: document.path.clone(), match_count, occurrences, findings, notices }
+    Ok(DocumentResult { path: document.path.clone(), match_count, occurrences, findings, notices })
+}
+
+/// The matchers a run uses.
+pub struct Matchers {
+    /// Arabic (and inline Latin) forms, on the target side.
+    pub arabic: Matcher,
+    /// English names and acronyms, on the source side.
+    pub english: EnglishMatcher,
+}
+
+impl Matchers {
+    /// Builds both matchers for a glossary.
+    pub fn new(glossary: &Glossary) -> Matchers {
+        Matchers { arabic: Matcher::new(glossary), english: EnglishMatcher::new(glossary) }
+    }
 }
 
 /// `path` relative to `root`, with `/` separators; `root` must be absolute
@@ -198,18 +223,22 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
     Some(path.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/"))
 }
 
-/// Every occurrence in a document, located in the file.
-pub fn find_occurrences(matcher: &Matcher, document: &Document) -> Vec<Occurrence> {
+/// Every occurrence in a document's units, located in the file, and for
+/// units with a source, what the bilingual check needs.
+pub fn find_occurrences(matcher: &Matcher, english: &EnglishMatcher, document: &Document, units: &[Unit]) -> (Vec<Occurrence>, Vec<UnitPair>) {
     let text = &document.text;
     let lines = LineIndex::new(text);
     let mut occurrences = Vec::new();
-    for unit in document.units() {
-        for m in matcher.find(&unit.text) {
-            let start = unit.start + m.span.start;
-            let end = unit.start + m.span.end;
+    let mut pairs = Vec::new();
+    for unit in units {
+        let target = &unit.target;
+        let first = occurrences.len();
+        for m in matcher.find(&target.text) {
+            let start = target.map.start(m.span.start);
+            let end = target.map.end(m.span.end).max(start);
             let (line, column) = lines.position(text, start);
             let (end_line, end_column) = lines.position(text, end);
-            let line_range = lines.line_range(text, start);
+            let unit_line = line_around(&target.text, m.span.start);
             occurrences.push(Occurrence {
                 concept: m.concept,
                 term: m.term,
@@ -219,17 +248,62 @@ pub fn find_occurrences(matcher: &Matcher, document: &Document) -> Vec<Occurrenc
                 end_column,
                 byte_start: document.byte_offset + start,
                 byte_end: document.byte_offset + end,
-                surface: text[start..end].to_string(),
+                surface: target.text[m.span.clone()].to_string(),
                 kind: m.kind,
                 orthographic: m.orthographic,
                 proclitics: m.proclitics,
                 suffix: m.suffix,
-                in_arabic: text[line_range.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                context: context(text, line_range, start..end),
+                in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+                context: context(&target.text, unit_line, m.span.clone()),
             });
         }
+        let Some(source) = &unit.source else { continue };
+        let mut source_concepts: Vec<(usize, String)> = Vec::new();
+        for m in english.find(&source.text) {
+            if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
+                source_concepts.push((m.concept, source.text[m.span].to_string()));
+            }
+        }
+        // The anchor of a finding about the whole target: its first line.
+        let trimmed_start = target.text.len() - target.text.trim_start().len();
+        let first_line = line_around(&target.text, trimmed_start);
+        let first_line = trimmed_start.max(first_line.start)..first_line.end;
+        let start = target.map.start(first_line.start);
+        let end = target.map.end(first_line.end).max(start);
+        let (line, column) = lines.position(text, start);
+        let (end_line, end_column) = lines.position(text, end);
+        let surface: String = target.text[first_line].chars().take(80).collect();
+        pairs.push(UnitPair {
+            source_concepts,
+            occurrences: first..occurrences.len(),
+            id: unit.id.clone(),
+            anchor: Occurrence {
+                concept: 0,
+                term: 0,
+                line,
+                column,
+                end_line,
+                end_column,
+                byte_start: document.byte_offset + start,
+                byte_end: document.byte_offset + end,
+                surface: surface.replace('\u{1F}', " "),
+                kind: crate::matcher::MatchKind::Exact,
+                orthographic: false,
+                proclitics: String::new(),
+                suffix: String::new(),
+                in_arabic: true,
+                context: Context::default(),
+            },
+        });
     }
-    occurrences
+    (occurrences, pairs)
+}
+
+/// The byte range of the line of `text` holding `offset`.
+fn line_around(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
+    start..end
 }
 
 /// Up to `CONTEXT_CHARS` characters each side of the surface, on its line, cut
@@ -237,6 +311,7 @@ pub fn find_occurrences(matcher: &Matcher, document: &Document) -> Vec<Occurrenc
 const CONTEXT_CHARS: usize = 40;
 
 fn context(text: &str, line: std::ops::Range<usize>, surface: std::ops::Range<usize>) -> Context {
+    let clean = |s: &str| s.replace(['\u{1F}'], " ");
     let before = &text[line.start..surface.start.max(line.start)];
     let after = &text[surface.end.min(line.end)..line.end.max(surface.end.min(line.end))];
     let before = if before.chars().count() > CONTEXT_CHARS {
@@ -253,5 +328,5 @@ fn context(text: &str, line: std::ops::Range<usize>, surface: std::ops::Range<us
     } else {
         after.to_string()
     };
-    Context { before: before.trim_start().to_string(), after: after.trim_end().to_string() }
+    Context { before: clean(before.trim_start()), after: clean(after.trim_end()) }
 }

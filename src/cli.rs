@@ -9,14 +9,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
-use crate::check::{check_paths, relative_to, CheckOptions};
+use crate::check::{check_paths, relative_to, CheckOptions, Matchers};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::walk::WalkOptions;
-use crate::input::Encoding;
+use crate::input::{Encoding, ReadOptions};
 use crate::judge::{Rule, Severities, Severity};
-use crate::matcher::Matcher;
 use crate::report::{self, Report};
 
 /// qamus: Arabic↔English terminology checker.
@@ -121,6 +120,47 @@ struct CheckArgs {
     /// Record today's findings in FILE (atomically) and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+
+    /// Read every input as this format instead of choosing by extension.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<InputFormat>,
+
+    /// Check fuzzy PO entries and untranslated XLIFF targets too.
+    #[arg(long)]
+    include_fuzzy: bool,
+
+    /// Locale code of the source files beside Arabic locale files
+    /// (`en.json` beside `ar.json`) [default: en].
+    #[arg(long, value_name = "CODE")]
+    source_locale: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum InputFormat {
+    Text,
+    Markdown,
+    Html,
+    Po,
+    Xliff,
+    Tmx,
+    Json,
+    Yaml,
+}
+
+impl InputFormat {
+    fn format(self) -> crate::input::Format {
+        use crate::input::Format;
+        match self {
+            InputFormat::Text => Format::Text,
+            InputFormat::Markdown => Format::Markdown,
+            InputFormat::Html => Format::Html,
+            InputFormat::Po => Format::Po,
+            InputFormat::Xliff => Format::Xliff,
+            InputFormat::Tmx => Format::Tmx,
+            InputFormat::Json => Format::Json,
+            InputFormat::Yaml => Format::Yaml,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -240,7 +280,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         Glossary::embedded()?
     };
-    let matcher = Matcher::new(&glossary);
+    let matcher = Matchers::new(&glossary);
 
     let format = args.format.or(config_value(&config, "format", config.format())?).unwrap_or(OutputFormat::Text);
     let fail_on = args.fail_on.or(config_value(&config, "fail-on", config.fail_on())?).unwrap_or(FailOn::Error);
@@ -292,6 +332,11 @@ fn check(args: CheckArgs) -> Result<u8> {
         ignores: config.ignores(&glossary)?,
         ignore_root: Some(root.clone()),
         keep_occurrences: format == OutputFormat::Json,
+        read: ReadOptions {
+            format: args.input_format.or(config_value(&config, "input-format", config.input_format())?).map(InputFormat::format),
+            include_fuzzy: args.include_fuzzy || config.include_fuzzy(),
+            source_locale: args.source_locale.clone().or_else(|| config.source_locale().map(str::to_string)).unwrap_or_else(|| "en".into()),
+        },
     };
     let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
 

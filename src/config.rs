@@ -30,6 +30,9 @@ struct RawConfig {
     encoding: Option<String>,
     jobs: Option<usize>,
     source_by: Option<String>,
+    input_format: Option<String>,
+    include_fuzzy: bool,
+    source_locale: Option<String>,
     severity: BTreeMap<String, String>,
     concept_severity: BTreeMap<String, ConceptLevels>,
     ignore: Vec<RawIgnore>,
@@ -152,6 +155,21 @@ impl Config {
     /// `jobs`, if set.
     pub fn jobs(&self) -> Option<usize> {
         self.raw.jobs
+    }
+
+    /// `input-format`, if set.
+    pub fn input_format(&self) -> Option<&str> {
+        self.raw.input_format.as_deref()
+    }
+
+    /// `include-fuzzy`.
+    pub fn include_fuzzy(&self) -> bool {
+        self.raw.include_fuzzy
+    }
+
+    /// `source-locale`, if set.
+    pub fn source_locale(&self) -> Option<&str> {
+        self.raw.source_locale.as_deref()
     }
 
     /// `source-by`, if set.
@@ -290,6 +308,16 @@ pub const STARTER: &str = r#"# qamus configuration. qamus reads the nearest qamu
 
 # Files checked in parallel (default: all cores).
 # jobs = 4
+
+# Read every input as one format instead of choosing by extension:
+# text, markdown, html, po, xliff, tmx, json or yaml.
+# input-format = "po"
+
+# Check fuzzy PO entries and untranslated XLIFF targets too.
+# include-fuzzy = false
+
+# Locale code of the source files beside Arabic locale files (en.json beside ar.json).
+# source-locale = "en"
 
 # Severity of a rule: error, warning, info, note or off.
 [severity]

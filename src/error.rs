@@ -42,6 +42,9 @@ pub enum ErrorKind {
     UnknownEncoding(String),
     /// A glossary is malformed; the message says how.
     Glossary(String),
+    /// An input file is malformed for its format (PO, XML, JSON, YAML); the
+    /// message says how.
+    Malformed(String),
     /// The command line asks for something impossible; the message says what.
     Usage(String),
 }
@@ -60,6 +63,11 @@ impl Error {
     /// A glossary error at `path:line`.
     pub fn glossary(path: &str, line: Option<usize>, message: impl Into<String>) -> Self {
         Error { kind: ErrorKind::Glossary(message.into()), path: Some(path.to_string()), line, column: None }
+    }
+
+    /// A malformed-input error at `path:line:column`.
+    pub fn malformed(path: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Error { kind: ErrorKind::Malformed(message.into()), path: Some(path.to_string()), line: Some(line), column: Some(column) }
     }
 
     /// The same error, located at `line` (and `column`).
@@ -92,7 +100,7 @@ impl fmt::Display for Error {
             ErrorKind::UnknownEncoding(name) => {
                 write!(f, "unknown encoding {name:?} (try utf-8, utf-16le, utf-16be, windows-1256, iso-8859-6)")
             }
-            ErrorKind::Glossary(message) | ErrorKind::Usage(message) => write!(f, "{message}"),
+            ErrorKind::Glossary(message) | ErrorKind::Usage(message) | ErrorKind::Malformed(message) => write!(f, "{message}"),
         }
     }
 }

@@ -68,12 +68,23 @@ pub enum Rule {
     BareAcronym,
     /// A form that matched only after folding letters.
     OrthographicVariant,
+    /// The source names a concept that the translation does not render.
+    MissingRendering,
+    /// The translation renders a concept that the source does not name.
+    UnexpectedRendering,
 }
 
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 5] =
-        [Rule::ForbiddenRendering, Rule::DeprecatedRendering, Rule::MixedRenderings, Rule::BareAcronym, Rule::OrthographicVariant];
+    pub const ALL: [Rule; 7] = [
+        Rule::ForbiddenRendering,
+        Rule::DeprecatedRendering,
+        Rule::MixedRenderings,
+        Rule::BareAcronym,
+        Rule::OrthographicVariant,
+        Rule::MissingRendering,
+        Rule::UnexpectedRendering,
+    ];
 
     /// The stable id.
     pub fn id(self) -> &'static str {
@@ -83,6 +94,8 @@ impl Rule {
             Rule::MixedRenderings => "mixed-renderings",
             Rule::BareAcronym => "bare-acronym",
             Rule::OrthographicVariant => "orthographic-variant",
+            Rule::MissingRendering => "missing-rendering",
+            Rule::UnexpectedRendering => "unexpected-rendering",
         }
     }
 
@@ -90,8 +103,8 @@ impl Rule {
     pub fn default_severity(self) -> Severity {
         match self {
             Rule::ForbiddenRendering => Severity::Error,
-            Rule::DeprecatedRendering | Rule::MixedRenderings => Severity::Warning,
-            Rule::BareAcronym => Severity::Info,
+            Rule::DeprecatedRendering | Rule::MixedRenderings | Rule::MissingRendering => Severity::Warning,
+            Rule::BareAcronym | Rule::UnexpectedRendering => Severity::Info,
             Rule::OrthographicVariant => Severity::Note,
         }
     }
@@ -106,6 +119,8 @@ impl Rule {
             Rule::OrthographicVariant => {
                 "a form that matched only after folding letters (hamza, final ى, Persian letters, spelling variants)"
             }
+            Rule::MissingRendering => "a translation unit whose source names a concept that its Arabic target does not render",
+            Rule::UnexpectedRendering => "a translation unit whose Arabic target renders a concept that its source does not name",
         }
     }
 }
@@ -225,6 +240,19 @@ pub struct Occurrence {
     pub context: Context,
 }
 
+/// What the bilingual check needs of one translation unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitPair {
+    /// Concepts the source names, each with its first English surface.
+    pub source_concepts: Vec<(usize, String)>,
+    /// The unit's occurrences: a range of the document's occurrences.
+    pub occurrences: std::ops::Range<usize>,
+    /// Where a finding about the whole target points (its first line).
+    pub anchor: Occurrence,
+    /// The unit's id or context.
+    pub id: Option<String>,
+}
+
 /// One count of a rendering inside a document, for `mixed-renderings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderingCount {
@@ -321,8 +349,18 @@ pub fn attach_proclitics(proclitics: &str, form: &str) -> String {
     }
 }
 
-/// Judges the occurrences of one document (in text order).
-pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence], severities: &Severities) -> Vec<Finding> {
+/// Judges the occurrences of one document (in text order); `silenced[i]`
+/// leaves occurrence `i` out (a pragma); `pairs` are its translation units.
+pub fn judge_document(
+    glossary: &Glossary,
+    path: &str,
+    all: &[Occurrence],
+    silenced: &[bool],
+    pairs: &[UnitPair],
+    severities: &Severities,
+) -> Vec<Finding> {
+    let occurrences: Vec<Occurrence> = all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o.clone()).collect();
+    let occurrences = &occurrences[..];
     let mut findings = Vec::new();
     let mut push = |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: String, renderings: Vec<RenderingCount>| {
         if let Some(severity) = severities.get_for(rule, &glossary.concepts[at.concept].id) {
@@ -444,6 +482,39 @@ pub fn judge_document(glossary: &Glossary, path: &str, occurrences: &[Occurrence
             format!("{} is rendered {} ways in this document: {}.", display_name(concept), renderings.len(), list.join(", ")),
             renderings.into_iter().map(|(_, r, _)| r).collect(),
         );
+    }
+    for pair in pairs {
+        let target = &all[pair.occurrences.clone()];
+        let live = |o: &&Occurrence| glossary.concepts[o.concept].terms[o.term].role == TermRole::Arabic;
+        for (concept, english) in &pair.source_concepts {
+            if target.iter().filter(live).any(|o| o.concept == *concept) {
+                continue;
+            }
+            let c = &glossary.concepts[*concept];
+            let at = Occurrence { concept: *concept, ..pair.anchor.clone() };
+            push(
+                Rule::MissingRendering,
+                &at,
+                Some(c.preferred().to_string()),
+                format!("the source says “{english}” but the translation does not render {}; expected «{}».", display_name(c), c.preferred()),
+                Vec::new(),
+            );
+        }
+        let mut reported = Vec::new();
+        for o in target.iter().filter(live) {
+            if pair.source_concepts.iter().any(|(c, _)| *c == o.concept) || reported.contains(&o.concept) {
+                continue;
+            }
+            reported.push(o.concept);
+            let c = &glossary.concepts[o.concept];
+            push(
+                Rule::UnexpectedRendering,
+                o,
+                None,
+                format!("«{}» renders {}, which the source does not name (a mistranslated acronym?).", o.surface, display_name(c)),
+                Vec::new(),
+            );
+        }
     }
     findings.sort_by_key(|f| (f.at.byte_start, f.rule));
     findings

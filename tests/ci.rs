@@ -62,7 +62,18 @@ fn sarif_validates_against_the_2_1_0_schema() {
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(rules, ["forbidden-rendering", "deprecated-rendering", "mixed-renderings", "bare-acronym", "orthographic-variant"]);
+    assert_eq!(
+        rules,
+        [
+            "forbidden-rendering",
+            "deprecated-rendering",
+            "mixed-renderings",
+            "bare-acronym",
+            "orthographic-variant",
+            "missing-rendering",
+            "unexpected-rendering"
+        ]
+    );
     let results = run["results"].as_array().unwrap();
     let forbidden = results.iter().find(|r| r["ruleId"] == "forbidden-rendering").unwrap();
     let location = &forbidden["locations"][0]["physicalLocation"];

@@ -7,9 +7,15 @@
 //! of Arabic to match; it neither matches nor judges.
 
 pub mod decode;
+pub mod html;
+pub mod locale;
 pub mod markdown;
+pub mod placeholders;
+pub mod po;
 pub mod pragmas;
+pub mod units;
 pub mod walk;
+pub mod xml;
 
 use std::path::Path;
 
@@ -23,23 +29,78 @@ pub enum Format {
     Text,
     /// Markdown: prose only; code, URLs, HTML and front matter are skipped.
     Markdown,
+    /// HTML: text nodes only.
+    Html,
+    /// Gettext PO/POT: one unit per translated msgstr, with its msgid.
+    Po,
+    /// XLIFF 1.2 or 2.0: one unit per target, with its source.
+    Xliff,
+    /// TMX 1.4: one unit per translation unit's Arabic variant.
+    Tmx,
+    /// A JSON locale file: one unit per string, paired with the English file.
+    Json,
+    /// A YAML locale file (Rails): one unit per string, paired likewise.
+    Yaml,
 }
 
 impl Format {
-    /// The format for a file name, by extension; anything unknown is text.
-    pub fn for_path(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("md" | "markdown" | "mdown" | "mkd") => Format::Markdown,
-            _ => Format::Text,
-        }
+    /// Every format with its name for `--input-format` and its extensions.
+    pub const ALL: &[(Format, &'static str, &'static [&'static str])] = &[
+        (Format::Text, "text", &["txt", "text"]),
+        (Format::Markdown, "markdown", &["md", "markdown", "mdown", "mkd"]),
+        (Format::Html, "html", &["html", "htm", "xhtml"]),
+        (Format::Po, "po", &["po", "pot"]),
+        (Format::Xliff, "xliff", &["xlf", "xliff", "sdlxliff", "mxliff"]),
+        (Format::Tmx, "tmx", &["tmx"]),
+        (Format::Json, "json", &["json"]),
+        (Format::Yaml, "yaml", &["yml", "yaml"]),
+    ];
+
+    /// The format named `name` (as `--input-format` takes it).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.iter().find(|(_, n, _)| *n == name).map(|(f, _, _)| *f)
     }
 
-    /// Whether a directory walk picks up files with this name.
+    /// The format's name.
+    pub fn name(self) -> &'static str {
+        Format::ALL.iter().find(|(f, _, _)| *f == self).map_or("text", |(_, n, _)| n)
+    }
+
+    fn by_extension(path: &Path) -> Option<Format> {
+        let extension = path.extension().and_then(|e| e.to_str())?.to_ascii_lowercase();
+        Format::ALL.iter().find(|(_, _, exts)| exts.contains(&extension.as_str())).map(|(f, _, _)| *f)
+    }
+
+    /// The format for a file name, by extension; anything unknown is text.
+    pub fn for_path(path: &Path) -> Format {
+        Format::by_extension(path).unwrap_or(Format::Text)
+    }
+
+    /// Whether a directory walk picks up this file: a known extension, and
+    /// for JSON and YAML a locale-like name (`ar.json`, `locales/ar/…`).
     pub fn is_walked(path: &Path) -> bool {
-        matches!(
-            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
-            Some("txt" | "text" | "md" | "markdown" | "mdown" | "mkd")
-        )
+        match Format::by_extension(path) {
+            Some(Format::Json | Format::Yaml) => locale::is_locale_path(path),
+            Some(_) => true,
+            None => false,
+        }
+    }
+}
+
+/// How to read inputs.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// The format of every input, instead of choosing by extension.
+    pub format: Option<Format>,
+    /// Read fuzzy PO entries and untranslated XLIFF targets too.
+    pub include_fuzzy: bool,
+    /// The locale code of source files beside Arabic locale files.
+    pub source_locale: String,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { format: None, include_fuzzy: false, source_locale: "en".into() }
     }
 }
 
@@ -57,15 +118,7 @@ pub struct Document {
     pub format: Format,
 }
 
-/// A stretch of a document to match: `text[..]` stands at `start` in the document
-/// text, byte for byte (skipped parts are blanked to spaces, keeping lengths).
-#[derive(Debug, Clone)]
-pub struct Unit {
-    /// The text to match.
-    pub text: String,
-    /// Byte offset of `text` in the document text.
-    pub start: usize,
-}
+pub use units::{OffsetMap, Side, Unit};
 
 impl Document {
     /// Decodes `bytes` read from `path`.
@@ -75,17 +128,38 @@ impl Document {
     }
 
     /// Reads and decodes the file at `path`.
-    pub fn read(path: &Path, shown: &str, encoding: Option<Encoding>) -> Result<Document> {
+    pub fn read(path: &Path, shown: &str, encoding: Option<Encoding>, format: Option<Format>) -> Result<Document> {
         let bytes = std::fs::read(path).map_err(|e| io_error(e, shown))?;
-        Document::from_bytes(shown, &bytes, encoding, Format::for_path(path))
+        Document::from_bytes(shown, &bytes, encoding, format.unwrap_or_else(|| Format::for_path(path)))
     }
 
-    /// The units to match.
-    pub fn units(&self) -> Vec<Unit> {
-        match self.format {
-            Format::Text => vec![Unit { text: self.text.clone(), start: 0 }],
-            Format::Markdown => vec![Unit { text: markdown::prose(&self.text), start: 0 }],
-        }
+    /// The units to check.
+    pub fn units(&self, options: &ReadOptions, encoding: Option<Encoding>) -> Result<Vec<Unit>> {
+        let whole = |text: String| vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), text })];
+        Ok(match self.format {
+            Format::Text => whole(self.text.clone()),
+            Format::Markdown => whole(markdown::prose(&self.text)),
+            Format::Html => vec![Unit::monolingual(html::prose(&self.text))],
+            Format::Po => po::units(&self.text, &self.path, options.include_fuzzy)?,
+            Format::Xliff => xml::xliff_units(&self.text, &self.path, options.include_fuzzy)?,
+            Format::Tmx => xml::tmx_units(&self.text, &self.path)?,
+            Format::Json | Format::Yaml => {
+                let strings = |text: &str, path: &str| match self.format {
+                    Format::Json => locale::json_strings(text, path),
+                    _ => locale::yaml_strings(text, path),
+                };
+                let targets = strings(&self.text, &self.path)?;
+                let sources = match locale::source_path(Path::new(&self.path), &options.source_locale).filter(|p| p.is_file()) {
+                    Some(source) => {
+                        let shown = walk::display(&source);
+                        let document = Document::read(&source, &shown, encoding, Some(self.format))?;
+                        Some(strings(&document.text, &shown)?)
+                    }
+                    None => None,
+                };
+                locale::units(targets, sources)
+            }
+        })
     }
 }
 

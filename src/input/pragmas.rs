@@ -90,7 +90,9 @@ pub fn scan(text: &str, format: Format) -> Suppressions {
         return found;
     }
     match format {
-        Format::Markdown => {
+        Format::Po => scan_po(text, &mut found),
+        Format::Json => {}
+        Format::Markdown | Format::Html | Format::Xliff | Format::Tmx => {
             let mut rest = text;
             let mut offset = 0;
             while let Some(start) = rest.find("<!--") {
@@ -104,7 +106,7 @@ pub fn scan(text: &str, format: Format) -> Suppressions {
                 rest = &rest[next..];
             }
         }
-        Format::Text => {
+        Format::Text | Format::Yaml => {
             for (i, line) in text.lines().enumerate() {
                 if let Some(hash) = line.find('#') {
                     parse_comment(&line[hash + 1..], i + 1, i + 1, &mut found);
@@ -113,6 +115,31 @@ pub fn scan(text: &str, format: Format) -> Suppressions {
         }
     }
     found
+}
+
+/// PO: a pragma in an entry's translator comments (`# qamus-ignore-line`,
+/// `# qamus-ignore-next-line`) covers that entry, down to the blank line that
+/// ends it; `# qamus-ignore` covers the file.
+fn scan_po(text: &str, found: &mut Suppressions) {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(comment) = line.trim_start().strip_prefix('#') else { continue };
+        if comment.starts_with([',', ':', '.', '|', '~']) {
+            continue;
+        }
+        let end = lines[i..].iter().position(|l| l.trim().is_empty()).map_or(lines.len(), |p| i + p);
+        let mut entry = Suppressions::default();
+        parse_comment(comment, i + 1, i + 1, &mut entry);
+        if let Some(scope) = entry.file {
+            found.add("qamus-ignore", scope, i + 1, i + 1);
+        }
+        for (_, scope) in entry.lines {
+            for line in i + 1..=end {
+                found.add("qamus-ignore-line", scope.clone(), line, line);
+            }
+        }
+        found.named.extend(entry.named);
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -7,6 +7,8 @@
 //! number of concepts. This module owns what counts as an occurrence of a form
 //! and how it is described (kind, proclitics, suffix); it does not judge.
 
+pub mod english;
+
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;

@@ -1,0 +1,404 @@
+//! Locale files: JSON (flat or nested objects of strings, i18next, Mastodon or
+//! Angular style) and YAML (Rails, with the locale as the root key). Every
+//! string is a unit keyed by its path (`nav.title`, `errors.0`); the English
+//! file beside the Arabic one (`en.json` for `ar.json`, `locales/en/…` for
+//! `locales/ar/…`) gives each key its source.
+//!
+//! JSON is scanned by hand so that every string keeps its position through
+//! escapes; YAML is parsed with saphyr-parser, whose spans give each scalar's
+//! place, and the scalar is aligned back to its raw text.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use saphyr_parser::{Event, Parser};
+
+use super::units::{Side, Unit, UnitBuilder};
+use crate::error::{Error, Result};
+
+/// The strings of a JSON document, by key path.
+pub fn json_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
+    let mut scanner = Json { text, bytes: text.as_bytes(), at: 0, path, out: Vec::new(), depth: 0 };
+    scanner.ws();
+    scanner.value(&mut Vec::new())?;
+    scanner.ws();
+    if scanner.at < text.len() {
+        return Err(scanner.error("text after the JSON value"));
+    }
+    Ok(scanner.out)
+}
+
+/// Deepest nesting accepted in JSON and YAML.
+pub const MAX_DEPTH: usize = 256;
+
+struct Json<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    path: &'a str,
+    out: Vec<(String, Side)>,
+    depth: usize,
+}
+
+impl Json<'_> {
+    fn error(&self, message: &str) -> Error {
+        let before = &self.text[..self.at.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::malformed(self.path, line, column, format!("malformed JSON: {message}"))
+    }
+
+    fn ws(&mut self) {
+        while self.at < self.bytes.len() && matches!(self.bytes[self.at], b' ' | b'\t' | b'\n' | b'\r') {
+            self.at += 1;
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Result<()> {
+        if self.bytes.get(self.at) == Some(&b) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(self.error(&format!("expected '{}'", b as char)))
+        }
+    }
+
+    fn value(&mut self, key: &mut Vec<String>) -> Result<()> {
+        match self.bytes.get(self.at) {
+            Some(b'{') => {
+                self.nest()?;
+                self.at += 1;
+                self.ws();
+                if self.bytes.get(self.at) == Some(&b'}') {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                loop {
+                    self.ws();
+                    let name = self.string()?.text;
+                    self.ws();
+                    self.expect(b':')?;
+                    self.ws();
+                    key.push(name);
+                    self.value(key)?;
+                    key.pop();
+                    self.ws();
+                    match self.bytes.get(self.at) {
+                        Some(b',') => self.at += 1,
+                        Some(b'}') => {
+                            self.at += 1;
+                            break;
+                        }
+                        _ => return Err(self.error("expected ',' or '}'")),
+                    }
+                }
+                self.depth -= 1;
+                Ok(())
+            }
+            Some(b'[') => {
+                self.nest()?;
+                self.at += 1;
+                self.ws();
+                if self.bytes.get(self.at) == Some(&b']') {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                let mut index = 0;
+                loop {
+                    self.ws();
+                    key.push(index.to_string());
+                    self.value(key)?;
+                    key.pop();
+                    index += 1;
+                    self.ws();
+                    match self.bytes.get(self.at) {
+                        Some(b',') => self.at += 1,
+                        Some(b']') => {
+                            self.at += 1;
+                            break;
+                        }
+                        _ => return Err(self.error("expected ',' or ']'")),
+                    }
+                }
+                self.depth -= 1;
+                Ok(())
+            }
+            Some(b'"') => {
+                let side = self.string()?;
+                self.out.push((key.join("."), side));
+                Ok(())
+            }
+            Some(_) => {
+                let start = self.at;
+                while self.at < self.bytes.len() && !matches!(self.bytes[self.at], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                    self.at += 1;
+                }
+                let literal = &self.text[start..self.at];
+                if literal == "true" || literal == "false" || literal == "null" || literal.parse::<f64>().is_ok() {
+                    Ok(())
+                } else {
+                    self.at = start;
+                    Err(self.error("expected a value"))
+                }
+            }
+            None => Err(self.error("unexpected end of input")),
+        }
+    }
+
+    fn nest(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(&format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(())
+    }
+
+    fn string(&mut self) -> Result<Side> {
+        self.expect(b'"')?;
+        let mut builder = UnitBuilder::new();
+        let mut run = self.at;
+        loop {
+            match self.bytes.get(self.at) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    builder.copy(&self.text[run..self.at], run);
+                    self.at += 1;
+                    return Ok(builder.finish());
+                }
+                Some(b'\\') => {
+                    builder.copy(&self.text[run..self.at], run);
+                    let start = self.at;
+                    let (decoded, len) = match self.bytes.get(self.at + 1) {
+                        Some(b'n') => ('\n', 2),
+                        Some(b't') => ('\t', 2),
+                        Some(b'r') => ('\r', 2),
+                        Some(b'b') => ('\u{8}', 2),
+                        Some(b'f') => ('\u{C}', 2),
+                        Some(b'/') => ('/', 2),
+                        Some(b'\\') => ('\\', 2),
+                        Some(b'"') => ('"', 2),
+                        Some(b'u') => self.unicode_escape()?,
+                        _ => return Err(self.error("bad escape")),
+                    };
+                    builder.escape(decoded.encode_utf8(&mut [0; 4]), start, len);
+                    self.at = start + len;
+                    run = self.at;
+                }
+                Some(b) if *b < 0x20 => return Err(self.error("control character in a string")),
+                Some(_) => self.at += 1,
+            }
+        }
+    }
+
+    fn unicode_escape(&self) -> Result<(char, usize)> {
+        let hex = |at: usize| self.text.get(at..at + 4).and_then(|h| u32::from_str_radix(h, 16).ok());
+        let first = hex(self.at + 2).ok_or_else(|| self.error("bad \\u escape"))?;
+        if (0xD800..0xDC00).contains(&first) && self.text.get(self.at + 6..self.at + 8) == Some("\\u") {
+            if let Some(second) = hex(self.at + 8).filter(|s| (0xDC00..0xE000).contains(s)) {
+                let c = char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)).unwrap_or('\u{FFFD}');
+                return Ok((c, 12));
+            }
+        }
+        Ok((char::from_u32(first).unwrap_or('\u{FFFD}'), 6))
+    }
+}
+
+/// The string scalars of a YAML document, by key path.
+pub fn yaml_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
+    // saphyr reports positions in characters; map them to bytes.
+    let byte_at: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
+    let mut out = Vec::new();
+    // Per open collection: is it a mapping, and, for a mapping, whether the next scalar is a key.
+    let mut stack: Vec<(bool, bool, usize)> = Vec::new();
+    let mut key: Vec<String> = Vec::new();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| {
+            let marker = e.marker();
+            Error::malformed(path, marker.line(), marker.col() + 1, format!("malformed YAML: {}", e.info()))
+        })?;
+        match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let mapping = matches!(event, Event::MappingStart(..));
+                if stack.len() >= MAX_DEPTH {
+                    return Err(Error::malformed(path, span.start.line(), span.start.col() + 1, format!("nested deeper than {MAX_DEPTH} levels")));
+                }
+                stack.push((mapping, true, 0));
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                after_value(&mut stack, &mut key);
+            }
+            Event::Scalar(value, _, _, _) => {
+                let is_key = matches!(stack.last(), Some((true, true, _)));
+                if is_key {
+                    key.push(value.to_string());
+                    if let Some(top) = stack.last_mut() {
+                        top.1 = false;
+                    }
+                    continue;
+                }
+                if let Some((false, _, index)) = stack.last_mut() {
+                    key.push(index.to_string());
+                    *index += 1;
+                }
+                let start = byte_at[span.start.index().min(byte_at.len() - 1)];
+                let end = byte_at[span.end.index().min(byte_at.len() - 1)];
+                out.push((key.join("."), align(&value, &text[start..end], start)));
+                after_value(&mut stack, &mut key);
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// After a value: a mapping expects a key next; the value's key is done.
+fn after_value(stack: &mut [(bool, bool, usize)], key: &mut Vec<String>) {
+    match stack.last_mut() {
+        Some((true, expects_key, _)) => {
+            *expects_key = true;
+            key.pop();
+        }
+        Some((false, _, _)) => {
+            key.pop();
+        }
+        None => {}
+    }
+}
+
+/// Aligns a decoded scalar with its raw text (quotes, escapes, folding),
+/// greedily, so each decoded character maps to where it stands in the file.
+fn align(decoded: &str, raw: &str, raw_start: usize) -> Side {
+    let mut builder = UnitBuilder::new();
+    let mut at = 0;
+    for c in decoded.chars() {
+        let mut buf = [0; 4];
+        let s = c.encode_utf8(&mut buf);
+        if raw[at..].starts_with('\\') && !raw[at..].starts_with(&*s) {
+            let len = match raw[at + 1..].chars().next() {
+                Some('x') => 4,
+                Some('u') => 6,
+                Some('U') => 10,
+                Some(other) => 1 + other.len_utf8(),
+                None => 1,
+            };
+            let len = len.min(raw.len() - at);
+            builder.escape(s, raw_start + at, len);
+            at += len;
+            continue;
+        }
+        match raw[at..].char_indices().take(16).find(|(_, r)| *r == c) {
+            Some((skip, _)) => {
+                builder.copy(s, raw_start + at + skip);
+                at += skip + s.len();
+            }
+            None => builder.escape(s, raw_start + at, 0),
+        }
+    }
+    builder.finish()
+}
+
+/// Locale codes: `ar`, `ar-IQ`, `ar_SA`, `en-US`.
+fn locale_base(name: &str) -> Option<&str> {
+    let base = name.split(['-', '_']).next()?;
+    // Two-letter ISO 639-1 codes only: three letters would take `src` or `lib` for a locale.
+    let ok = base.len() == 2 && base.chars().all(|c| c.is_ascii_lowercase());
+    let rest_ok = name[base.len()..].split(['-', '_']).skip(1).all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    (ok && rest_ok).then_some(base)
+}
+
+/// Whether a path looks like a locale file (a stem or a folder is a locale code).
+pub fn is_locale_path(path: &Path) -> bool {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    locale_base(stem).is_some() || path.parent().into_iter().flat_map(|p| p.components()).any(|c| c.as_os_str().to_str().and_then(locale_base).is_some())
+}
+
+/// The source-language file for an Arabic locale file: the same path with the
+/// Arabic locale code (as a folder or the file stem) replaced by `source`.
+pub fn source_path(path: &Path, source: &str) -> Option<PathBuf> {
+    let stem = path.file_stem()?.to_str()?;
+    if locale_base(stem) == Some("ar") {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        return Some(path.with_file_name(format!("{source}.{extension}")));
+    }
+    let mut replaced = false;
+    let rebuilt: PathBuf = path
+        .components()
+        .map(|c| match c.as_os_str().to_str() {
+            Some(s) if !replaced && locale_base(s) == Some("ar") && Some(c.as_os_str()) != path.file_name() => {
+                replaced = true;
+                PathBuf::from(source)
+            }
+            _ => PathBuf::from(c.as_os_str()),
+        })
+        .collect();
+    replaced.then_some(rebuilt)
+}
+
+/// Drops a leading locale key (Rails: `ar.nav.title` → `nav.title`).
+fn without_locale_root(key: &str) -> &str {
+    match key.split_once('.') {
+        Some((first, rest)) if locale_base(first).is_some() => rest,
+        _ => key,
+    }
+}
+
+/// Units of a locale file, each with the source file's string for its key.
+pub fn units(strings: Vec<(String, Side)>, sources: Option<Vec<(String, Side)>>) -> Vec<Unit> {
+    let sources: HashMap<String, Side> = sources.unwrap_or_default().into_iter().map(|(k, s)| (without_locale_root(&k).to_string(), s)).collect();
+    strings
+        .into_iter()
+        .filter(|(_, side)| !side.text.trim().is_empty())
+        .map(|(key, target)| {
+            let source = sources.get(without_locale_root(&key)).cloned();
+            Unit { target, source, id: Some(key) }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_nested_with_escapes_and_positions() {
+        let text = "{\n  \"nav\": {\"title\": \"\\u0627\\u0644\\u0644\\u062c\\u0646\\u0629 العسكرية\", \"n\": 3},\n  \"list\": [\"أ\\\"ب\"]\n}";
+        let strings = json_strings(text, "ar.json").unwrap();
+        assert_eq!(strings.iter().map(|(k, s)| (k.as_str(), s.text.as_str())).collect::<Vec<_>>(), vec![("nav.title", "اللجنة العسكرية"), ("list.0", "أ\"ب")]);
+        let side = &strings[0].1;
+        assert!(text[side.map.start(side.text.find("العسكرية").unwrap())..].starts_with("العسكرية\""));
+        assert_eq!(&text[side.map.start(0)..side.map.end(2)], "\\u0627");
+    }
+
+    #[test]
+    fn json_errors_name_line_and_column() {
+        let e = json_strings("{\n  \"a\": \"b\",\n  \"c\" \"d\"\n}", "x.json").unwrap_err().to_string();
+        assert_eq!(e, "x.json:3:7: malformed JSON: expected ':'");
+        let deep = "[".repeat(300) + &"]".repeat(300);
+        assert!(json_strings(&deep, "x.json").unwrap_err().to_string().contains("nested deeper than 256"));
+    }
+
+    #[test]
+    fn yaml_rails_keys_and_positions() {
+        let text = "ar:\n  nav:\n    title: \"اللجنة \\\"العسكرية\\\"\"\n    plain: قوات الأمن العراقية\n  items:\n    - البيشمركة\n";
+        let strings = yaml_strings(text, "ar.yml").unwrap();
+        let keys: Vec<&str> = strings.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, vec!["ar.nav.title", "ar.nav.plain", "ar.items.0"]);
+        let plain = &strings[1].1;
+        assert!(text[plain.map.start(0)..].starts_with("قوات الأمن"));
+        let title = &strings[0].1;
+        assert_eq!(title.text, "اللجنة \"العسكرية\"");
+        assert!(text[title.map.start(title.text.find("العسكرية").unwrap())..].starts_with("العسكرية\\\""));
+    }
+
+    #[test]
+    fn source_files_beside_arabic_ones() {
+        assert_eq!(source_path(Path::new("locales/ar.json"), "en"), Some(PathBuf::from("locales/en.json")));
+        assert_eq!(source_path(Path::new("locales/ar/common.json"), "en"), Some(PathBuf::from("locales/en/common.json")));
+        assert_eq!(source_path(Path::new("i18n/ar-IQ.yml"), "en-US"), Some(PathBuf::from("i18n/en-US.yml")));
+        assert_eq!(source_path(Path::new("data/config.json"), "en"), None);
+        assert!(is_locale_path(Path::new("locales/ar/common.json")) && !is_locale_path(Path::new("src/package.json")));
+    }
+}
