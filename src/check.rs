@@ -225,7 +225,12 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
 
 /// Every occurrence in a document's units, located in the file, and for
 /// units with a source, what the bilingual check needs.
-pub fn find_occurrences(matcher: &Matcher, english: &EnglishMatcher, document: &Document, units: &[Unit]) -> (Vec<Occurrence>, Vec<UnitPair>) {
+pub fn find_occurrences(
+    matcher: &Matcher,
+    english: &EnglishMatcher,
+    document: &Document,
+    units: &[Unit],
+) -> (Vec<Occurrence>, Vec<UnitPair>) {
     let text = &document.text;
     let lines = LineIndex::new(text);
     let mut occurrences = Vec::new();
@@ -249,6 +254,7 @@ pub fn find_occurrences(matcher: &Matcher, english: &EnglishMatcher, document: &
                 byte_start: document.byte_offset + start,
                 byte_end: document.byte_offset + end,
                 surface: target.text[m.span.clone()].to_string(),
+                verbatim: text[start..end] == target.text[m.span.clone()],
                 kind: m.kind,
                 orthographic: m.orthographic,
                 proclitics: m.proclitics,
@@ -287,6 +293,7 @@ pub fn find_occurrences(matcher: &Matcher, english: &EnglishMatcher, document: &
                 byte_start: document.byte_offset + start,
                 byte_end: document.byte_offset + end,
                 surface: surface.replace('\u{1F}', " "),
+                verbatim: false,
                 kind: crate::matcher::MatchKind::Exact,
                 orthographic: false,
                 proclitics: String::new(),

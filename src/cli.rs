@@ -29,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Find every glossary concept in Arabic text and judge each rendering.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules with their ids and default severities.
     Rules,
     /// Write a commented starter qamus.toml.
@@ -224,7 +224,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
     };
     let mut stdout = io::stdout().lock();
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules => {
             for rule in Rule::ALL {
                 writeln!(stdout, "{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.description())

@@ -236,6 +236,9 @@ pub struct Occurrence {
     pub suffix: String,
     /// Whether the line it stands on holds Arabic letters.
     pub in_arabic: bool,
+    /// Whether the file holds the surface verbatim over the span (no escape,
+    /// entity or tag inside), so that a fix may replace the span.
+    pub verbatim: bool,
     /// The words around it.
     pub context: Context,
 }
@@ -326,7 +329,7 @@ pub fn quotes_form(text: &str, form: &str, preferred: &str) -> bool {
 /// «للجنة…», «لـ» + «الاتفاقية» is «للاتفاقية». `None` for inflected and
 /// indefinite occurrences, whose grammar a plain replacement would break.
 pub fn replacement(occ: &Occurrence, form: &str) -> Option<String> {
-    if !occ.suffix.is_empty() || matches!(occ.kind, MatchKind::Indefinite | MatchKind::Inflected) {
+    if !occ.verbatim || !occ.suffix.is_empty() || matches!(occ.kind, MatchKind::Indefinite | MatchKind::Inflected) {
         return None;
     }
     Some(attach_proclitics(&occ.proclitics, form))
@@ -359,7 +362,8 @@ pub fn judge_document(
     pairs: &[UnitPair],
     severities: &Severities,
 ) -> Vec<Finding> {
-    let occurrences: Vec<Occurrence> = all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o.clone()).collect();
+    let occurrences: Vec<Occurrence> =
+        all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o.clone()).collect();
     let occurrences = &occurrences[..];
     let mut findings = Vec::new();
     let mut push = |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: String, renderings: Vec<RenderingCount>| {
@@ -496,7 +500,11 @@ pub fn judge_document(
                 Rule::MissingRendering,
                 &at,
                 Some(c.preferred().to_string()),
-                format!("the source says “{english}” but the translation does not render {}; expected «{}».", display_name(c), c.preferred()),
+                format!(
+                    "the source says “{english}” but the translation does not render {}; expected «{}».",
+                    display_name(c),
+                    c.preferred()
+                ),
                 Vec::new(),
             );
         }
@@ -511,7 +519,7 @@ pub fn judge_document(
                 Rule::UnexpectedRendering,
                 o,
                 None,
-                format!("«{}» renders {}, which the source does not name (a mistranslated acronym?).", o.surface, display_name(c)),
+                format!("«{}» renders {}, which the source does not name; check the translation.", o.surface, display_name(c)),
                 Vec::new(),
             );
         }

@@ -8,8 +8,8 @@ use super::units::{Side, UnitBuilder};
 
 const SKIPPED: &[&str] = &["script", "style", "code", "pre", "template", "noscript", "svg", "math", "textarea"];
 const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "ins", "del", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
-    "sub", "sup", "time", "u", "var", "wbr", "font",
+    "a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "ins", "del", "kbd", "mark", "q", "s", "samp", "small", "span",
+    "strong", "sub", "sup", "time", "u", "var", "wbr", "font",
 ];
 
 /// The prose of an HTML document as one side.
@@ -135,7 +135,8 @@ mod tests {
 
     #[test]
     fn text_nodes_join_across_inline_tags_and_entities_keep_positions() {
-        let text = "<p title=\"مؤسسة حمد الطبية\">اللجنة <b>العسكرية</b>&nbsp;العليا</p><script>var x = 'قوى الأمن الداخلي';</script><p>نص</p>";
+        let text =
+            "<p title=\"مؤسسة حمد الطبية\">اللجنة <b>العسكرية</b>&nbsp;العليا</p><script>var x = 'قوى الأمن الداخلي';</script><p>نص</p>";
         let side = prose(text);
         assert!(side.text.contains("اللجنة العسكرية\u{A0}العليا"), "{:?}", side.text);
         assert!(!side.text.contains("حمد") && !side.text.contains("قوى"));

@@ -222,7 +222,12 @@ pub fn yaml_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let mapping = matches!(event, Event::MappingStart(..));
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Error::malformed(path, span.start.line(), span.start.col() + 1, format!("nested deeper than {MAX_DEPTH} levels")));
+                    return Err(Error::malformed(
+                        path,
+                        span.start.line(),
+                        span.start.col() + 1,
+                        format!("nested deeper than {MAX_DEPTH} levels"),
+                    ));
                 }
                 stack.push((mapping, true, 0));
             }
@@ -305,14 +310,16 @@ fn locale_base(name: &str) -> Option<&str> {
     let base = name.split(['-', '_']).next()?;
     // Two-letter ISO 639-1 codes only: three letters would take `src` or `lib` for a locale.
     let ok = base.len() == 2 && base.chars().all(|c| c.is_ascii_lowercase());
-    let rest_ok = name[base.len()..].split(['-', '_']).skip(1).all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    let rest_ok =
+        name[base.len()..].split(['-', '_']).skip(1).all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     (ok && rest_ok).then_some(base)
 }
 
 /// Whether a path looks like a locale file (a stem or a folder is a locale code).
 pub fn is_locale_path(path: &Path) -> bool {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    locale_base(stem).is_some() || path.parent().into_iter().flat_map(|p| p.components()).any(|c| c.as_os_str().to_str().and_then(locale_base).is_some())
+    locale_base(stem).is_some()
+        || path.parent().into_iter().flat_map(|p| p.components()).any(|c| c.as_os_str().to_str().and_then(locale_base).is_some())
 }
 
 /// The source-language file for an Arabic locale file: the same path with the
@@ -347,7 +354,8 @@ fn without_locale_root(key: &str) -> &str {
 
 /// Units of a locale file, each with the source file's string for its key.
 pub fn units(strings: Vec<(String, Side)>, sources: Option<Vec<(String, Side)>>) -> Vec<Unit> {
-    let sources: HashMap<String, Side> = sources.unwrap_or_default().into_iter().map(|(k, s)| (without_locale_root(&k).to_string(), s)).collect();
+    let sources: HashMap<String, Side> =
+        sources.unwrap_or_default().into_iter().map(|(k, s)| (without_locale_root(&k).to_string(), s)).collect();
     strings
         .into_iter()
         .filter(|(_, side)| !side.text.trim().is_empty())
@@ -364,9 +372,13 @@ mod tests {
 
     #[test]
     fn json_nested_with_escapes_and_positions() {
-        let text = "{\n  \"nav\": {\"title\": \"\\u0627\\u0644\\u0644\\u062c\\u0646\\u0629 العسكرية\", \"n\": 3},\n  \"list\": [\"أ\\\"ب\"]\n}";
+        let text =
+            "{\n  \"nav\": {\"title\": \"\\u0627\\u0644\\u0644\\u062c\\u0646\\u0629 العسكرية\", \"n\": 3},\n  \"list\": [\"أ\\\"ب\"]\n}";
         let strings = json_strings(text, "ar.json").unwrap();
-        assert_eq!(strings.iter().map(|(k, s)| (k.as_str(), s.text.as_str())).collect::<Vec<_>>(), vec![("nav.title", "اللجنة العسكرية"), ("list.0", "أ\"ب")]);
+        assert_eq!(
+            strings.iter().map(|(k, s)| (k.as_str(), s.text.as_str())).collect::<Vec<_>>(),
+            vec![("nav.title", "اللجنة العسكرية"), ("list.0", "أ\"ب")]
+        );
         let side = &strings[0].1;
         assert!(text[side.map.start(side.text.find("العسكرية").unwrap())..].starts_with("العسكرية\""));
         assert_eq!(&text[side.map.start(0)..side.map.end(2)], "\\u0627");

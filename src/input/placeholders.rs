@@ -81,9 +81,10 @@ fn printf_len(bytes: &[u8]) -> Option<usize> {
     }
     i += bytes[i..].iter().take_while(|b| matches!(b, b'h' | b'l' | b'L' | b'q' | b'j' | b'z' | b't')).count();
     match bytes.get(i) {
-        Some(b'd' | b'i' | b'o' | b'u' | b'x' | b'X' | b'e' | b'E' | b'f' | b'F' | b'g' | b'G' | b'a' | b'A' | b'c' | b's' | b'p' | b'n' | b'@') => {
-            Some(i + 1)
-        }
+        Some(
+            b'd' | b'i' | b'o' | b'u' | b'x' | b'X' | b'e' | b'E' | b'f' | b'F' | b'g' | b'G' | b'a' | b'A' | b'c' | b's' | b'p' | b'n'
+            | b'@',
+        ) => Some(i + 1),
         _ => None,
     }
 }

@@ -179,12 +179,16 @@ fn parse_string(line: &str, quote: usize, line_start: usize, builder: &mut UnitB
                     'f' => ('\u{C}', 2),
                     'v' => ('\u{B}', 2),
                     '0'..='7' => {
-                        let digits: String = std::iter::once(e).chain(std::iter::from_fn(|| chars.next_if(|(_, d)| ('0'..='7').contains(d)).map(|(_, d)| d))).take(3).collect();
+                        let digits: String = std::iter::once(e)
+                            .chain(std::iter::from_fn(|| chars.next_if(|(_, d)| ('0'..='7').contains(d)).map(|(_, d)| d)))
+                            .take(3)
+                            .collect();
                         let value = u32::from_str_radix(&digits, 8).unwrap_or(0);
                         (char::from_u32(value).unwrap_or('\u{FFFD}'), 1 + digits.len())
                     }
                     'x' => {
-                        let digits: String = std::iter::from_fn(|| chars.next_if(|(_, d)| d.is_ascii_hexdigit()).map(|(_, d)| d)).take(2).collect();
+                        let digits: String =
+                            std::iter::from_fn(|| chars.next_if(|(_, d)| d.is_ascii_hexdigit()).map(|(_, d)| d)).take(2).collect();
                         if digits.is_empty() {
                             return Err(Error::malformed(path, line_no, column(quote + 1 + i), "\\x without hex digits"));
                         }

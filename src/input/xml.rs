@@ -81,7 +81,12 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
                         "apos" => "'".into(),
                         _ => {
                             let (line, column) = line_col(text, before);
-                            return Err(Error::malformed(path, line, column, format!("undefined entity &{name}; (qamus never expands DTD entities)")));
+                            return Err(Error::malformed(
+                                path,
+                                line,
+                                column,
+                                format!("undefined entity &{name}; (qamus never expands DTD entities)"),
+                            ));
                         }
                     },
                 };
@@ -101,11 +106,13 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
 }
 
 fn attribute(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| {
-        let key = a.key.as_ref();
-        key == name.as_bytes() || a.key.local_name().as_ref() == name.as_bytes()
-    })
-    .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+    e.attributes()
+        .flatten()
+        .find(|a| {
+            let key = a.key.as_ref();
+            key == name.as_bytes() || a.key.local_name().as_ref() == name.as_bytes()
+        })
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
 /// Collects the text of one side, skipping native codes.

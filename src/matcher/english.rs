@@ -78,7 +78,12 @@ fn words(text: &str) -> Vec<Word> {
         if word.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
             if let Some(last) = out.last_mut() {
                 let between = &text[last.range.end..start];
-                if between == "." && last.key.chars().all(char::is_alphabetic) && text[last.range.clone()].chars().all(|c| c.is_alphabetic() || c == '.') && last.range.len() < 8 && is_initials(&text[last.range.clone()]) {
+                if between == "."
+                    && last.key.chars().all(char::is_alphabetic)
+                    && text[last.range.clone()].chars().all(|c| c.is_alphabetic() || c == '.')
+                    && last.range.len() < 8
+                    && is_initials(&text[last.range.clone()])
+                {
                     last.key.push_str(&word.to_lowercase());
                     last.range.end = end;
                     // Swallow a closing period of the abbreviation.
@@ -152,7 +157,11 @@ impl EnglishMatcher {
                 // The word as written, or without a plural ending.
                 let mut next = None;
                 let mut plural = false;
-                for (candidate, is_plural) in [(word.key.as_str(), false), (word.key.strip_suffix("es").unwrap_or(""), true), (word.key.strip_suffix('s').unwrap_or(""), true)] {
+                for (candidate, is_plural) in [
+                    (word.key.as_str(), false),
+                    (word.key.strip_suffix("es").unwrap_or(""), true),
+                    (word.key.strip_suffix('s').unwrap_or(""), true),
+                ] {
                     if candidate.is_empty() {
                         continue;
                     }
