@@ -260,14 +260,14 @@ pub fn find_occurrences(
                 proclitics: m.proclitics,
                 suffix: m.suffix,
                 in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                context: context(&target.text, unit_line, m.span.clone()),
+                context: context(&target.shown, unit_line, m.span.clone()),
             });
         }
         let Some(source) = &unit.source else { continue };
         let mut source_concepts: Vec<(usize, String)> = Vec::new();
         for m in english.find(&source.text) {
             if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
-                source_concepts.push((m.concept, source.text[m.span].to_string()));
+                source_concepts.push((m.concept, source.shown[m.span].to_string()));
             }
         }
         // The anchor of a finding about the whole target: its first line.
@@ -278,7 +278,7 @@ pub fn find_occurrences(
         let end = target.map.end(first_line.end).max(start);
         let (line, column) = lines.position(text, start);
         let (end_line, end_column) = lines.position(text, end);
-        let surface: String = target.text[first_line].chars().take(80).collect();
+        let surface: String = target.shown[first_line].chars().take(80).collect();
         pairs.push(UnitPair {
             source_concepts,
             occurrences: first..occurrences.len(),

@@ -162,3 +162,31 @@ fn malformed_translation_files_are_errors_with_positions() {
         assert!(stderr.contains(expected), "{name}: {stderr}");
     }
 }
+
+#[test]
+fn the_catalogue_shows_exactly_its_planted_inconsistencies() {
+    let (report, code, _) = check(&["--glossary", "fixtures/catalogue/glossary.csv", "fixtures/catalogue/ar.po"]);
+    assert_eq!(code, 0, "warnings only");
+    assert!(report["summary"]["matches"].as_u64().unwrap() > 70);
+    let found: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap(), f["concept"].as_str().unwrap().to_string()))
+        .collect();
+    let expected: Vec<(String, u64, String)> = [
+        ("deprecated-rendering", 50, "password"),
+        ("mixed-renderings", 50, "password"),
+        ("deprecated-rendering", 70, "dashboard"),
+        ("mixed-renderings", 70, "dashboard"),
+        ("deprecated-rendering", 110, "download"),
+        ("mixed-renderings", 110, "download"),
+        ("deprecated-rendering", 118, "download"),
+        ("deprecated-rendering", 631, "download"),
+        ("deprecated-rendering", 881, "download"),
+    ]
+    .iter()
+    .map(|(r, l, c)| (r.to_string(), *l, c.to_string()))
+    .collect();
+    assert_eq!(found, expected, "no missing-rendering or unexpected-rendering among 300 consistent units");
+}

@@ -155,3 +155,22 @@ fn english_names_written_inline() {
     let found = find("وقالت Higher Military Commission في بيانها");
     assert_eq!(found.iter().map(|f| (f.id.as_str(), f.surface.as_str())).collect::<Vec<_>>(), vec![("hmc", "Higher Military Commission")]);
 }
+
+#[test]
+fn indefinite_construct_pronouns_on_any_noun_and_the_accusative_alef() {
+    // The construct «اتفاقية الإطار الاستراتيجي» made indefinite.
+    let f = only("اتفاقية إطار استراتيجي");
+    assert_eq!((f.id.as_str(), f.kind), ("sfa", MatchKind::Indefinite));
+    // A two-letter pronoun on a noun without ة; never a lone ي.
+    let f = only("لاتفاقيتها");
+    assert_eq!((f.id.as_str(), f.suffix.as_str()), ("agreement", "ها"));
+    let f = only("ألمانيانا");
+    assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("germany", MatchKind::Inflected, "نا"));
+    // The accusative alef, with or without its tanween.
+    let f = only("جنةً");
+    assert_eq!(f.id, "paradise", "ة takes no alef");
+    for text in ["تقريرًا", "تقريرا"] {
+        let f = only(text);
+        assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("report", MatchKind::Inflected, "ا"), "{text}");
+    }
+}

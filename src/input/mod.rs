@@ -135,7 +135,7 @@ impl Document {
 
     /// The units to check.
     pub fn units(&self, options: &ReadOptions, encoding: Option<Encoding>) -> Result<Vec<Unit>> {
-        let whole = |text: String| vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), text })];
+        let whole = |text: String| vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), shown: text.clone(), text })];
         Ok(match self.format {
             Format::Text => whole(self.text.clone()),
             Format::Markdown => whole(markdown::prose(&self.text)),

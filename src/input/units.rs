@@ -58,8 +58,10 @@ impl OffsetMap {
 /// One side of a unit (source or target): its text and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Side {
-    /// The text, unescaped, placeholders blanked.
+    /// The text, unescaped, placeholders blanked (what is matched).
     pub text: String,
+    /// The same text with its placeholders, byte for byte as long (what is shown).
+    pub shown: String,
     /// Where each byte of `text` stands in the file.
     pub map: OffsetMap,
 }
@@ -142,7 +144,7 @@ impl UnitBuilder {
 
     /// The finished side, with placeholders blanked.
     pub fn finish(self) -> Side {
-        Side { text: super::placeholders::blank(&self.text), map: OffsetMap { pieces: self.pieces } }
+        Side { text: super::placeholders::blank(&self.text), shown: self.text, map: OffsetMap { pieces: self.pieces } }
     }
 }
 

@@ -76,7 +76,9 @@ struct FormEntry {
     concept: usize,
     term: usize,
     tokens: Vec<FormToken>,
-    /// Noun-adjective forms (every token definite) also match all-indefinite.
+    /// Forms whose tokens after the head are all definite — noun-adjective
+    /// («اللجنة العسكرية العليا») or construct («مساحة العمل») — also match
+    /// all-indefinite («لجنة عسكرية عليا», «مساحة عمل»).
     all_definite: bool,
 }
 
@@ -134,7 +136,8 @@ impl Matcher {
                         matcher.terminals.push(Vec::new());
                     }
                 }
-                let all_definite = term.role == TermRole::Arabic && tokens.iter().all(|t| t.definite);
+                let all_definite =
+                    term.role == TermRole::Arabic && tokens.iter().skip(1).all(|t| t.definite) && (tokens.len() > 1 || tokens[0].definite);
                 matcher.terminals[node as usize].push(matcher.forms.len() as u32);
                 matcher.forms.push(FormEntry { concept: c, term: t, tokens, all_definite });
             }

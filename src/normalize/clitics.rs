@@ -220,6 +220,20 @@ fn suffix_readings<Id: Copy>(
                     let base_end = start + word.len();
                     try_key(base_end, true, base_end + 'ت'.len_utf8(), true, out);
                 }
+                // A pronoun of two letters or more on any noun («لرفعها»,
+                // «حسابكم»); never a lone ه, ك or ي, which end words of their own.
+                if pronoun.chars().count() >= 2 {
+                    let base_end = start + before.len();
+                    try_key(base_end, false, base_end, true, out);
+                }
+            }
+        }
+        // The indefinite accusative: tanween fath written with an alef
+        // («إشعارًا», often without the mark), on stems of three letters or more.
+        if let Some(word) = rest.strip_suffix('ا') {
+            if word.chars().nth(2).is_some() {
+                let base_end = start + word.len();
+                try_key(base_end, false, base_end, false, out);
             }
         }
     }
