@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::Glossary;
 use crate::input::walk::WalkOptions;
-use crate::input::{Encoding, ReadOptions};
+use crate::input::{Encoding, Format, ReadOptions};
 use crate::judge::{Rule, Severities, Severity};
 use crate::report::{self, Report};
 
@@ -121,9 +121,10 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
 
-    /// Read every input as this format instead of choosing by extension.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    input_format: Option<InputFormat>,
+    /// Read every input as this format instead of choosing by extension:
+    /// text, markdown, html, po, xliff, tmx, json or yaml.
+    #[arg(long, value_parser = parse_input_format, value_name = "FORMAT")]
+    input_format: Option<Format>,
 
     /// Check fuzzy PO entries and untranslated XLIFF targets too.
     #[arg(long)]
@@ -135,32 +136,12 @@ struct CheckArgs {
     source_locale: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum InputFormat {
-    Text,
-    Markdown,
-    Html,
-    Po,
-    Xliff,
-    Tmx,
-    Json,
-    Yaml,
-}
-
-impl InputFormat {
-    fn format(self) -> crate::input::Format {
-        use crate::input::Format;
-        match self {
-            InputFormat::Text => Format::Text,
-            InputFormat::Markdown => Format::Markdown,
-            InputFormat::Html => Format::Html,
-            InputFormat::Po => Format::Po,
-            InputFormat::Xliff => Format::Xliff,
-            InputFormat::Tmx => Format::Tmx,
-            InputFormat::Json => Format::Json,
-            InputFormat::Yaml => Format::Yaml,
-        }
-    }
+/// Parses an `--input-format` name (the names of [`Format::ALL`]).
+fn parse_input_format(name: &str) -> std::result::Result<Format, String> {
+    Format::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|(_, n, _)| *n).collect();
+        format!("unknown input format {name:?} (expected one of {})", names.join(", "))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -333,7 +314,13 @@ fn check(args: CheckArgs) -> Result<u8> {
         ignore_root: Some(root.clone()),
         keep_occurrences: format == OutputFormat::Json,
         read: ReadOptions {
-            format: args.input_format.or(config_value(&config, "input-format", config.input_format())?).map(InputFormat::format),
+            format: match (args.input_format, config.input_format()) {
+                (Some(format), _) => Some(format),
+                (None, Some(name)) => Some(parse_input_format(name).map_err(|e| {
+                    Error::new(ErrorKind::Usage(format!("input-format: {e}")), config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default())
+                })?),
+                (None, None) => None,
+            },
             include_fuzzy: args.include_fuzzy || config.include_fuzzy(),
             source_locale: args.source_locale.clone().or_else(|| config.source_locale().map(str::to_string)).unwrap_or_else(|| "en".into()),
         },
