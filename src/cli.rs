@@ -12,7 +12,7 @@ use crate::baseline::Baseline;
 use crate::check::{check_paths, relative_to, CheckOptions, Matchers};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::glossary::Glossary;
+use crate::glossary::{Glossary, GlossaryFormat};
 use crate::input::walk::WalkOptions;
 use crate::input::{Encoding, Format, ReadOptions};
 use crate::judge::{Rule, Severities, Severity};
@@ -30,6 +30,8 @@ pub struct Cli {
 enum Command {
     /// Find every glossary concept in Arabic text and judge each rendering.
     Check(Box<CheckArgs>),
+    /// Build the glossary a corpus attests, or convert a glossary (CSV, TBX).
+    Glossary(Box<GlossaryArgs>),
     /// List the rules with their ids and default severities.
     Rules,
     /// Write a commented starter qamus.toml.
@@ -58,10 +60,14 @@ struct CheckArgs {
     /// else the current directory.
     paths: Vec<PathBuf>,
 
-    /// Glossary file (CSV); repeat to merge several. Replaces the embedded
-    /// default glossary.
+    /// Glossary file (CSV, TSV, two-language CSV, TBX); repeat to merge
+    /// several. Replaces the embedded default glossary.
     #[arg(short = 'g', long = "glossary", value_name = "FILE")]
     glossaries: Vec<PathBuf>,
+
+    /// Format of the --glossary files instead of guessing: csv, tsv, locale-csv, tbx.
+    #[arg(long, value_parser = parse_glossary_format, value_name = "FORMAT")]
+    glossary_format: Option<GlossaryFormat>,
 
     /// Output format [default: text].
     #[arg(short = 'f', long, value_enum)]
@@ -144,6 +150,73 @@ fn parse_input_format(name: &str) -> std::result::Result<Format, String> {
     })
 }
 
+#[derive(Debug, Args)]
+struct GlossaryArgs {
+    /// Corpus files or directories (as for `check`). None: no corpus, so with
+    /// `--all` the glossary is converted as it is.
+    paths: Vec<PathBuf>,
+
+    /// Glossary file; repeat to merge several. Default: the embedded one.
+    #[arg(short = 'g', long = "glossary", value_name = "FILE")]
+    glossaries: Vec<PathBuf>,
+
+    /// Format of the --glossary files instead of guessing: csv, tsv, locale-csv, tbx.
+    #[arg(long, value_parser = parse_glossary_format, value_name = "FORMAT")]
+    glossary_format: Option<GlossaryFormat>,
+
+    /// Output format [default: by the extension of -o, else csv].
+    #[arg(short = 'f', long, value_enum)]
+    format: Option<GlossaryOutput>,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Include the concepts the corpus does not use, with zero counts.
+    #[arg(long)]
+    all: bool,
+
+    /// Start CSV output with a byte-order mark (spreadsheets need it to show Arabic).
+    #[arg(long)]
+    bom: bool,
+
+    /// Locale codes for the cat-csv header.
+    #[arg(long, value_name = "EN,AR", default_value = "en,ar")]
+    locales: String,
+
+    /// Run the glossary's self-tests (its `examples` column) and exit: 0 when
+    /// all hold, 1 naming each row whose example does not.
+    #[arg(long)]
+    test: bool,
+
+    /// Encoding of corpus files without a byte-order mark.
+    #[arg(long, value_name = "NAME")]
+    encoding: Option<String>,
+
+    /// Files read in parallel [default: all cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GlossaryOutput {
+    /// The curated CSV with the attested columns (loads back with --glossary).
+    Csv,
+    /// The two-language CSV CAT tools import (en,ar,description).
+    CatCsv,
+    /// TBX-Basic (TBX v3).
+    Tbx,
+    /// JSON.
+    Json,
+}
+
+fn parse_glossary_format(name: &str) -> std::result::Result<GlossaryFormat, String> {
+    GlossaryFormat::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = GlossaryFormat::NAMES.iter().map(|(n, _)| *n).collect();
+        format!("unknown glossary format {name:?} (expected one of {})", names.join(", "))
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     /// One finding a line, for people.
@@ -206,6 +279,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
     let mut stdout = io::stdout().lock();
     match cli.command {
         Command::Check(args) => check(*args),
+        Command::Glossary(args) => glossary_command(*args),
         Command::Rules => {
             for rule in Rule::ALL {
                 writeln!(stdout, "{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.description())
@@ -255,12 +329,15 @@ fn check(args: CheckArgs) -> Result<u8> {
     };
 
     let glossary = if !args.glossaries.is_empty() {
-        Glossary::load_files(&args.glossaries)?
+        Glossary::load_files(&args.glossaries, args.glossary_format)?
     } else if !config.glossaries().is_empty() {
-        Glossary::load_files(&config.glossaries())?
+        Glossary::load_files(&config.glossaries(), None)?
     } else {
         Glossary::embedded()?
     };
+    for notice in &glossary.notices {
+        eprintln!("qamus: note: {notice}");
+    }
     let matcher = Matchers::new(&glossary);
 
     let format = args.format.or(config_value(&config, "format", config.format())?).unwrap_or(OutputFormat::Text);
@@ -317,7 +394,10 @@ fn check(args: CheckArgs) -> Result<u8> {
             format: match (args.input_format, config.input_format()) {
                 (Some(format), _) => Some(format),
                 (None, Some(name)) => Some(parse_input_format(name).map_err(|e| {
-                    Error::new(ErrorKind::Usage(format!("input-format: {e}")), config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default())
+                    Error::new(
+                        ErrorKind::Usage(format!("input-format: {e}")),
+                        config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    )
                 })?),
                 (None, None) => None,
             },
@@ -439,4 +519,66 @@ fn check(args: CheckArgs) -> Result<u8> {
 
 fn stdout_error(e: io::Error) -> Error {
     Error::new(ErrorKind::Io(e), "<stdout>")
+}
+
+fn glossary_command(args: GlossaryArgs) -> Result<u8> {
+    let glossary =
+        if args.glossaries.is_empty() { Glossary::embedded()? } else { Glossary::load_files(&args.glossaries, args.glossary_format)? };
+    for notice in &glossary.notices {
+        eprintln!("qamus: note: {notice}");
+    }
+    if args.test {
+        let (count, failures) = crate::glossary::selftest::run(&glossary);
+        for failure in &failures {
+            eprintln!("qamus: {failure}");
+        }
+        println!("{} passed, {} failed", count - failures.len(), failures.len());
+        return Ok(u8::from(!failures.is_empty()));
+    }
+    let encoding = match &args.encoding {
+        Some(label) => Some(Encoding::for_label(label).map_err(|kind| Error { kind, path: None, line: None, column: None })?),
+        None => None,
+    };
+    let matchers = Matchers::new(&glossary);
+    let mut attested = crate::glossary::attested::Attested::new(&glossary);
+    let options = CheckOptions { encoding, jobs: args.jobs.unwrap_or(0), keep_occurrences: true, ..CheckOptions::default() };
+    let outcome = if args.paths.is_empty() {
+        crate::check::Outcome::default()
+    } else {
+        let mut on_document = |document: &mut crate::check::DocumentResult| {
+            attested.add(&glossary, &document.path, &document.occurrences);
+            document.occurrences = Vec::new();
+            document.findings = Vec::new();
+        };
+        check_paths(&glossary, &matchers, &args.paths, &options, &|_| true, &mut on_document, &mut |_, _| {})
+    };
+    for error in &outcome.errors {
+        eprintln!("qamus: error: {error}");
+    }
+    let rows = attested.rows(&glossary, args.all);
+    let format = args.format.unwrap_or_else(|| {
+        match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("tbx") => GlossaryOutput::Tbx,
+            Some("json") => GlossaryOutput::Json,
+            _ => GlossaryOutput::Csv,
+        }
+    });
+    let (en_locale, ar_locale) = args.locales.split_once(',').map(|(a, b)| (a.trim(), b.trim())).unwrap_or(("en", "ar"));
+    let write = |out: &mut dyn Write| -> io::Result<()> {
+        match format {
+            GlossaryOutput::Csv => crate::glossary::csv::write(&glossary, &rows, args.bom, out),
+            GlossaryOutput::CatCsv => crate::glossary::csv::write_cat(&rows, (en_locale, ar_locale), args.bom, out),
+            GlossaryOutput::Tbx => crate::glossary::tbx::write(&rows, out),
+            GlossaryOutput::Json => crate::glossary::attested::write_json(&rows, out),
+        }
+    };
+    match &args.output {
+        Some(path) => crate::output::write_atomic(path, write)?,
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            write(&mut out).and_then(|_| out.flush()).map_err(stdout_error)?;
+        }
+    }
+    Ok(if outcome.errors.is_empty() { 0 } else { 2 })
 }

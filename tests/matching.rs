@@ -174,3 +174,15 @@ fn indefinite_construct_pronouns_on_any_noun_and_the_accusative_alef() {
         assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("report", MatchKind::Inflected, "ا"), "{text}");
     }
 }
+
+#[test]
+fn a_token_known_only_inside_other_forms_still_takes_proclitics() {
+    // «للتحالف» is a whole token of «المهمة العسكرية للتحالف» in the shipped
+    // glossary; at the head of a phrase it is ل + «التحالف».
+    let glossary = Glossary::embedded().unwrap();
+    let matcher = Matcher::new(&glossary);
+    let found = matcher.find("للتحالف الدولي لهزيمة داعش");
+    assert_eq!(found.len(), 1);
+    assert_eq!(glossary.concepts[found[0].concept].id, "global-coalition");
+    assert_eq!(found[0].proclitics, "لل");
+}

@@ -3,23 +3,55 @@
 //! word-level spelling equivalences once for the whole glossary.
 //!
 //! This module owns parsing and the per-row checks (columns, required cells,
-//! ids); the checks across rows live in [`super::Glossary::validate`].
+//! ids); the checks across rows live in [`super::Glossary::validate`]. It
+//! also reads two-language CSV files headed by locale codes, and writes the
+//! curated format (with the attested columns of `qamus glossary`) and the
+//! plain CSV that CAT tools import.
 
+use super::attested::{Row, RowRendering};
 use super::{Concept, Glossary, Location, SpellingClass, Status, Term, TermRole};
 use crate::error::{Error, Result};
 use crate::normalize::fold_str;
 
 /// The columns a glossary may have, in their documented order.
-pub const COLUMNS: &[&str] =
-    &["id", "en", "acronym", "ar", "ar_admitted", "ar_deprecated", "ar_forbidden", "en_variants", "note", "source"];
+pub const COLUMNS: &[&str] = &[
+    "id",
+    "en",
+    "acronym",
+    "ar",
+    "ar_admitted",
+    "ar_deprecated",
+    "ar_forbidden",
+    "en_variants",
+    "note",
+    "source",
+    "examples",
+    "occurrences",
+    "sources",
+    "dominant",
+    "dominant_differs",
+    "attested",
+    "attested_status",
+    "attested_count",
+    "attested_sources",
+    "attested_example",
+];
+/// The columns a curated glossary is edited in; the others are written by
+/// `qamus glossary` and read back only for `attested`.
+pub const CURATED: usize = 11;
 const REQUIRED: &[&str] = &["id", "en", "ar"];
 /// The `id` of a row that declares a spelling equivalence.
 pub const SPELLING_ROW: &str = "@spelling";
 
 /// Parses a CSV glossary. `name` is how errors name the file.
 pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
+    parse_with(bytes, name, b',')
+}
+
+/// Parses a glossary in the curated format with another delimiter (TSV).
+pub fn parse_with(bytes: &[u8], name: &str, delimiter: u8) -> Result<Glossary> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(bytes);
     let headers = reader.headers().map_err(|e| csv_error(e, name))?.clone();
     let mut column = [None; COLUMNS.len()];
     for (i, header) in headers.iter().enumerate() {
@@ -33,7 +65,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
                 return Err(Error::glossary(
                     name,
                     Some(1),
-                    format!("unknown column {header:?}; the known columns are: {}", COLUMNS.join(", ")),
+                    format!("unknown column {header:?}; the known columns are: {}", COLUMNS[..CURATED].join(", ")),
                 ))
             }
         }
@@ -106,6 +138,27 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
                 terms.push(Term { text, status: Status::Admitted, role });
             }
         }
+        // Renderings `qamus glossary` found that the row does not list are admitted.
+        for text in split(cell("attested")) {
+            let folded = fold_str(&text);
+            if !terms.iter().any(|t| fold_str(&t.text) == folded) {
+                terms.push(Term { text, status: Status::Admitted, role: TermRole::Arabic });
+            }
+        }
+        let mut examples = Vec::new();
+        for example in split(cell("examples")) {
+            match (example.strip_prefix('+'), example.strip_prefix('-')) {
+                (Some(text), _) => examples.push((true, text.trim().to_string())),
+                (_, Some(text)) => examples.push((false, text.trim().to_string())),
+                _ => {
+                    return Err(Error::glossary(
+                        name,
+                        Some(line),
+                        format!("example {example:?} must start with + (must match) or - (must not)"),
+                    ))
+                }
+            }
+        }
         let optional = |col: &str| Some(cell(col).to_string()).filter(|s| !s.is_empty());
         glossary.concepts.push(Concept {
             id: id.to_string(),
@@ -114,7 +167,73 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
             terms,
             note: optional("note"),
             source: optional("source"),
+            examples,
             location,
+        });
+    }
+    Ok(glossary)
+}
+
+/// Whether a header cell is a locale code (`en`, `ar`, `en-US`, `ar_SA`).
+pub fn is_locale_code(cell: &str) -> bool {
+    let mut parts = cell.split(['-', '_']);
+    let language = parts.next().unwrap_or("");
+    (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Parses a two-language CSV headed by locale codes (any order; an optional
+/// `description`, `note` or `definition` column). Each row is a concept with
+/// preferred forms; ids are made from the English.
+pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let headers = reader.headers().map_err(|e| csv_error(e, name))?.clone();
+    let lower: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    let find = |language: &str| lower.iter().position(|h| h.split(['-', '_']).next() == Some(language));
+    let (Some(en), Some(ar)) = (find("en"), find("ar")) else {
+        return Err(Error::glossary(
+            name,
+            Some(1),
+            "a two-language glossary needs an English and an Arabic column (en, ar, en-US, ar-SA, …)",
+        ));
+    };
+    let description = lower.iter().position(|h| matches!(h.as_str(), "description" | "note" | "definition"));
+    let mut glossary = Glossary { names: vec![name.to_string()], ..Glossary::default() };
+    let mut record = ::csv::StringRecord::new();
+    let mut ids: Vec<String> = Vec::new();
+    while reader.read_record(&mut record).map_err(|e| csv_error(e, name))? {
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let english = record.get(en).unwrap_or("").trim();
+        let arabic = split(record.get(ar).unwrap_or(""));
+        if english.is_empty() && arabic.is_empty() {
+            continue;
+        }
+        if english.is_empty() || arabic.is_empty() {
+            return Err(Error::glossary(name, Some(line), "each row needs both the English and the Arabic term"));
+        }
+        let mut id: String = english.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        id = id.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+        if id.is_empty() || ids.contains(&id) {
+            id = format!("row-{line}");
+        }
+        ids.push(id.clone());
+        let mut terms: Vec<Term> = arabic
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| Term { text, status: if i == 0 { Status::Preferred } else { Status::Admitted }, role: TermRole::Arabic })
+            .collect();
+        terms.push(Term { text: english.to_string(), status: Status::Admitted, role: TermRole::English });
+        glossary.concepts.push(Concept {
+            id,
+            en: english.to_string(),
+            acronym: None,
+            terms,
+            note: description.and_then(|d| record.get(d)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+            source: None,
+            examples: Vec::new(),
+            location: Location { path: name.to_string(), line },
         });
     }
     Ok(glossary)
@@ -136,6 +255,91 @@ fn csv_error(e: ::csv::Error, name: &str) -> Error {
         _ => format!("malformed CSV: {e}"),
     };
     Error::glossary(name, line, message)
+}
+
+/// The cells of a concept's forms in the curated columns.
+fn form_cells(concept: &Concept) -> [String; 4] {
+    let join = |status: Status, role: TermRole, skip: &[&str]| {
+        concept
+            .terms
+            .iter()
+            .filter(|t| t.status == status && t.role == role && !skip.contains(&t.text.as_str()))
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let skip_latin: Vec<&str> = std::iter::once(concept.en.as_str()).chain(concept.acronym.as_deref()).collect();
+    [
+        join(Status::Admitted, TermRole::Arabic, &[]),
+        join(Status::Deprecated, TermRole::Arabic, &[]),
+        join(Status::Forbidden, TermRole::Arabic, &[]),
+        join(Status::Admitted, TermRole::English, &skip_latin),
+    ]
+}
+
+/// Writes rows in the curated format plus the attested columns; the file
+/// loads back with `--glossary`.
+pub fn write(glossary: &Glossary, rows: &[Row], bom: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(out);
+    writer.write_record(COLUMNS)?;
+    for class in &glossary.spellings {
+        let mut record = vec![String::new(); COLUMNS.len()];
+        record[0] = SPELLING_ROW.to_string();
+        record[3] = class.forms.join(" | ");
+        writer.write_record(&record)?;
+    }
+    for row in rows {
+        let c = row.concept;
+        let [admitted, deprecated, forbidden, en_variants] = form_cells(c);
+        let examples =
+            c.examples.iter().map(|(must, text)| format!("{}{text}", if *must { '+' } else { '-' })).collect::<Vec<_>>().join(" | ");
+        let list = |f: &dyn Fn(&RowRendering) -> String| row.renderings.iter().map(f).collect::<Vec<_>>().join(" | ");
+        let record: Vec<String> = vec![
+            c.id.clone(),
+            c.en.clone(),
+            c.acronym.clone().unwrap_or_default(),
+            c.preferred().to_string(),
+            admitted,
+            deprecated,
+            forbidden,
+            en_variants,
+            c.note.clone().unwrap_or_default(),
+            c.source.clone().unwrap_or_default(),
+            examples,
+            row.occurrences.to_string(),
+            row.sources.to_string(),
+            row.dominant.unwrap_or("").to_string(),
+            match row.dominant {
+                Some(_) if row.dominant_differs => "yes".into(),
+                Some(_) => "no".into(),
+                None => String::new(),
+            },
+            list(&|r| r.form.to_string()),
+            list(&|r| r.status.to_string()),
+            list(&|r| r.count.to_string()),
+            list(&|r| r.sources.to_string()),
+            list(&|r| r.example.map(|e| format!("{} ({}:{})", e.text.replace('|', "¦"), e.path, e.line)).unwrap_or_default()),
+        ];
+        writer.write_record(&record)?;
+    }
+    writer.flush()
+}
+
+/// Writes the two-language CSV that CAT tools import: `en,ar,description`
+/// (with the locale codes given), preferred forms only.
+pub fn write_cat(rows: &[Row], locales: (&str, &str), bom: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(out);
+    writer.write_record([locales.0, locales.1, "description"])?;
+    for row in rows {
+        writer.write_record([row.en, row.preferred, row.note.unwrap_or("")])?;
+    }
+    writer.flush()
 }
 
 #[cfg(test)]

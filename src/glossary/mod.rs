@@ -6,7 +6,10 @@
 //! Readers of particular file formats live in submodules and produce this model;
 //! nothing here knows how a glossary is written on disk.
 
+pub mod attested;
 pub mod csv;
+pub mod selftest;
+pub mod tbx;
 
 use std::collections::HashMap;
 
@@ -96,6 +99,9 @@ pub struct Concept {
     pub note: Option<String>,
     /// Where the preferred form comes from.
     pub source: Option<String>,
+    /// Self-tests: texts that must (`true`) or must not (`false`) contain
+    /// an occurrence of the concept.
+    pub examples: Vec<(bool, String)>,
     /// Where the row is.
     pub location: Location,
 }
@@ -110,6 +116,65 @@ impl Concept {
     /// names the concept briefly.
     pub fn label(&self) -> &str {
         self.acronym.as_deref().unwrap_or(&self.en)
+    }
+}
+
+/// The file formats a glossary can be read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlossaryFormat {
+    /// The curated CSV format (also what `qamus glossary` writes).
+    Csv,
+    /// The curated format with tabs.
+    Tsv,
+    /// Two columns (or more) headed by locale codes: `en,ar`, `ar-SA,en-US,description`.
+    LocaleCsv,
+    /// TBX v3 (`tbx`) or v2 (`martif`).
+    Tbx,
+}
+
+impl GlossaryFormat {
+    /// The names `--glossary-format` takes.
+    pub const NAMES: &[(&'static str, GlossaryFormat)] = &[
+        ("csv", GlossaryFormat::Csv),
+        ("tsv", GlossaryFormat::Tsv),
+        ("locale-csv", GlossaryFormat::LocaleCsv),
+        ("tbx", GlossaryFormat::Tbx),
+    ];
+
+    /// The format named `name`.
+    pub fn from_name(name: &str) -> Option<GlossaryFormat> {
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
+
+    /// The format of a file: as asked, else by extension, else by its header.
+    pub fn detect(path: &std::path::Path, bytes: &[u8], asked: Option<GlossaryFormat>) -> GlossaryFormat {
+        if let Some(format) = asked {
+            return format;
+        }
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("tbx" | "xml") => GlossaryFormat::Tbx,
+            Some("tsv" | "tab") => GlossaryFormat::Tsv,
+            _ => {
+                let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                let header = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or_default());
+                let cells: Vec<String> = header.split(',').map(|c| c.trim().trim_matches('"').to_string()).collect();
+                if !cells.iter().any(|c| c == "id") && cells.iter().any(|c| csv::is_locale_code(c)) {
+                    GlossaryFormat::LocaleCsv
+                } else {
+                    GlossaryFormat::Csv
+                }
+            }
+        }
+    }
+
+    /// Parses a glossary in this format. `name` is how errors name the file.
+    pub fn parse(self, bytes: &[u8], name: &str) -> Result<Glossary> {
+        match self {
+            GlossaryFormat::Csv => csv::parse(bytes, name),
+            GlossaryFormat::Tsv => csv::parse_with(bytes, name, b'\t'),
+            GlossaryFormat::LocaleCsv => csv::parse_locale_csv(bytes, name),
+            GlossaryFormat::Tbx => tbx::parse(bytes, name),
+        }
     }
 }
 
@@ -132,6 +197,9 @@ pub struct Glossary {
     pub concepts: Vec<Concept>,
     /// The spelling equivalences.
     pub spellings: Vec<SpellingClass>,
+    /// Things a reader passed over (unknown TBX elements, concepts without
+    /// Arabic), to tell the user.
+    pub notices: Vec<String>,
 }
 
 impl Glossary {
@@ -142,8 +210,9 @@ impl Glossary {
         Ok(glossary)
     }
 
-    /// Loads and merges glossary files, then validates the whole.
-    pub fn load_files(paths: &[std::path::PathBuf]) -> Result<Glossary> {
+    /// Loads and merges glossary files (each in `format`, or by its
+    /// extension and contents), then validates the whole.
+    pub fn load_files(paths: &[std::path::PathBuf], format: Option<GlossaryFormat>) -> Result<Glossary> {
         let mut merged = Glossary::default();
         for path in paths {
             let name = path.display().to_string();
@@ -151,10 +220,11 @@ impl Glossary {
                 std::io::ErrorKind::NotFound => Error::new(crate::error::ErrorKind::NotFound, &name),
                 _ => Error::new(crate::error::ErrorKind::Io(e), &name),
             })?;
-            let glossary = csv::parse(&bytes, &name)?;
+            let glossary = GlossaryFormat::detect(path, &bytes, format).parse(&bytes, &name)?;
             merged.names.extend(glossary.names);
             merged.concepts.extend(glossary.concepts);
             merged.spellings.extend(glossary.spellings);
+            merged.notices.extend(glossary.notices);
         }
         merged.validate()?;
         Ok(merged)

@@ -180,7 +180,10 @@ impl Matcher {
     ) -> Option<Candidate> {
         let head = &tokens[i];
         let word = &ftext[head.range.clone()];
-        let mut lookup = |s: &str| self.lookup(s);
+        // A head reading needs a stem that starts some form: a token known
+        // only inside forms («للتحالف» in «المهمة العسكرية للتحالف») is not
+        // "a known form" that protects it from being read with proclitics.
+        let mut lookup = |s: &str| self.lookup(s).filter(|stem| self.edges.contains_key(&(ROOT, *stem)));
         match head.script {
             Script::Arabic => head_readings(word, scratch, &mut lookup, heads),
             Script::Other => tail_readings_whole(word, &mut lookup, heads),

@@ -1,0 +1,365 @@
+//! TBX: writing TBX-Basic (TBX v3, `type="TBX-Basic"`) and reading TBX v3
+//! (`tbx` › `conceptEntry` › `langSec` › `termSec`) and the older v2
+//! (`martif` › `termEntry` › `langSet` › `tig`/`ntig`).
+//!
+//! Statuses map to `administrativeStatus` (long `preferredTerm-admn-sts` and
+//! short `preferred` spellings both read); a forbidden form is written as
+//! deprecated with a note that says so, and read back as forbidden. Acronyms
+//! carry `termType` `acronym`, English names `fullForm`. Unknown elements
+//! are passed over with a notice; malformed XML is an error with line and
+//! column; DTD entities are never expanded.
+
+use std::io::{self, Write};
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::attested::Row;
+use super::{Concept, Glossary, Location, Status, Term, TermRole};
+use crate::error::{Error, Result};
+
+/// The note that marks a deprecated TBX term as forbidden in qamus.
+pub const FORBIDDEN_NOTE: &str = "Forbidden: a known mistranslation; never use it.";
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn status_value(status: Status) -> &'static str {
+    match status {
+        Status::Preferred => "preferredTerm-admn-sts",
+        Status::Admitted => "admittedTerm-admn-sts",
+        Status::Deprecated | Status::Forbidden => "deprecatedTerm-admn-sts",
+    }
+}
+
+/// Writes rows as TBX-Basic (TBX v3).
+pub fn write(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(out, r#"<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">"#)?;
+    writeln!(out, "  <tbxHeader>\n    <fileDesc>\n      <sourceDesc>\n        <p>Written by qamus {}.</p>\n      </sourceDesc>\n    </fileDesc>\n  </tbxHeader>", env!("CARGO_PKG_VERSION"))?;
+    writeln!(out, "  <text>\n    <body>")?;
+    for row in rows {
+        let c = row.concept;
+        writeln!(out, r#"      <conceptEntry id="{}">"#, escape(&c.id))?;
+        if let Some(note) = &c.note {
+            writeln!(out, "        <note>{}</note>", escape(note))?;
+        }
+        writeln!(out, r#"        <langSec xml:lang="en">"#)?;
+        for term in c.terms.iter().filter(|t| t.role != TermRole::Arabic) {
+            let kind = if term.role == TermRole::Acronym { "acronym" } else { "fullForm" };
+            // The English name is the preferred English term (an acronym when it is one, as for ISIS).
+            let status = if term.text == c.en { Status::Preferred } else { Status::Admitted };
+            writeln!(out, "          <termSec>\n            <term>{}</term>", escape(&term.text))?;
+            writeln!(out, r#"            <termNote type="termType">{kind}</termNote>"#)?;
+            writeln!(out, r#"            <termNote type="administrativeStatus">{}</termNote>"#, status_value(status))?;
+            writeln!(out, "          </termSec>")?;
+        }
+        writeln!(out, "        </langSec>")?;
+        writeln!(out, r#"        <langSec xml:lang="ar">"#)?;
+        for (i, term) in c.terms.iter().enumerate().filter(|(_, t)| t.role == TermRole::Arabic) {
+            writeln!(out, "          <termSec>\n            <term>{}</term>", escape(&term.text))?;
+            writeln!(out, r#"            <termNote type="administrativeStatus">{}</termNote>"#, status_value(term.status))?;
+            if term.status == Status::Forbidden {
+                writeln!(out, "            <note>{FORBIDDEN_NOTE}</note>")?;
+            }
+            if let Some(r) = row.renderings.iter().find(|r| r.form == term.text) {
+                writeln!(out, "            <note>Attested {} times in {} sources.</note>", r.count, r.sources)?;
+            }
+            if i == 0 {
+                if let Some(source) = &c.source {
+                    writeln!(out, r#"            <admin type="source">{}</admin>"#, escape(source))?;
+                }
+            }
+            writeln!(out, "          </termSec>")?;
+        }
+        writeln!(out, "        </langSec>")?;
+        writeln!(out, "      </conceptEntry>")?;
+    }
+    writeln!(out, "    </body>\n  </text>\n</tbx>")
+}
+
+/// One term being read.
+#[derive(Default)]
+struct RawTerm {
+    text: String,
+    status: Option<Status>,
+    acronym: bool,
+    forbidden_note: bool,
+    source: Option<String>,
+}
+
+/// One concept being read.
+#[derive(Default)]
+struct RawConcept {
+    id: Option<String>,
+    line: usize,
+    note: Option<String>,
+    source: Option<String>,
+    terms: Vec<(String, RawTerm)>,
+}
+
+fn parse_status(value: &str) -> Option<Status> {
+    match value.trim() {
+        "preferredTerm-admn-sts" | "preferred" | "preferredTerm" => Some(Status::Preferred),
+        "admittedTerm-admn-sts" | "admitted" | "admittedTerm" => Some(Status::Admitted),
+        "deprecatedTerm-admn-sts" | "deprecated" | "deprecatedTerm" | "supersededTerm-admn-sts" | "superseded" | "obsolete" => {
+            Some(Status::Deprecated)
+        }
+        "forbidden" | "forbiddenTerm-admn-sts" => Some(Status::Forbidden),
+        _ => None,
+    }
+}
+
+/// Parses TBX v3 or v2.
+pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|e| Error::glossary(name, None, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+    let line_col = |offset: usize| {
+        let before = &text[..offset.min(text.len())];
+        (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+    };
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut glossary = Glossary { names: vec![name.to_string()], ..Glossary::default() };
+    let mut stack: Vec<String> = Vec::new();
+    let mut concept: Option<RawConcept> = None;
+    let mut lang = String::new();
+    let mut term: Option<RawTerm> = None;
+    let mut buffer = String::new();
+    let mut attribute_type = String::new();
+    let mut unknown: std::collections::BTreeSet<String> = Default::default();
+    let known = [
+        "tbx",
+        "martif",
+        "tbxHeader",
+        "martifHeader",
+        "fileDesc",
+        "titleStmt",
+        "title",
+        "publicationStmt",
+        "sourceDesc",
+        "p",
+        "encodingDesc",
+        "revisionDesc",
+        "change",
+        "text",
+        "body",
+        "back",
+        "conceptEntry",
+        "termEntry",
+        "langSec",
+        "langSet",
+        "termSec",
+        "tig",
+        "ntig",
+        "termGrp",
+        "term",
+        "termNote",
+        "note",
+        "descrip",
+        "descripGrp",
+        "admin",
+        "adminGrp",
+        "transac",
+        "transacGrp",
+        "transacNote",
+        "date",
+        "xref",
+        "ref",
+        "hi",
+        "foreign",
+        "termNoteGrp",
+    ];
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| {
+            let (line, column) = line_col(reader.error_position() as usize);
+            Error { column: Some(column), ..Error::glossary(name, Some(line), format!("malformed TBX: {e}")) }
+        })?;
+        match event {
+            Event::Start(e) | Event::Empty(e) if stack.is_empty() => {
+                let root = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                if root != "tbx" && root != "martif" {
+                    return Err(Error::glossary(
+                        name,
+                        Some(line_col(before).0),
+                        format!("unknown root element <{root}>; a TBX file has <tbx> (v3) or <martif> (v2)"),
+                    ));
+                }
+                stack.push(root);
+            }
+            Event::Start(e) => {
+                let element = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let attr = |key: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == key.as_bytes() || a.key.local_name().as_ref() == key.as_bytes())
+                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+                };
+                match element.as_str() {
+                    "conceptEntry" | "termEntry" => {
+                        concept = Some(RawConcept { id: attr("id"), line: line_col(before).0, ..RawConcept::default() });
+                    }
+                    "langSec" | "langSet" => lang = attr("lang").unwrap_or_default().to_ascii_lowercase(),
+                    "termSec" | "tig" | "ntig" => term = Some(RawTerm::default()),
+                    "termNote" | "descrip" | "admin" | "note" | "term" => {
+                        attribute_type = attr("type").unwrap_or_default();
+                        buffer.clear();
+                    }
+                    other if !known.contains(&other) => {
+                        unknown.insert(other.to_string());
+                    }
+                    _ => {}
+                }
+                stack.push(element);
+            }
+            Event::Text(t) => buffer.push_str(&text[before..before + t.len()]),
+            Event::CData(c) => buffer.push_str(&String::from_utf8_lossy(&c)),
+            Event::GeneralRef(r) => {
+                let name_ref = String::from_utf8_lossy(&r).into_owned();
+                let decoded = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => match name_ref.as_str() {
+                        "amp" => "&".into(),
+                        "lt" => "<".into(),
+                        "gt" => ">".into(),
+                        "quot" => "\"".into(),
+                        "apos" => "'".into(),
+                        _ => {
+                            let (line, column) = line_col(before);
+                            return Err(Error {
+                                column: Some(column),
+                                ..Error::glossary(
+                                    name,
+                                    Some(line),
+                                    format!("undefined entity &{name_ref}; (qamus never expands DTD entities)"),
+                                )
+                            });
+                        }
+                    },
+                };
+                buffer.push_str(&decoded);
+            }
+            Event::End(_) => {
+                let element = stack.pop().unwrap_or_default();
+                let value = buffer.trim().to_string();
+                match element.as_str() {
+                    "term" => {
+                        if let Some(t) = term.as_mut() {
+                            t.text = value;
+                        }
+                    }
+                    "termNote" if attribute_type == "administrativeStatus" => {
+                        if let Some(t) = term.as_mut() {
+                            t.status = parse_status(&value);
+                        }
+                    }
+                    "termNote" if attribute_type == "termType" => {
+                        if let Some(t) = term.as_mut() {
+                            t.acronym = matches!(value.as_str(), "acronym" | "abbreviation" | "initialism");
+                        }
+                    }
+                    "note" | "descrip" | "admin" => match (term.as_mut(), concept.as_mut()) {
+                        (Some(t), _) if value.starts_with("Forbidden") => t.forbidden_note = true,
+                        (Some(t), _) if attribute_type == "source" => t.source = Some(value),
+                        (None, Some(c)) if attribute_type == "source" => c.source = Some(value),
+                        (None, Some(c)) if element == "note" || attribute_type == "definition" => c.note = Some(value),
+                        _ => {}
+                    },
+                    "termSec" | "tig" | "ntig" => {
+                        if let (Some(t), Some(c)) = (term.take(), concept.as_mut()) {
+                            c.terms.push((lang.clone(), t));
+                        }
+                    }
+                    "conceptEntry" | "termEntry" => {
+                        if let Some(c) = concept.take() {
+                            finish(c, name, &mut glossary);
+                        }
+                    }
+                    _ => {}
+                }
+                buffer.clear();
+            }
+            Event::Eof => {
+                if !stack.is_empty() {
+                    let (line, column) = line_col(text.len());
+                    return Err(Error {
+                        column: Some(column),
+                        ..Error::glossary(name, Some(line), "truncated TBX: elements left open at the end")
+                    });
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    if !unknown.is_empty() {
+        glossary.notices.push(format!("{name}: passed over unknown elements: {}", unknown.into_iter().collect::<Vec<_>>().join(", ")));
+    }
+    Ok(glossary)
+}
+
+/// Turns a read concept into ours; one without Arabic or English is passed over with a notice.
+fn finish(raw: RawConcept, name: &str, glossary: &mut Glossary) {
+    let id = raw.id.clone().unwrap_or_else(|| format!("concept-{}", glossary.concepts.len() + 1));
+    let is = |lang: &str, code: &str| lang == code || lang.starts_with(&format!("{code}-")) || lang.starts_with(&format!("{code}_"));
+    let mut arabic: Vec<&RawTerm> = raw.terms.iter().filter(|(l, t)| is(l, "ar") && !t.text.is_empty()).map(|(_, t)| t).collect();
+    let english: Vec<&RawTerm> = raw.terms.iter().filter(|(l, t)| is(l, "en") && !t.text.is_empty()).map(|(_, t)| t).collect();
+    let (Some(_), Some(_)) = (arabic.first(), english.first()) else {
+        glossary.notices.push(format!("{name}:{}: concept {id:?} has no Arabic or no English term; passed over", raw.line));
+        return;
+    };
+    // The preferred Arabic first.
+    arabic.sort_by_key(|t| match t.status {
+        Some(Status::Preferred) => 0,
+        None | Some(Status::Admitted) => 1,
+        Some(Status::Deprecated) => 2,
+        Some(Status::Forbidden) => 3,
+    });
+    if matches!(arabic[0].status, Some(Status::Deprecated | Status::Forbidden)) {
+        glossary.notices.push(format!("{name}:{}: concept {id:?} has no preferred or admitted Arabic term; passed over", raw.line));
+        return;
+    }
+    let mut terms = Vec::new();
+    for (i, t) in arabic.iter().enumerate() {
+        let status = match (i, t.status, t.forbidden_note) {
+            (0, _, _) => Status::Preferred,
+            (_, Some(Status::Deprecated), true) => Status::Forbidden,
+            (_, Some(Status::Preferred) | None, _) => Status::Admitted,
+            (_, Some(s), _) => s,
+        };
+        terms.push(Term { text: t.text.clone(), status, role: TermRole::Arabic });
+    }
+    // The English name: the preferred English term, else the first full form.
+    let en = english
+        .iter()
+        .find(|t| t.status == Some(Status::Preferred))
+        .or_else(|| english.iter().find(|t| !t.acronym))
+        .map(|t| t.text.clone())
+        .unwrap_or_default();
+    let acronym = english.iter().find(|t| t.acronym).map(|t| t.text.clone());
+    let mut latin: Vec<(String, TermRole)> = Vec::new();
+    latin.extend(acronym.iter().map(|a| (a.clone(), TermRole::Acronym)));
+    latin.push((en.clone(), TermRole::English));
+    latin.extend(english.iter().filter(|t| !t.acronym).map(|t| (t.text.clone(), TermRole::English)));
+    let mut seen: Vec<String> = Vec::new();
+    for (text, role) in latin {
+        let folded = crate::normalize::fold_str(&text);
+        if !seen.contains(&folded) {
+            seen.push(folded);
+            terms.push(Term { text, status: Status::Admitted, role });
+        }
+    }
+    let source = raw.source.or_else(|| arabic.first().and_then(|t| t.source.clone()));
+    glossary.concepts.push(Concept {
+        id,
+        en,
+        acronym,
+        terms,
+        note: raw.note,
+        source,
+        examples: Vec::new(),
+        location: Location { path: name.to_string(), line: raw.line },
+    });
+}
