@@ -50,6 +50,8 @@ pub struct DocumentResult {
     pub path: String,
     /// Number of occurrences found.
     pub match_count: usize,
+    /// Words in its units (runs of non-space).
+    pub words: usize,
     /// Every occurrence, in text order (empty unless asked to keep them).
     pub occurrences: Vec<Occurrence>,
     /// Its findings, in text order.
@@ -167,6 +169,7 @@ pub fn check_document(
     options: &CheckOptions,
 ) -> Result<DocumentResult, Error> {
     let units = document.units(&options.read, options.encoding)?;
+    let words = units.iter().map(|u| u.target.text.split_whitespace().count()).sum();
     let (mut occurrences, pairs) = find_occurrences(&matchers.arabic, &matchers.english, document, &units);
     let match_count = occurrences.len();
     let mut notices = Vec::new();
@@ -198,7 +201,7 @@ pub fn check_document(
     if !options.keep_occurrences {
         occurrences = Vec::new();
     }
-    Ok(DocumentResult { path: document.path.clone(), match_count, occurrences, findings, notices })
+    Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, notices })
 }
 
 /// The matchers a run uses.

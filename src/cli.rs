@@ -32,6 +32,8 @@ enum Command {
     Check(Box<CheckArgs>),
     /// Build the glossary a corpus attests, or convert a glossary (CSV, TBX).
     Glossary(Box<GlossaryArgs>),
+    /// The cross-source consistency report: Markdown, HTML or JSON.
+    Report(Box<ReportArgs>),
     /// List the rules with their ids and default severities.
     Rules,
     /// Write a commented starter qamus.toml.
@@ -55,6 +57,41 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
+    #[command(flatten)]
+    input: InputArgs,
+
+    /// Output format [default: text].
+    #[arg(short = 'f', long, value_enum)]
+    format: Option<OutputFormat>,
+
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Exit with 1 when a finding is at least this severe [default: error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
+
+    /// Show findings at least this severe [default: info].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_severity: Option<Level>,
+
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE (atomically) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+}
+
+/// What `check` and `report` read, and how.
+#[derive(Debug, Args)]
+struct InputArgs {
     /// Files or directories to check (directories recursively, honouring
     /// .gitignore); `-` reads standard input. Default: the config's `include`,
     /// else the current directory.
@@ -69,14 +106,6 @@ struct CheckArgs {
     #[arg(long, value_parser = parse_glossary_format, value_name = "FORMAT")]
     glossary_format: Option<GlossaryFormat>,
 
-    /// Output format [default: text].
-    #[arg(short = 'f', long, value_enum)]
-    format: Option<OutputFormat>,
-
-    /// Write the output to FILE (atomically) instead of standard output.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    output: Option<PathBuf>,
-
     /// Read this configuration file instead of discovering qamus.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
@@ -85,22 +114,10 @@ struct CheckArgs {
     #[arg(long)]
     no_config: bool,
 
-    /// Exit with 1 when a finding is at least this severe [default: error].
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    fail_on: Option<FailOn>,
-
     /// Change a rule's severity: RULE=LEVEL, LEVEL one of error, warning,
     /// info, note, off. Repeatable. `qamus rules` lists the rules.
     #[arg(long = "severity", value_name = "RULE=LEVEL")]
     severities: Vec<String>,
-
-    /// Show findings at least this severe [default: info].
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    min_severity: Option<Level>,
-
-    /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    color: ColorChoice,
 
     /// Encoding of input files without a byte-order mark (default UTF-8),
     /// e.g. windows-1256.
@@ -119,14 +136,6 @@ struct CheckArgs {
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
 
-    /// Report only findings that this baseline file does not record.
-    #[arg(long, value_name = "FILE")]
-    baseline: Option<PathBuf>,
-
-    /// Record today's findings in FILE (atomically) and exit 0.
-    #[arg(long, value_name = "FILE")]
-    write_baseline: Option<PathBuf>,
-
     /// Read every input as this format instead of choosing by extension:
     /// text, markdown, html, po, xliff, tmx, json or yaml.
     #[arg(long, value_parser = parse_input_format, value_name = "FORMAT")]
@@ -140,6 +149,35 @@ struct CheckArgs {
     /// (`en.json` beside `ar.json`) [default: en].
     #[arg(long, value_name = "CODE")]
     source_locale: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    input: InputArgs,
+
+    /// Output format [default: by the extension of -o, else markdown].
+    #[arg(short = 'f', long, value_enum)]
+    format: Option<ReportFormat>,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// What a source is: `file` (default), `dir` (the parent folder), or a
+    /// regular expression whose first group (or match) names the source.
+    #[arg(long, value_name = "file|dir|REGEX")]
+    source_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// GitHub-flavoured Markdown, fit for a pull-request comment.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+    /// The same data as JSON.
+    Json,
 }
 
 /// Parses an `--input-format` name (the names of [`Format::ALL`]).
@@ -280,6 +318,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
     match cli.command {
         Command::Check(args) => check(*args),
         Command::Glossary(args) => glossary_command(*args),
+        Command::Report(args) => report_command(*args),
         Command::Rules => {
             for rule in Rule::ALL {
                 writeln!(stdout, "{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.description())
@@ -320,16 +359,54 @@ fn config_value<T: ValueEnum>(config: &Config, key: &str, value: Option<&str>) -
         .transpose()
 }
 
-fn check(args: CheckArgs) -> Result<u8> {
+/// A run's settings, resolved from the flags, else `qamus.toml`, else the defaults.
+struct Prepared {
+    config: Config,
+    glossary: Glossary,
+    matchers: Matchers,
+    options: CheckOptions,
+    paths: Vec<PathBuf>,
+    root: PathBuf,
+    include: Option<globset::GlobSet>,
+    exclude: globset::GlobSet,
+    use_include: bool,
+}
+
+impl Prepared {
+    /// Whether a directory walk picks up `path` (config include/exclude).
+    fn walk_filter(&self, path: &Path) -> bool {
+        let Some(relative) = relative_to(&self.root, path) else { return true };
+        if self.exclude.is_match(&relative) {
+            return false;
+        }
+        match (&self.include, self.use_include) {
+            (Some(include), true) => include.is_match(&relative),
+            _ => true,
+        }
+    }
+
+    /// The error for an `include` that matched nothing, if it did.
+    fn empty_include(&self, outcome: &crate::check::Outcome) -> Result<()> {
+        if self.use_include && outcome.documents.is_empty() && outcome.errors.is_empty() {
+            let path = self.config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            return Err(Error::new(
+                ErrorKind::Usage(format!("include: the globs {:?} match no file", self.config.include_patterns())),
+                path,
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn prepare(input: &InputArgs) -> Result<Prepared> {
     let cwd = std::env::current_dir().map_err(|e| Error::new(ErrorKind::Io(e), "."))?;
-    let config = match (&args.config, args.no_config) {
+    let config = match (&input.config, input.no_config) {
         (Some(path), _) => Config::load(path)?,
         (None, true) => Config::none(&cwd),
         (None, false) => Config::discover(&cwd)?,
     };
-
-    let glossary = if !args.glossaries.is_empty() {
-        Glossary::load_files(&args.glossaries, args.glossary_format)?
+    let glossary = if !input.glossaries.is_empty() {
+        Glossary::load_files(&input.glossaries, input.glossary_format)?
     } else if !config.glossaries().is_empty() {
         Glossary::load_files(&config.glossaries(), None)?
     } else {
@@ -338,17 +415,11 @@ fn check(args: CheckArgs) -> Result<u8> {
     for notice in &glossary.notices {
         eprintln!("qamus: note: {notice}");
     }
-    let matcher = Matchers::new(&glossary);
-
-    let format = args.format.or(config_value(&config, "format", config.format())?).unwrap_or(OutputFormat::Text);
-    let fail_on = args.fail_on.or(config_value(&config, "fail-on", config.fail_on())?).unwrap_or(FailOn::Error);
-    let min_severity: Severity =
-        args.min_severity.or(config_value(&config, "min-severity", config.min_severity())?).unwrap_or(Level::Info).into();
-    let encoding = match args.encoding.as_deref().or(config.encoding()) {
+    let matchers = Matchers::new(&glossary);
+    let encoding = match input.encoding.as_deref().or(config.encoding()) {
         Some(label) => Some(Encoding::for_label(label).map_err(|kind| Error { kind, path: None, line: None, column: None })?),
         None => None,
     };
-
     let mut severities = Severities::default();
     for (rule, level) in config.rule_levels()? {
         severities.set(rule, level);
@@ -356,42 +427,30 @@ fn check(args: CheckArgs) -> Result<u8> {
     for (concept, rule, level) in config.concept_levels(&glossary)? {
         severities.set_for_concept(&concept, rule, level);
     }
-    for setting in &args.severities {
+    for setting in &input.severities {
         severities.apply(setting).map_err(|e| Error::usage(format!("--severity: {e}")))?;
     }
-
     let include = config.include()?;
     let exclude = config.exclude()?;
     let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
-    let paths = if !args.paths.is_empty() {
-        args.paths.clone()
+    let use_include = input.paths.is_empty() && include.is_some();
+    let paths = if !input.paths.is_empty() {
+        input.paths.clone()
     } else if include.is_some() {
         vec![root.clone()]
     } else {
         vec![PathBuf::from(".")]
     };
-    let use_include = args.paths.is_empty() && include.is_some();
-    let walk_filter = |path: &Path| -> bool {
-        let Some(relative) = relative_to(&root, path) else { return true };
-        if exclude.is_match(&relative) {
-            return false;
-        }
-        match (&include, use_include) {
-            (Some(include), true) => include.is_match(&relative),
-            _ => true,
-        }
-    };
-
     let options = CheckOptions {
-        walk: WalkOptions { no_ignore: args.no_ignore, hidden: args.hidden },
+        walk: WalkOptions { no_ignore: input.no_ignore, hidden: input.hidden },
         encoding,
         severities,
-        jobs: args.jobs.or(config.jobs()).unwrap_or(0),
+        jobs: input.jobs.or(config.jobs()).unwrap_or(0),
         ignores: config.ignores(&glossary)?,
         ignore_root: Some(root.clone()),
-        keep_occurrences: format == OutputFormat::Json,
+        keep_occurrences: false,
         read: ReadOptions {
-            format: match (args.input_format, config.input_format()) {
+            format: match (input.input_format, config.input_format()) {
                 (Some(format), _) => Some(format),
                 (None, Some(name)) => Some(parse_input_format(name).map_err(|e| {
                     Error::new(
@@ -401,10 +460,27 @@ fn check(args: CheckArgs) -> Result<u8> {
                 })?),
                 (None, None) => None,
             },
-            include_fuzzy: args.include_fuzzy || config.include_fuzzy(),
-            source_locale: args.source_locale.clone().or_else(|| config.source_locale().map(str::to_string)).unwrap_or_else(|| "en".into()),
+            include_fuzzy: input.include_fuzzy || config.include_fuzzy(),
+            source_locale: input
+                .source_locale
+                .clone()
+                .or_else(|| config.source_locale().map(str::to_string))
+                .unwrap_or_else(|| "en".into()),
         },
     };
+    Ok(Prepared { config, glossary, matchers, options, paths, root, include, exclude, use_include })
+}
+
+fn check(args: CheckArgs) -> Result<u8> {
+    let mut prepared = prepare(&args.input)?;
+    let config = &prepared.config;
+    let format = args.format.or(config_value(config, "format", config.format())?).unwrap_or(OutputFormat::Text);
+    let fail_on = args.fail_on.or(config_value(config, "fail-on", config.fail_on())?).unwrap_or(FailOn::Error);
+    let min_severity: Severity =
+        args.min_severity.or(config_value(config, "min-severity", config.min_severity())?).unwrap_or(Level::Info).into();
+    prepared.options.keep_occurrences = format == OutputFormat::Json;
+    let Prepared { glossary, matchers: matcher, options, paths, .. } = &prepared;
+    let walk_filter = |path: &Path| prepared.walk_filter(path);
     let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
 
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
@@ -422,7 +498,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         let mut write_error: Option<io::Error> = None;
         let mut on_document = |document: &mut crate::check::DocumentResult| {
             if let Some(baseline) = baseline.as_mut() {
-                baselined += baseline.filter(&mut document.findings, &glossary);
+                baselined += baseline.filter(&mut document.findings, glossary);
             }
             for notice in &document.notices {
                 eprintln!("qamus: warning: {notice}");
@@ -432,8 +508,8 @@ fn check(args: CheckArgs) -> Result<u8> {
             }
             let result = match format {
                 OutputFormat::Text => report::terminal::emit_document(document, min_severity, out, colour),
-                OutputFormat::Jsonl => report::jsonl::emit_document(document, &glossary, min_severity, out),
-                OutputFormat::Github => report::github::emit_document(document, &glossary, min_severity, repo_root.as_deref(), out),
+                OutputFormat::Jsonl => report::jsonl::emit_document(document, glossary, min_severity, out),
+                OutputFormat::Github => report::github::emit_document(document, glossary, min_severity, repo_root.as_deref(), out),
                 OutputFormat::Json | OutputFormat::Sarif => Ok(()),
             };
             if let Err(e) = result {
@@ -448,11 +524,11 @@ fn check(args: CheckArgs) -> Result<u8> {
                 }
             }
         };
-        let outcome = check_paths(&glossary, &matcher, &paths, &options, &walk_filter, &mut on_document, &mut progress);
+        let outcome = check_paths(glossary, matcher, paths, options, &walk_filter, &mut on_document, &mut progress);
         if let Some(e) = write_error {
             return Err(e);
         }
-        let report = Report { glossary: &glossary, outcome: &outcome, min_severity, root: repo_root.clone() };
+        let report = Report { glossary, outcome: &outcome, min_severity, root: repo_root.clone() };
         match format {
             OutputFormat::Text => report::terminal::emit_summary(&report, out, colour)?,
             OutputFormat::Json => report::json::emit(&report, out)?,
@@ -493,13 +569,10 @@ fn check(args: CheckArgs) -> Result<u8> {
     if baselined > 0 {
         eprintln!("qamus: {baselined} findings recorded in the baseline were not reported");
     }
-    if use_include && outcome.documents.is_empty() && outcome.errors.is_empty() {
-        let path = config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-        return Err(Error::new(ErrorKind::Usage(format!("include: the globs {:?} match no file", config.include_patterns())), path));
-    }
+    prepared.empty_include(&outcome)?;
     if let Some(path) = &args.write_baseline {
         let findings: Vec<_> = outcome.findings().cloned().collect();
-        Baseline::write(path, &findings, &glossary)?;
+        Baseline::write(path, &findings, glossary)?;
         eprintln!("qamus: recorded {} findings in {}", findings.len(), path.display());
         return Ok(if outcome.errors.is_empty() { 0 } else { 2 });
     }
@@ -570,6 +643,66 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
             GlossaryOutput::CatCsv => crate::glossary::csv::write_cat(&rows, (en_locale, ar_locale), args.bom, out),
             GlossaryOutput::Tbx => crate::glossary::tbx::write(&rows, out),
             GlossaryOutput::Json => crate::glossary::attested::write_json(&rows, out),
+        }
+    };
+    match &args.output {
+        Some(path) => crate::output::write_atomic(path, write)?,
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            write(&mut out).and_then(|_| out.flush()).map_err(stdout_error)?;
+        }
+    }
+    Ok(if outcome.errors.is_empty() { 0 } else { 2 })
+}
+
+fn report_command(args: ReportArgs) -> Result<u8> {
+    let mut prepared = prepare(&args.input)?;
+    prepared.options.keep_occurrences = true;
+    let spec = args.source_by.clone().or_else(|| prepared.config.source_by().map(str::to_string)).unwrap_or_else(|| "file".into());
+    let source_by = crate::report::consistency::SourceBy::parse(&spec).map_err(Error::usage)?;
+    let format = args.format.unwrap_or_else(|| {
+        match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("html" | "htm") => ReportFormat::Html,
+            Some("json") => ReportFormat::Json,
+            _ => ReportFormat::Markdown,
+        }
+    });
+    let mut collector = crate::report::consistency::Collector::new(&prepared.glossary, source_by, prepared.options.severities.clone());
+    let mut on_document = |document: &mut crate::check::DocumentResult| {
+        for notice in &document.notices {
+            eprintln!("qamus: warning: {notice}");
+        }
+        collector.add(document);
+        document.occurrences = Vec::new();
+        document.findings = Vec::new();
+    };
+    let walk_filter = |path: &Path| prepared.walk_filter(path);
+    let outcome = check_paths(
+        &prepared.glossary,
+        &prepared.matchers,
+        &prepared.paths,
+        &prepared.options,
+        &walk_filter,
+        &mut on_document,
+        &mut |_, _| {},
+    );
+    for skipped in &outcome.skipped {
+        eprintln!("qamus: {skipped}");
+    }
+    for error in &outcome.errors {
+        eprintln!("qamus: error: {error}");
+    }
+    prepared.empty_include(&outcome)?;
+    let data = collector.finish(crate::report::consistency::generated_at());
+    let write = |out: &mut dyn Write| -> io::Result<()> {
+        match format {
+            ReportFormat::Markdown => crate::report::markdown::emit(&data, out),
+            ReportFormat::Html => crate::report::html::emit(&data, out),
+            ReportFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, &data)?;
+                writeln!(out)
+            }
         }
     };
     match &args.output {

@@ -72,11 +72,13 @@ pub enum Rule {
     MissingRendering,
     /// The translation renders a concept that the source does not name.
     UnexpectedRendering,
+    /// Sources of a corpus render one concept with different forms (`qamus report`).
+    CrossSource,
 }
 
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 7] = [
+    pub const ALL: [Rule; 8] = [
         Rule::ForbiddenRendering,
         Rule::DeprecatedRendering,
         Rule::MixedRenderings,
@@ -84,6 +86,7 @@ impl Rule {
         Rule::OrthographicVariant,
         Rule::MissingRendering,
         Rule::UnexpectedRendering,
+        Rule::CrossSource,
     ];
 
     /// The stable id.
@@ -96,6 +99,7 @@ impl Rule {
             Rule::OrthographicVariant => "orthographic-variant",
             Rule::MissingRendering => "missing-rendering",
             Rule::UnexpectedRendering => "unexpected-rendering",
+            Rule::CrossSource => "cross-source",
         }
     }
 
@@ -103,7 +107,7 @@ impl Rule {
     pub fn default_severity(self) -> Severity {
         match self {
             Rule::ForbiddenRendering => Severity::Error,
-            Rule::DeprecatedRendering | Rule::MixedRenderings | Rule::MissingRendering => Severity::Warning,
+            Rule::DeprecatedRendering | Rule::MixedRenderings | Rule::MissingRendering | Rule::CrossSource => Severity::Warning,
             Rule::BareAcronym | Rule::UnexpectedRendering => Severity::Info,
             Rule::OrthographicVariant => Severity::Note,
         }
@@ -121,6 +125,7 @@ impl Rule {
             }
             Rule::MissingRendering => "a translation unit whose source names a concept that its Arabic target does not render",
             Rule::UnexpectedRendering => "a translation unit whose Arabic target renders a concept that its source does not name",
+            Rule::CrossSource => "sources of a corpus render one concept with lexically different forms (qamus report)",
         }
     }
 }

@@ -71,7 +71,8 @@ fn sarif_validates_against_the_2_1_0_schema() {
             "bare-acronym",
             "orthographic-variant",
             "missing-rendering",
-            "unexpected-rendering"
+            "unexpected-rendering",
+            "cross-source"
         ]
     );
     let results = run["results"].as_array().unwrap();

@@ -4,9 +4,12 @@
 //! (json, sarif) write once from the [`Report`]. A printer decides layout only;
 //! what was found and how serious it is was settled before.
 
+pub mod consistency;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod jsonl;
+pub mod markdown;
 pub mod sarif;
 pub mod terminal;
 
@@ -76,4 +79,17 @@ pub fn repository_root() -> Option<PathBuf> {
         dir = d.parent();
     }
     Some(cwd)
+}
+
+/// Percent-encodes what may not stand in a URI reference (keeps `/`).
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -21,18 +21,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Percent-encodes what may not stand in a URI reference (keeps `/`).
-fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+use super::uri;
 
 /// A short stable hash (FNV-1a, 64 bits) for fingerprints.
 fn fingerprint(parts: &[&str]) -> String {

@@ -1,0 +1,249 @@
+//! The consistency report as one self-contained HTML page: no external
+//! scripts, fonts or styles; `lang` and `dir` on every Arabic element and
+//! bidi isolation so that Latin acronyms and numbers inside Arabic keep their
+//! order; light and dark; printable. The matrix sorts by clicking a header and
+//! a filter box narrows the rows, in a few lines of inline script; without the
+//! script the page reads the same. Every location links back to `path#Lline`.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::consistency::ReportData;
+use super::markdown::{plural, short_names};
+
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Arabic text, isolated and right-to-left.
+fn ar(text: &str) -> String {
+    format!(r#"<bdi lang="ar" dir="rtl">{}</bdi>"#, esc(text))
+}
+
+/// A link to a place in a file.
+fn location(path: &str, line: usize, column: Option<usize>) -> String {
+    let shown = match column {
+        Some(c) => format!("{path}:{line}:{c}"),
+        None => format!("{path}:{line}"),
+    };
+    format!(r#"<a class="loc" href="{}#L{line}"><bdi dir="ltr">{}</bdi></a>"#, esc(&super::uri(path)), esc(&shown))
+}
+
+const STYLE: &str = r#"
+:root { --fg:#1b1f24; --bg:#ffffff; --muted:#59636e; --line:#d1d9e0; --head:#f6f8fa;
+  --preferred:#1a7f37; --admitted:#0969da; --deprecated:#9a6700; --forbidden:#cf222e; --differs:#fff8c5; }
+@media (prefers-color-scheme: dark) { :root { --fg:#e6edf3; --bg:#0d1117; --muted:#9198a1; --line:#3d444d; --head:#151b23;
+  --preferred:#3fb950; --admitted:#4493f8; --deprecated:#d29922; --forbidden:#f85149; --differs:#3b2f00; } }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Naskh Arabic", Tahoma, sans-serif; color: var(--fg); background: var(--bg); margin: 2rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
+.header { color: var(--muted); } .header b { color: var(--fg); }
+table { border-collapse: collapse; margin: .5rem 0; } th, td { border: 1px solid var(--line); padding: .3rem .5rem; vertical-align: top; }
+th { background: var(--head); text-align: start; } th.sort { cursor: pointer; } th[scope="row"] { white-space: nowrap; }
+td[dir="rtl"] { text-align: right; white-space: nowrap; } .scroll { overflow-x: auto; } bdi { unicode-bidi: isolate; }
+.r { font-weight: 600; } .preferred { color: var(--preferred); } .admitted { color: var(--admitted); }
+.deprecated { color: var(--deprecated); } .forbidden { color: var(--forbidden); }
+.differs { background: var(--differs); } .entry { white-space: nowrap; } .mark { margin-inline-end: .25em; font-weight: 700; }
+.count { color: var(--muted); font-size: .85em; } .legend span { margin-inline-end: 1rem; }
+.issue { margin: .5rem 0; } .sev-error { color: var(--forbidden); } .sev-warning { color: var(--deprecated); } .sev-info, .sev-note { color: var(--admitted); }
+.ctx { display: block; margin-inline-start: 1.5rem; } .ctx mark { background: var(--differs); color: inherit; }
+a.loc { color: var(--muted); font-family: ui-monospace, monospace; font-size: .85em; }
+#filter { font: inherit; padding: .2rem .4rem; margin: .5rem 0; width: 20rem; max-width: 100%; }
+@media print { body { margin: 0; } #filter { display: none; } details { display: block; } details > * { display: block; } a.loc { color: inherit; } }
+"#;
+
+const SCRIPT: &str = r#"
+(function () {
+  var table = document.getElementById('matrix'); if (!table) return;
+  var filter = document.getElementById('filter'); filter.hidden = false;
+  filter.addEventListener('input', function () {
+    var q = filter.value.toLowerCase();
+    table.querySelectorAll('tbody tr').forEach(function (tr) { tr.hidden = q && tr.textContent.toLowerCase().indexOf(q) < 0; });
+  });
+  table.querySelectorAll('th.sort').forEach(function (th, i) {
+    th.addEventListener('click', function () {
+      var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows), up = th.dataset.dir !== 'up';
+      rows.sort(function (a, b) { var x = a.cells[i].textContent, y = b.cells[i].textContent; return up ? x.localeCompare(y) : y.localeCompare(x); });
+      th.dataset.dir = up ? 'up' : 'down'; rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+})();
+"#;
+
+/// Renders the report as an HTML page.
+pub fn to_string(data: &ReportData) -> String {
+    let mut out = String::new();
+    let count = |k: &str| data.counts.get(k).copied().unwrap_or(0);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"qamus {}\">\n<title>qamus consistency report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        data.qamus
+    );
+    let _ = writeln!(out, "<h1>qamus consistency report</h1>");
+    let _ = writeln!(
+        out,
+        "<p class=\"header\"><b>Corpus</b> {}, {}, {} · <b>Glossary</b> {} ({}) · <b>Findings</b> <span class=\"sev-error\">{}</span>, <span class=\"sev-warning\">{}</span>, {} info, {} · made {} with qamus {}</p>",
+        plural(data.corpus.files, "file"),
+        plural(data.corpus.sources, "source"),
+        plural(data.corpus.words, "word"),
+        esc(&data.glossary.names.join(", ")),
+        plural(data.glossary.concepts, "concept"),
+        plural(count("error"), "error"),
+        plural(count("warning"), "warning"),
+        count("info"),
+        plural(count("note"), "note"),
+        esc(&data.generated),
+        esc(data.qamus)
+    );
+    let _ = writeln!(out, "<h2>Concepts × sources</h2>");
+    let _ = writeln!(
+        out,
+        "<p class=\"legend\"><span class=\"r preferred\">■ preferred</span><span class=\"r admitted\">■ admitted</span><span class=\"r deprecated\">■ deprecated</span><span class=\"r forbidden\">■ forbidden</span><span class=\"differs\"><span class=\"mark\">≠</span>not the dominant rendering across sources</span></p>"
+    );
+    let _ = writeln!(out, "<input id=\"filter\" type=\"search\" placeholder=\"Filter concepts…\" aria-label=\"Filter concepts\" hidden>");
+    let names: Vec<String> = data.sources.iter().map(|s| s.name.clone()).collect();
+    let short = short_names(&names);
+    let _ = write!(out, "<div class=\"scroll\"><table id=\"matrix\">\n<thead><tr><th class=\"sort\" scope=\"col\">concept</th><th class=\"sort\" scope=\"col\">dominant</th>");
+    for (s, name) in data.sources.iter().zip(&short) {
+        let _ = write!(
+            out,
+            "<th class=\"sort\" scope=\"col\" title=\"{} ({} files, {} words)\"><bdi>{}</bdi></th>",
+            esc(&s.name),
+            s.files,
+            s.words,
+            esc(name)
+        );
+    }
+    let _ = writeln!(out, "</tr></thead>\n<tbody>");
+    for row in &data.matrix {
+        let _ = write!(
+            out,
+            "<tr id=\"concept-{}\" data-concept=\"{}\"><th scope=\"row\" title=\"{}\"><a href=\"#detail-{}\">{}</a></th><td lang=\"ar\" dir=\"rtl\"><span class=\"r {}\">{}</span></td>",
+            esc(&row.id),
+            esc(&row.id),
+            esc(&row.en),
+            esc(&row.id),
+            esc(&row.label),
+            row.dominant_status,
+            ar(&row.dominant)
+        );
+        for (column, entries) in row.cells.iter().enumerate() {
+            let _ = write!(out, "<td lang=\"ar\" dir=\"rtl\" data-source=\"{}\">", esc(&data.sources[column].name));
+            for (i, e) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("<br>");
+                }
+                let _ = write!(
+                    out,
+                    "<span class=\"{}\" title=\"{} — {}:{}\">{}<span class=\"r {}\" data-status=\"{}\">{}</span> <bdi class=\"count\" dir=\"ltr\">×{}</bdi></span>",
+                    if e.differs { "entry differs" } else { "entry" },
+                    e.status,
+                    esc(&e.path),
+                    e.line,
+                    if e.differs { "<span class=\"mark\">≠</span>" } else { "" },
+                    e.status,
+                    e.status,
+                    ar(&e.form),
+                    e.count
+                );
+            }
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    let _ = writeln!(out, "</tbody>\n</table></div>");
+    let _ = writeln!(out, "<h2>Inconsistencies</h2>");
+    if data.inconsistencies.is_empty() {
+        let _ = writeln!(out, "<p>None.</p>");
+    }
+    let _ = writeln!(out, "<ol>");
+    for issue in &data.inconsistencies {
+        let _ = writeln!(
+            out,
+            "<li class=\"issue\"><b class=\"sev-{}\">{}</b> <code>{}</code> <b>{}</b>: {} {}<span class=\"ctx\" lang=\"ar\" dir=\"rtl\">{}<mark>{}</mark>{}</span></li>",
+            issue.severity,
+            issue.severity,
+            issue.rule,
+            esc(&issue.label),
+            message(&issue.message),
+            location(&issue.path, issue.line, Some(issue.column)),
+            esc(&issue.before),
+            esc(&issue.surface),
+            esc(&issue.after)
+        );
+    }
+    let _ = writeln!(out, "</ol>");
+    let _ = writeln!(out, "<h2>Per-concept detail</h2>");
+    for d in &data.details {
+        let _ = writeln!(
+            out,
+            "<details id=\"detail-{}\"><summary><b>{}</b>{} — <span class=\"r preferred\">{}</span></summary>",
+            esc(&d.id),
+            esc(&d.label),
+            if d.label == d.en { String::new() } else { format!(" — {}", esc(&d.en)) },
+            ar(&d.preferred)
+        );
+        let _ = writeln!(
+            out,
+            "<table><thead><tr><th>rendering</th><th>status</th><th>count</th><th>sources</th><th>example</th></tr></thead><tbody>"
+        );
+        for r in &d.renderings {
+            let example = match (&r.example, &r.path, r.line) {
+                (Some(e), Some(p), Some(l)) => format!("<span lang=\"ar\" dir=\"rtl\">{}</span> {}", example(e), location(p, l, None)),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td lang=\"ar\" dir=\"rtl\"><span class=\"r {}\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                r.status,
+                ar(&r.form),
+                r.status,
+                r.count,
+                r.sources,
+                example
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
+        if let Some(note) = &d.note {
+            let _ = writeln!(out, "<p>{}</p>", message(note));
+        }
+        let _ = writeln!(out, "</details>");
+    }
+    if !data.unseen.is_empty() {
+        let _ = writeln!(out, "<h2>Not seen</h2>\n<p>{}</p>", data.unseen.iter().map(|u| esc(&u.label)).collect::<Vec<_>>().join(" · "));
+    }
+    let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
+    out
+}
+
+/// English text with «Arabic» quotes isolated as Arabic.
+fn message(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('«') {
+        out.push_str(&esc(&rest[..start]));
+        let after = &rest[start + '«'.len_utf8()..];
+        match after.find('»') {
+            Some(end) => {
+                let _ = write!(out, "«{}»", ar(&after[..end]));
+                rest = &after[end + '»'.len_utf8()..];
+            }
+            None => {
+                out.push_str(&esc(&rest[start..]));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(&esc(rest));
+    out
+}
+
+/// An example with its ⟦marked⟧ surface as a `<mark>`.
+fn example(text: &str) -> String {
+    esc(text).replace('⟦', "<mark>").replace('⟧', "</mark>")
+}
+
+/// Writes the report as HTML.
+pub fn emit(data: &ReportData, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(to_string(data).as_bytes())
+}
