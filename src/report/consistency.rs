@@ -167,7 +167,7 @@ impl<'a> Collector<'a> {
                         line: u.first.line,
                     })
                     .collect();
-                entries.sort_by(|a, b| b.count.cmp(&a.count));
+                entries.sort_by_key(|e| std::cmp::Reverse(e.count));
                 cells[column_of[*source]] = entries;
             }
             // cross-source: a form other than the dominant one.
