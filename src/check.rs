@@ -309,10 +309,23 @@ pub fn find_occurrences(
     (occurrences, pairs)
 }
 
-/// The byte range of the line of `text` holding `offset`.
+/// How far either side of an occurrence its line is looked at (for the
+/// context and the Arabic-line test), so that a very long line costs no more.
+const LINE_WINDOW: usize = 512;
+
+/// The byte range of the line of `text` holding `offset`, at most
+/// [`LINE_WINDOW`] bytes either side of it.
 fn line_around(text: &str, offset: usize) -> std::ops::Range<usize> {
-    let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let end = text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
+    let mut low = offset.saturating_sub(LINE_WINDOW);
+    while !text.is_char_boundary(low) {
+        low += 1;
+    }
+    let mut high = (offset + LINE_WINDOW).min(text.len());
+    while !text.is_char_boundary(high) {
+        high -= 1;
+    }
+    let start = text[low..offset].rfind(['\n', '\r']).map_or(low, |i| low + i + 1);
+    let end = text[offset..high].find(['\n', '\r']).map_or(high, |i| offset + i);
     start..end
 }
 

@@ -103,3 +103,46 @@ proptest! {
         }
     }
 }
+
+/// One concept's id, English name, acronym, and sorted forms with statuses.
+type ConceptShape = (String, String, Option<String>, Vec<(String, qamus::glossary::Status)>);
+
+/// The comparable shape of a glossary: ids, names, forms and statuses.
+fn shape(glossary: &Glossary) -> Vec<ConceptShape> {
+    glossary
+        .concepts
+        .iter()
+        .map(|c| {
+            let mut terms: Vec<_> = c.terms.iter().map(|t| (t.text.clone(), t.status)).collect();
+            terms.sort();
+            (c.id.clone(), c.en.clone(), c.acronym.clone(), terms)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// Any part of the shipped glossary, written as CSV or TBX and read back,
+    /// is the same glossary.
+    #[test]
+    fn glossaries_survive_writing_and_reading(keep in prop::collection::vec(any::<bool>(), 50)) {
+        use qamus::glossary::attested::Attested;
+        use qamus::glossary::GlossaryFormat;
+        let full = Glossary::embedded().unwrap();
+        let mut part = full.clone();
+        part.concepts = full.concepts.iter().zip(keep.iter().cycle()).filter(|(_, k)| **k).map(|(c, _)| c.clone()).collect();
+        prop_assume!(!part.concepts.is_empty());
+        let attested = Attested::new(&part);
+        let rows = attested.rows(&part, true);
+        let mut csv = Vec::new();
+        qamus::glossary::csv::write(&part, &rows, false, &mut csv).unwrap();
+        let mut tbx = Vec::new();
+        qamus::glossary::tbx::write(&rows, &mut tbx).unwrap();
+        for (format, bytes) in [(GlossaryFormat::Csv, csv), (GlossaryFormat::Tbx, tbx)] {
+            let mut back = format.parse(&bytes, "back").unwrap();
+            back.validate().unwrap();
+            prop_assert_eq!(shape(&back), shape(&part), "{:?}", format);
+        }
+    }
+}

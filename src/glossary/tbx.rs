@@ -116,7 +116,11 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|e| Error::glossary(name, None, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
     let line_col = |offset: usize| {
-        let before = &text[..offset.min(text.len())];
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
         (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
     };
     let mut reader = Reader::from_str(text);
@@ -212,9 +216,16 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
                     }
                     _ => {}
                 }
+                if stack.len() >= crate::input::locale::MAX_DEPTH {
+                    return Err(Error::glossary(
+                        name,
+                        Some(line_col(before).0),
+                        format!("TBX nested deeper than {} levels", crate::input::locale::MAX_DEPTH),
+                    ));
+                }
                 stack.push(element);
             }
-            Event::Text(t) => buffer.push_str(&text[before..before + t.len()]),
+            Event::Text(t) => buffer.push_str(&String::from_utf8_lossy(&t)),
             Event::CData(c) => buffer.push_str(&String::from_utf8_lossy(&c)),
             Event::GeneralRef(r) => {
                 let name_ref = String::from_utf8_lossy(&r).into_owned();

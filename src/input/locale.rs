@@ -42,7 +42,11 @@ struct Json<'a> {
 
 impl Json<'_> {
     fn error(&self, message: &str) -> Error {
-        let before = &self.text[..self.at.min(self.text.len())];
+        let mut at = self.at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let before = &self.text[..at];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Error::malformed(self.path, line, column, format!("malformed JSON: {message}"))

@@ -87,6 +87,10 @@ impl Format {
     }
 }
 
+/// The largest file qamus reads: it holds a file, its folded copy and the
+/// offset map in memory at once (about seven times the file's size).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
 /// How to read inputs.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
@@ -127,8 +131,15 @@ impl Document {
         Ok(Document { path: path.to_string(), text, byte_offset, format })
     }
 
-    /// Reads and decodes the file at `path`.
+    /// Reads and decodes the file at `path`; files over [`MAX_FILE_BYTES`] are an error.
     pub fn read(path: &Path, shown: &str, encoding: Option<Encoding>, format: Option<Format>) -> Result<Document> {
+        let size = std::fs::metadata(path).map_err(|e| io_error(e, shown))?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(Error::new(
+                ErrorKind::Usage(format!("file too large: {size} bytes (qamus reads files of up to {} MiB)", MAX_FILE_BYTES >> 20)),
+                shown,
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| io_error(e, shown))?;
         Document::from_bytes(shown, &bytes, encoding, format.unwrap_or_else(|| Format::for_path(path)))
     }
@@ -193,6 +204,10 @@ fn locate_byte(kind: ErrorKind, path: &str, bytes: &[u8]) -> Error {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position asked for (offset, line index, column), so that
+    /// positions asked in increasing order cost the distance between them,
+    /// not the length of the line: a 200 MB line stays linear.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
@@ -209,13 +224,19 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { starts }
+        LineIndex { starts, last: std::cell::Cell::new((0, 0, 1)) }
     }
 
     /// 1-based line and column (in Unicode scalar values) of a byte offset.
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let column = text[self.starts[line]..offset].chars().count() + 1;
+        let (last_offset, last_line, last_column) = self.last.get();
+        let column = if last_line == line && last_offset <= offset {
+            last_column + text[last_offset..offset].chars().count()
+        } else {
+            text[self.starts[line]..offset].chars().count() + 1
+        };
+        self.last.set((offset, line, column));
         (line + 1, column)
     }
 

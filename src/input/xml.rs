@@ -27,7 +27,11 @@ enum Item<'a> {
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -49,6 +53,15 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 root.get_or_insert_with(|| name.clone());
                 depth += 1;
+                if depth > super::locale::MAX_DEPTH {
+                    let (line, column) = line_col(text, before);
+                    return Err(Error::malformed(
+                        path,
+                        line,
+                        column,
+                        format!("XML nested deeper than {} levels", super::locale::MAX_DEPTH),
+                    ));
+                }
                 f(Item::Start(name, e))?;
             }
             Event::Empty(e) => {
@@ -60,14 +73,8 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
                 depth = depth.saturating_sub(1);
                 f(Item::End(String::from_utf8_lossy(e.local_name().as_ref()).into_owned()))?;
             }
-            Event::Text(t) => {
-                let raw = &text[before..before + t.len()];
-                f(Item::Text(raw, before))?;
-            }
-            Event::CData(c) => {
-                let start = before + "<![CDATA[".len();
-                f(Item::Text(&text[start..start + c.len()], start))?;
-            }
+            Event::Text(t) => f(text_item(text, before, &t))?,
+            Event::CData(c) => f(text_item(text, before + "<![CDATA[".len(), &c))?,
             Event::GeneralRef(r) => {
                 let end = reader.buffer_position() as usize;
                 let name = String::from_utf8_lossy(&r).into_owned();
@@ -103,6 +110,16 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
         }
     }
     root.ok_or_else(|| Error::malformed(path, 1, 1, "no root element"))
+}
+
+/// Character data as an item: the slice of the text where it stands, or,
+/// where the reader's position and the text disagree (a byte-order mark it
+/// skipped), the decoded data mapped to the position as a whole.
+fn text_item<'a>(text: &'a str, at: usize, data: &[u8]) -> Item<'a> {
+    match text.get(at..at + data.len()) {
+        Some(slice) if slice.as_bytes() == data => Item::Text(slice, at),
+        _ => Item::Ref(String::from_utf8_lossy(data).into_owned(), at.min(text.len()), 0),
+    }
 }
 
 fn attribute(e: &BytesStart, name: &str) -> Option<String> {
