@@ -279,7 +279,7 @@ fn a_200_mb_file_without_a_newline_and_a_line_of_10_million_characters() {
     for (name, expected_line) in [("big.txt", 1), ("line.txt", 2)] {
         let output = run(&dir, &["check".into(), "--format".into(), "jsonl".into(), name.into()]);
         assert_eq!(output.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&output.stderr));
-        let last = String::from_utf8_lossy(&output.stdout).lines().filter(|l| l.contains("forbidden")).last().map(str::to_string).unwrap();
+        let last = String::from_utf8_lossy(&output.stdout).lines().rfind(|l| l.contains("forbidden")).map(str::to_string).unwrap();
         let finding: serde_json::Value = serde_json::from_str(&last).unwrap();
         assert_eq!(finding["line"], expected_line, "{name}");
     }
