@@ -87,6 +87,11 @@ struct CheckArgs {
     /// Record today's findings in FILE (atomically) and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+
+    /// Counts only, like `rg --count`: per file with matches, its matches
+    /// and findings; then a total line. Exit codes as usual.
+    #[arg(long, conflicts_with = "format")]
+    count: bool,
 }
 
 /// What `check` and `report` read, and how.
@@ -507,6 +512,7 @@ fn check(args: CheckArgs) -> Result<u8> {
                 return;
             }
             let result = match format {
+                OutputFormat::Text if args.count => report::terminal::emit_count(document, min_severity, out),
                 OutputFormat::Text => report::terminal::emit_document(document, min_severity, out, colour),
                 OutputFormat::Jsonl => report::jsonl::emit_document(document, glossary, min_severity, out),
                 OutputFormat::Github => report::github::emit_document(document, glossary, min_severity, repo_root.as_deref(), out),
@@ -530,6 +536,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         }
         let report = Report { glossary, outcome: &outcome, min_severity, root: repo_root.clone() };
         match format {
+            OutputFormat::Text if args.count => report::terminal::emit_count_total(&report, out)?,
             OutputFormat::Text => report::terminal::emit_summary(&report, out, colour)?,
             OutputFormat::Json => report::json::emit(&report, out)?,
             OutputFormat::Sarif => report::sarif::emit(&report, out)?,

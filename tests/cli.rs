@@ -323,3 +323,13 @@ fn rules_lists_every_rule_with_its_default_severity() {
         assert!(output.lines().any(|l| l.starts_with(rule) && l.contains(level)), "{rule}: {output}");
     }
 }
+
+#[test]
+fn count_prints_matches_and_findings_per_file_and_a_total() {
+    let output = qamus(&["check", "--count", "fixtures/articles"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains("fixtures/articles/hmc-mixed-renderings.txt:15:4\n"), "{text}");
+    assert!(text.ends_with("total:26:6\n"), "{text}");
+    assert!(!text.contains("error["), "no per-finding output");
+}

@@ -7,7 +7,7 @@
 //! It never strips the future marker or verbal prefixes, never a lone ي, and
 //! never a token that is itself a known form.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
 /// One way to read a token as proclitics + stem (+ suffix).
@@ -122,8 +122,8 @@ const PROTECTED: &[&str] = &[
     "بلاد",
 ];
 
-fn protected() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn protected() -> &'static FxHashSet<&'static str> {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| PROTECTED.iter().copied().collect())
 }
 
@@ -197,6 +197,10 @@ fn suffix_readings<Id: Copy>(
 ) {
     let start = base.prefix_len;
     let rest = &token[start..];
+    // Every suffix ends in one of these letters; most words end otherwise.
+    if !rest.ends_with(['ا', 'ه', 'م', 'ن', 'ي', 'ك', 'ت']) {
+        return;
+    }
     let article = base.definite;
     let mut try_key = |base_end: usize, taa: bool, suffix_start: usize, definite: bool, out: &mut Vec<Reading<Id>>| {
         let written = &token[start..base_end];

@@ -54,6 +54,20 @@ pub fn emit_document(document: &DocumentResult, min_severity: Severity, out: &mu
     Ok(())
 }
 
+/// Writes one document's counts (`path:matches:findings`), when it has matches.
+pub fn emit_count(document: &DocumentResult, min_severity: Severity, out: &mut dyn Write) -> io::Result<()> {
+    let findings = document.findings.iter().filter(|f| f.severity >= min_severity).count();
+    if document.match_count > 0 || findings > 0 {
+        writeln!(out, "{}:{}:{}", document.path, document.match_count, findings)?;
+    }
+    Ok(())
+}
+
+/// Writes the total line of `--count`.
+pub fn emit_count_total(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "total:{}:{}", report.outcome.match_count(), report.shown().count())
+}
+
 /// Writes the summary line.
 pub fn emit_summary(report: &Report, out: &mut dyn Write, colour: bool) -> io::Result<()> {
     let outcome = report.outcome;
