@@ -134,7 +134,7 @@ const FILLER: &[&str] = &[
 
 fn variants(form: &str, rng: &mut Rng) -> String {
     let form = match rng.next() % 10 {
-        0 => form.replace('أ', "ا").replace('إ', "ا"),
+        0 => form.replace(['أ', 'إ'], "ا"),
         1 => form.replace('ي', "ی").replace('ك', "ک"),
         2 => {
             let mut s = form.to_string();
