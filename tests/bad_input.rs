@@ -258,8 +258,8 @@ fn inputs_are_never_modified_and_failures_are_listed() {
     assert_eq!(report["summary"]["files"], 1, "the rest of the run went on");
 }
 
-fn heavy_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("qamus-heavy-{}", std::process::id()));
+fn heavy_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("qamus-heavy-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -267,7 +267,7 @@ fn heavy_dir() -> PathBuf {
 #[test]
 #[ignore = "heavy: run by .ci/run in release mode"]
 fn a_200_mb_file_without_a_newline_and_a_line_of_10_million_characters() {
-    let dir = heavy_dir();
+    let dir = heavy_dir("long");
     let unit = "قال المتحدث إن قوى الأمن الداخلي واللجنة العسكرية العليا اجتمعتا ";
     let mut big = String::with_capacity(200 << 20);
     while big.len() < 200 << 20 {
@@ -289,7 +289,7 @@ fn a_200_mb_file_without_a_newline_and_a_line_of_10_million_characters() {
 #[test]
 #[ignore = "heavy: run by .ci/run in release mode"]
 fn a_hundred_thousand_tiny_files() {
-    let dir = heavy_dir().join("many");
+    let dir = heavy_dir("many");
     for i in 0..100_000 {
         let sub = dir.join(format!("{:03}", i / 1000));
         if i % 1000 == 0 {
@@ -302,7 +302,7 @@ fn a_hundred_thousand_tiny_files() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["summary"]["files"], 100_000);
     assert_eq!(report["summary"]["error"], 1);
-    std::fs::remove_dir_all(heavy_dir()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Inputs the fuzzers found that once crashed a reader, replayed through the
