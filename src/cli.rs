@@ -652,14 +652,7 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
             GlossaryOutput::Json => crate::glossary::attested::write_json(&rows, out),
         }
     };
-    match &args.output {
-        Some(path) => crate::output::write_atomic(path, write)?,
-        None => {
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::new(stdout.lock());
-            write(&mut out).and_then(|_| out.flush()).map_err(stdout_error)?;
-        }
-    }
+    write_output(args.output.as_deref(), write)?;
     Ok(if outcome.errors.is_empty() { 0 } else { 2 })
 }
 
@@ -712,13 +705,18 @@ fn report_command(args: ReportArgs) -> Result<u8> {
             }
         }
     };
-    match &args.output {
-        Some(path) => crate::output::write_atomic(path, write)?,
+    write_output(args.output.as_deref(), write)?;
+    Ok(if outcome.errors.is_empty() { 0 } else { 2 })
+}
+
+/// Writes to a file atomically, or to standard output.
+fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    match path {
+        Some(path) => crate::output::write_atomic(path, write),
         None => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
-            write(&mut out).and_then(|_| out.flush()).map_err(stdout_error)?;
+            write(&mut out).and_then(|_| out.flush()).map_err(stdout_error)
         }
     }
-    Ok(if outcome.errors.is_empty() { 0 } else { 2 })
 }

@@ -228,28 +228,13 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
             Event::Text(t) => buffer.push_str(&String::from_utf8_lossy(&t)),
             Event::CData(c) => buffer.push_str(&String::from_utf8_lossy(&c)),
             Event::GeneralRef(r) => {
-                let name_ref = String::from_utf8_lossy(&r).into_owned();
-                let decoded = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => match name_ref.as_str() {
-                        "amp" => "&".into(),
-                        "lt" => "<".into(),
-                        "gt" => ">".into(),
-                        "quot" => "\"".into(),
-                        "apos" => "'".into(),
-                        _ => {
-                            let (line, column) = line_col(before);
-                            return Err(Error {
-                                column: Some(column),
-                                ..Error::glossary(
-                                    name,
-                                    Some(line),
-                                    format!("undefined entity &{name_ref}; (qamus never expands DTD entities)"),
-                                )
-                            });
-                        }
-                    },
-                };
+                let decoded = crate::input::xml::decode_reference(&r).map_err(|entity| {
+                    let (line, column) = line_col(before);
+                    Error {
+                        column: Some(column),
+                        ..Error::glossary(name, Some(line), format!("undefined entity &{entity}; (qamus never expands DTD entities)"))
+                    }
+                })?;
                 buffer.push_str(&decoded);
             }
             Event::End(_) => {

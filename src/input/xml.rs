@@ -77,26 +77,10 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
             Event::CData(c) => f(text_item(text, before + "<![CDATA[".len(), &c))?,
             Event::GeneralRef(r) => {
                 let end = reader.buffer_position() as usize;
-                let name = String::from_utf8_lossy(&r).into_owned();
-                let decoded = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => match name.as_str() {
-                        "amp" => "&".into(),
-                        "lt" => "<".into(),
-                        "gt" => ">".into(),
-                        "quot" => "\"".into(),
-                        "apos" => "'".into(),
-                        _ => {
-                            let (line, column) = line_col(text, before);
-                            return Err(Error::malformed(
-                                path,
-                                line,
-                                column,
-                                format!("undefined entity &{name}; (qamus never expands DTD entities)"),
-                            ));
-                        }
-                    },
-                };
+                let decoded = decode_reference(&r).map_err(|name| {
+                    let (line, column) = line_col(text, before);
+                    Error::malformed(path, line, column, format!("undefined entity &{name}; (qamus never expands DTD entities)"))
+                })?;
                 f(Item::Ref(decoded, before, end - before))?;
             }
             Event::Eof => {
@@ -110,6 +94,24 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
         }
     }
     root.ok_or_else(|| Error::malformed(path, 1, 1, "no root element"))
+}
+
+/// Decodes a character reference or one of the five predefined entities;
+/// any other entity is an error carrying its name (DTDs are never expanded).
+pub(crate) fn decode_reference(r: &quick_xml::events::BytesRef) -> std::result::Result<String, String> {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        return Ok(c.to_string());
+    }
+    let name = String::from_utf8_lossy(r).into_owned();
+    Ok(match name.as_str() {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => return Err(name),
+    }
+    .to_string())
 }
 
 /// Character data as an item: the slice of the text where it stands, or,
