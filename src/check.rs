@@ -170,7 +170,7 @@ pub fn check_document(
 ) -> Result<DocumentResult, Error> {
     let units = document.units(&options.read, options.encoding)?;
     let words = units.iter().map(|u| u.target.text.split_whitespace().count()).sum();
-    let (mut occurrences, pairs) = find_occurrences(&matchers.arabic, &matchers.english, document, &units);
+    let (mut occurrences, pairs) = find_occurrences(glossary, &matchers.arabic, &matchers.english, document, &units);
     let match_count = occurrences.len();
     let mut notices = Vec::new();
     let suppressions = pragmas::scan(&document.text, document.format);
@@ -229,6 +229,7 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
 /// Every occurrence in a document's units, located in the file, and for
 /// units with a source, what the bilingual check needs.
 pub fn find_occurrences(
+    glossary: &Glossary,
     matcher: &Matcher,
     english: &EnglishMatcher,
     document: &Document,
@@ -241,7 +242,10 @@ pub fn find_occurrences(
     for unit in units {
         let target = &unit.target;
         let first = occurrences.len();
-        for m in matcher.find(&target.text) {
+        // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
+        let silenced = unit.note.as_deref().and_then(pragmas::note_scope);
+        let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
+        for m in matcher.find(&target.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
             let start = target.map.start(m.span.start);
             let end = target.map.end(m.span.end).max(start);
             let (line, column) = lines.position(text, start);
@@ -268,7 +272,7 @@ pub fn find_occurrences(
         }
         let Some(source) = &unit.source else { continue };
         let mut source_concepts: Vec<(usize, String)> = Vec::new();
-        for m in english.find(&source.text) {
+        for m in english.find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
             if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
                 source_concepts.push((m.concept, source.shown[m.span].to_string()));
             }

@@ -155,6 +155,20 @@ fn cat_csv_with_locale_codes() {
 }
 
 #[test]
+fn cat_csv_loads_back_as_a_two_language_glossary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cat.csv");
+    let output = qamus(&["glossary", "--all", "--format", "cat-csv", "--locales", "en-US,ar-IQ", "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let back = Glossary::load_files(&[out], None).unwrap();
+    let curated = Glossary::embedded().unwrap();
+    assert_eq!(back.concepts.len(), curated.concepts.len());
+    for (a, b) in back.concepts.iter().zip(&curated.concepts) {
+        assert_eq!((a.en.as_str(), a.preferred(), a.note.as_deref()), (b.en.as_str(), b.preferred(), b.note.as_deref()));
+    }
+}
+
+#[test]
 fn seeds_attest_hmc_as_dominant_and_hamad_as_forbidden() {
     let seeds = Path::new("../shared/seeds");
     if !seeds.is_dir() {

@@ -365,7 +365,7 @@ pub fn units(strings: Vec<(String, Side)>, sources: Option<Vec<(String, Side)>>)
         .filter(|(_, side)| !side.text.trim().is_empty())
         .map(|(key, target)| {
             let source = sources.get(without_locale_root(&key)).cloned();
-            Unit { target, source, id: Some(key) }
+            Unit { target, source, id: Some(key), note: None }
         })
         .collect()
 }

@@ -143,7 +143,7 @@ fn finish(entry: &mut Entry, units: &mut Vec<Unit>, include_fuzzy: bool, path: &
             continue;
         }
         let source = if n == 0 { msgid.clone() } else { done.plural.clone().unwrap_or_else(|| msgid.clone()) };
-        units.push(Unit { target, source: Some(source), id: Some(id.clone()) });
+        units.push(Unit { target, source: Some(source), id: Some(id.clone()), note: None });
     }
     Ok(())
 }

@@ -23,7 +23,8 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn covers(&self, concept: &str) -> bool {
+    /// Whether the scope covers a concept id.
+    pub fn covers(&self, concept: &str) -> bool {
         match self {
             Scope::All => true,
             Scope::Concepts(ids) => ids.iter().any(|id| id == concept),
@@ -140,6 +141,14 @@ fn scan_po(text: &str, found: &mut Suppressions) {
         }
         found.named.extend(entry.named);
     }
+}
+
+/// The scope of a `qamus-ignore…` pragma anywhere in a unit's note, if any.
+pub fn note_scope(note: &str) -> Option<Scope> {
+    let at = note.find("qamus-ignore")?;
+    let mut found = Suppressions::default();
+    parse_comment(&note[at..], 1, 1, &mut found);
+    found.file.or_else(|| found.lines.into_values().next())
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

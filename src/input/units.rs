@@ -76,12 +76,15 @@ pub struct Unit {
     pub source: Option<Side>,
     /// The unit's id or context (msgctxt + msgid, trans-unit id, key path).
     pub id: Option<String>,
+    /// The unit's notes (XLIFF `<note>`), where a `qamus-ignore` pragma may
+    /// silence the unit.
+    pub note: Option<String>,
 }
 
 impl Unit {
     /// A unit without a source.
     pub fn monolingual(target: Side) -> Unit {
-        Unit { target, source: None, id: None }
+        Unit { target, source: None, id: None, note: None }
     }
 }
 

@@ -181,6 +181,8 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
     let mut target = SideCollector::default();
     let mut sides: (Option<UnitBuilder>, Option<UnitBuilder>) = (None, None);
     let mut in_side: Option<&'static str> = None;
+    let mut note = String::new();
+    let mut in_note = false;
     let mut checked_root = false;
     let root = walk(text, path, |item| {
         if !checked_root {
@@ -192,8 +194,17 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
             }
         }
         match &item {
+            Item::Text(raw, _) if in_note => note.push_str(raw),
+            Item::End(name) if in_note && name == "note" => {
+                in_note = false;
+                note.push('\n');
+            }
             Item::Start(name, e) if in_side.is_none() => match name.as_str() {
-                "trans-unit" | "unit" => unit_id = attribute(e, "id"),
+                "trans-unit" | "unit" => {
+                    unit_id = attribute(e, "id");
+                    note.clear();
+                }
+                "note" => in_note = true,
                 "segment" => segment_state = attribute(e, "state"),
                 "source" => {
                     in_side = Some("source");
@@ -218,7 +229,12 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
                 let skip = !include_fuzzy && state.as_deref().is_some_and(|s| UNTRANSLATED.contains(&s));
                 if let (Some(t), false) = (sides.1.take(), skip) {
                     if !t.text().trim().is_empty() {
-                        units.push(Unit { target: t.finish(), source: sides.0.take().map(UnitBuilder::finish), id: unit_id.clone() });
+                        units.push(Unit {
+                            target: t.finish(),
+                            source: sides.0.take().map(UnitBuilder::finish),
+                            id: unit_id.clone(),
+                            note: (!note.is_empty()).then(|| note.clone()),
+                        });
                     }
                 }
                 sides = (None, None);
@@ -290,7 +306,7 @@ pub fn tmx_units(text: &str, path: &str) -> Result<Vec<Unit>> {
                     }
                 }
                 if let Some(t) = target.filter(|t| !t.text().trim().is_empty()) {
-                    units.push(Unit { target: t.finish(), source: source.map(UnitBuilder::finish), id: tu_id.take() });
+                    units.push(Unit { target: t.finish(), source: source.map(UnitBuilder::finish), id: tu_id.take(), note: None });
                 }
             }
             _ => seg.item(&item),
