@@ -237,6 +237,29 @@ pub fn find_occurrences(
 ) -> (Vec<Occurrence>, Vec<UnitPair>) {
     let text = &document.text;
     let lines = LineIndex::new(text);
+    // An occurrence placed at a byte range of the document, its other fields blank.
+    let placed = |start: usize, end: usize| {
+        let (line, column) = lines.position(text, start);
+        let (end_line, end_column) = lines.position(text, end);
+        Occurrence {
+            concept: 0,
+            term: 0,
+            line,
+            column,
+            end_line,
+            end_column,
+            byte_start: document.byte_offset + start,
+            byte_end: document.byte_offset + end,
+            surface: String::new(),
+            verbatim: false,
+            kind: crate::matcher::MatchKind::Exact,
+            orthographic: false,
+            proclitics: String::new(),
+            suffix: String::new(),
+            in_arabic: true,
+            context: Context::default(),
+        }
+    };
     let mut occurrences = Vec::new();
     let mut pairs = Vec::new();
     for unit in units {
@@ -248,18 +271,10 @@ pub fn find_occurrences(
         for m in matcher.find(&target.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
             let start = target.map.start(m.span.start);
             let end = target.map.end(m.span.end).max(start);
-            let (line, column) = lines.position(text, start);
-            let (end_line, end_column) = lines.position(text, end);
             let unit_line = line_around(&target.text, m.span.start);
             occurrences.push(Occurrence {
                 concept: m.concept,
                 term: m.term,
-                line,
-                column,
-                end_line,
-                end_column,
-                byte_start: document.byte_offset + start,
-                byte_end: document.byte_offset + end,
                 surface: target.text[m.span.clone()].to_string(),
                 verbatim: text[start..end] == target.text[m.span.clone()],
                 kind: m.kind,
@@ -268,6 +283,7 @@ pub fn find_occurrences(
                 suffix: m.suffix,
                 in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
                 context: context(&target.shown, unit_line, m.span.clone()),
+                ..placed(start, end)
             });
         }
         let Some(source) = &unit.source else { continue };
@@ -283,31 +299,12 @@ pub fn find_occurrences(
         let first_line = trimmed_start.max(first_line.start)..first_line.end;
         let start = target.map.start(first_line.start);
         let end = target.map.end(first_line.end).max(start);
-        let (line, column) = lines.position(text, start);
-        let (end_line, end_column) = lines.position(text, end);
         let surface: String = target.shown[first_line].chars().take(80).collect();
         pairs.push(UnitPair {
             source_concepts,
             occurrences: first..occurrences.len(),
             id: unit.id.clone(),
-            anchor: Occurrence {
-                concept: 0,
-                term: 0,
-                line,
-                column,
-                end_line,
-                end_column,
-                byte_start: document.byte_offset + start,
-                byte_end: document.byte_offset + end,
-                surface: surface.replace('\u{1F}', " "),
-                verbatim: false,
-                kind: crate::matcher::MatchKind::Exact,
-                orthographic: false,
-                proclitics: String::new(),
-                suffix: String::new(),
-                in_arabic: true,
-                context: Context::default(),
-            },
+            anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..placed(start, end) },
         });
     }
     (occurrences, pairs)
