@@ -41,7 +41,11 @@ pub fn prose(text: &str) -> Side {
                         let lower = text[close..].to_ascii_lowercase();
                         let found = lower.find(&needle).map_or(text.len(), |p| close + p);
                         builder.barrier(i);
-                        if found >= text.len() { text.len() } else { tag_end(text, found) }
+                        if found >= text.len() {
+                            text.len()
+                        } else {
+                            tag_end(text, found)
+                        }
                     } else {
                         if !INLINE.contains(&name.as_str()) {
                             builder.barrier(i);

@@ -64,6 +64,17 @@ const PROCLITICS: &[(&str, bool)] = &[
     ("فكال", true),
 ];
 
+/// [`PROCLITICS`] by first letter, each with the empty one first and in the
+/// same order (fewest letters first).
+const WAW: &[(&str, bool)] =
+    &[("", false), ("و", false), ("وب", false), ("وك", false), ("ول", false), ("وال", true), ("ولل", true), ("وبال", true), ("وكال", true)];
+const FA: &[(&str, bool)] =
+    &[("", false), ("ف", false), ("فب", false), ("فك", false), ("فل", false), ("فال", true), ("فلل", true), ("فبال", true), ("فكال", true)];
+const BA: &[(&str, bool)] = &[("", false), ("ب", false), ("بال", true)];
+const KAF: &[(&str, bool)] = &[("", false), ("ك", false), ("كال", true)];
+const LAM: &[(&str, bool)] = &[("", false), ("ل", false), ("لل", true)];
+const ALEF: &[(&str, bool)] = &[("", false), ("ال", true)];
+
 /// Pronoun enclitics that may follow a final ة written ت.
 const PRONOUNS: &[&str] = &["هما", "كما", "ها", "هم", "هن", "كم", "كن", "نا", "ه", "ك", "ي"];
 /// Dual endings of a word in ة: nominative, oblique, and their construct forms.
@@ -158,10 +169,15 @@ pub fn head_readings<Id: Copy>(token: &str, scratch: &mut String, lookup: &mut i
     if is_protected(token) {
         return;
     }
-    // Only tokens that start with a proclitic letter or the article's alef
-    // have readings with proclitics; the rest go straight to the suffixes.
+    // Only the proclitic sequences that start with the token's first letter
+    // can strip; most tokens try two or three, not all of them.
     let proclitics = match token.chars().next() {
-        Some('و' | 'ف' | 'ب' | 'ك' | 'ل' | 'ا') => PROCLITICS,
+        Some('و') => WAW,
+        Some('ف') => FA,
+        Some('ب') => BA,
+        Some('ك') => KAF,
+        Some('ل') => LAM,
+        Some('ا') => ALEF,
         _ => &PROCLITICS[..1],
     };
     for &(written, definite) in proclitics {
@@ -323,6 +339,20 @@ mod tests {
         assert!(readings("لبنان", &["بنان"]).is_empty());
         assert!(readings("بغداد", &["غداد"]).is_empty());
         assert!(readings("الله", &["له"]).is_empty());
+    }
+
+    #[test]
+    fn the_first_letter_tables_hold_every_proclitic_in_order() {
+        let mut all: Vec<(&str, bool)> = [WAW, FA, BA, KAF, LAM, ALEF].iter().flat_map(|t| t[1..].iter().copied()).collect();
+        all.insert(0, ("", false));
+        let mut expected = PROCLITICS.to_vec();
+        all.sort();
+        expected.sort();
+        assert_eq!(all, expected);
+        for table in [WAW, FA, BA, KAF, LAM, ALEF] {
+            let order: Vec<usize> = table.iter().map(|(w, _)| PROCLITICS.iter().position(|(p, _)| p == w).unwrap()).collect();
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "{table:?}");
+        }
     }
 
     #[test]
