@@ -80,8 +80,11 @@ pub fn fold_str(source: &str) -> String {
 
 fn push(out: &mut Folded, c: char, at: usize) {
     out.text.push(c);
-    for _ in 0..c.len_utf8() {
-        out.origin.push(at as u32);
+    let at = at as u32;
+    match c.len_utf8() {
+        1 => out.origin.push(at),
+        2 => out.origin.extend_from_slice(&[at, at]),
+        n => out.origin.extend(std::iter::repeat_n(at, n)),
     }
 }
 
