@@ -293,7 +293,11 @@ fn align(decoded: &str, raw: &str, raw_start: usize) -> Side {
                 Some(other) => 1 + other.len_utf8(),
                 None => 1,
             };
-            let len = len.min(raw.len() - at);
+            // A malformed escape may be shorter than its kind: stop at a character boundary.
+            let mut len = len.min(raw.len() - at);
+            while !raw.is_char_boundary(at + len) {
+                len -= 1;
+            }
             builder.escape(s, raw_start + at, len);
             at += len;
             continue;
