@@ -116,7 +116,10 @@ fn render(chromium: &Path, page: &Path, probe: &str) -> String {
     let probed = page.with_extension("probe.html");
     std::fs::write(&probed, html).unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(chromium)
+    // `timeout` so that a Chromium that hangs fails the test instead of CI.
+    let output = Command::new("timeout")
+        .arg("120")
+        .arg(chromium)
         .args([
             "--headless",
             "--no-sandbox",
