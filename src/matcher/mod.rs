@@ -189,7 +189,7 @@ impl Matcher {
             Script::Other => tail_readings_whole(word, &mut lookup, heads),
         }
         let mut best: Option<Candidate> = None;
-        let mut path = Vec::with_capacity(8);
+        let mut path = Vec::new(); // allocates only when a head starts a form
         for reading in heads.iter() {
             if let Some(&node) = self.edges.get(&(ROOT, reading.stem)) {
                 path.clear();
