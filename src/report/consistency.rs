@@ -334,6 +334,52 @@ pub struct ReportData {
     pub summarised: Option<String>,
 }
 
+/// The header's facts as words, for every printer to set in its markup.
+#[derive(Debug, Clone)]
+pub struct HeaderText {
+    /// `3 files, 3 sources, 195 words`.
+    pub corpus: String,
+    /// `glossaries/…csv (46 concepts)`.
+    pub glossary: String,
+    /// `1 error`.
+    pub errors: String,
+    /// `3 warnings`.
+    pub warnings: String,
+    /// `2 info, 2 notes`.
+    pub rest: String,
+    /// `made 2026-… UTC with qamus 0.1.0`.
+    pub made: String,
+}
+
+impl ReportData {
+    /// The header's facts as words.
+    pub fn header(&self) -> HeaderText {
+        let count = |k: &str| self.counts.get(k).copied().unwrap_or(0);
+        HeaderText {
+            corpus: format!(
+                "{}, {}, {}",
+                plural(self.corpus.files, "file"),
+                plural(self.corpus.sources, "source"),
+                plural(self.corpus.words, "word")
+            ),
+            glossary: format!("{} ({})", self.glossary.names.join(", "), plural(self.glossary.concepts, "concept")),
+            errors: plural(count("error"), "error"),
+            warnings: plural(count("warning"), "warning"),
+            rest: format!("{} info, {}", count("info"), plural(count("note"), "note")),
+            made: format!("made {} with qamus {}", self.generated, self.qamus),
+        }
+    }
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// The glossary in the header.
 #[derive(Debug, Clone, Serialize)]
 pub struct GlossaryInfo {

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::consistency::ReportData;
-use super::markdown::{plural, short_names};
+use super::markdown::short_names;
 
 fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -73,27 +73,22 @@ const SCRIPT: &str = r#"
 /// Renders the report as an HTML page.
 pub fn to_string(data: &ReportData) -> String {
     let mut out = String::new();
-    let count = |k: &str| data.counts.get(k).copied().unwrap_or(0);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"qamus {}\">\n<title>qamus consistency report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         data.qamus
     );
     let _ = writeln!(out, "<h1>qamus consistency report</h1>");
+    let h = data.header();
     let _ = writeln!(
         out,
-        "<p class=\"header\"><b>Corpus</b> {}, {}, {} · <b>Glossary</b> {} ({}) · <b>Findings</b> <span class=\"sev-error\">{}</span>, <span class=\"sev-warning\">{}</span>, {} info, {} · made {} with qamus {}</p>",
-        plural(data.corpus.files, "file"),
-        plural(data.corpus.sources, "source"),
-        plural(data.corpus.words, "word"),
-        esc(&data.glossary.names.join(", ")),
-        plural(data.glossary.concepts, "concept"),
-        plural(count("error"), "error"),
-        plural(count("warning"), "warning"),
-        count("info"),
-        plural(count("note"), "note"),
-        esc(&data.generated),
-        esc(data.qamus)
+        "<p class=\"header\"><b>Corpus</b> {} · <b>Glossary</b> {} · <b>Findings</b> <span class=\"sev-error\">{}</span>, <span class=\"sev-warning\">{}</span>, {} · {}</p>",
+        esc(&h.corpus),
+        esc(&h.glossary),
+        esc(&h.errors),
+        esc(&h.warnings),
+        esc(&h.rest),
+        esc(&h.made)
     );
     let _ = writeln!(out, "<h2>Concepts × sources</h2>");
     let _ = writeln!(

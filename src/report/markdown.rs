@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+pub use super::consistency::plural;
 use super::consistency::ReportData;
 
 /// GitHub's limit for a comment body, with room to spare.
@@ -25,15 +26,6 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-/// `1 file`, `2 files`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// Short column names: source names without their common folder.
 pub fn short_names(names: &[String]) -> Vec<String> {
     if names.len() < 2 {
@@ -50,26 +42,15 @@ pub fn short_names(names: &[String]) -> Vec<String> {
 
 fn render(data: &ReportData, details: bool, max_issues: usize, max_rows: usize) -> String {
     let mut out = String::new();
-    let c = &data.counts;
-    let get = |k: &str| c.get(k).copied().unwrap_or(0);
     let _ = writeln!(out, "# qamus consistency report\n");
     if let Some(note) = &data.summarised {
         let _ = writeln!(out, "> **Summarised:** {note}\n");
     }
+    let h = data.header();
     let _ = writeln!(
         out,
-        "**Corpus** {}, {}, {} · **Glossary** {} ({}) · **Findings** {}, {}, {} info, {} · made {} with qamus {}\n",
-        plural(data.corpus.files, "file"),
-        plural(data.corpus.sources, "source"),
-        plural(data.corpus.words, "word"),
-        data.glossary.names.join(", "),
-        plural(data.glossary.concepts, "concept"),
-        plural(get("error"), "error"),
-        plural(get("warning"), "warning"),
-        get("info"),
-        plural(get("note"), "note"),
-        data.generated,
-        data.qamus
+        "**Corpus** {} · **Glossary** {} · **Findings** {}, {}, {} · {}\n",
+        h.corpus, h.glossary, h.errors, h.warnings, h.rest, h.made
     );
     let _ = writeln!(out, "## Concepts × sources\n");
     let _ = writeln!(out, "🟢 preferred · 🔵 admitted · 🟠 deprecated · 🔴 forbidden · **≠** not the dominant rendering across sources\n");
