@@ -169,8 +169,7 @@ pub fn check_document(
     options: &CheckOptions,
 ) -> Result<DocumentResult, Error> {
     let units = document.units(&options.read, options.encoding)?;
-    let words = units.iter().map(|u| u.target.text.split_whitespace().count()).sum();
-    let (mut occurrences, pairs) = find_occurrences(glossary, &matchers.arabic, &matchers.english, document, &units);
+    let (mut occurrences, pairs, words) = find_occurrences(glossary, &matchers.arabic, &matchers.english, document, &units);
     let match_count = occurrences.len();
     let mut notices = Vec::new();
     let suppressions = pragmas::scan(&document.text, document.format);
@@ -226,15 +225,16 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
     Some(path.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/"))
 }
 
-/// Every occurrence in a document's units, located in the file, and for
-/// units with a source, what the bilingual check needs.
+/// Every occurrence in a document's units, located in the file; for units
+/// with a source, what the bilingual check needs; and the number of words in
+/// the units.
 pub fn find_occurrences(
     glossary: &Glossary,
     matcher: &Matcher,
     english: &EnglishMatcher,
     document: &Document,
     units: &[Unit],
-) -> (Vec<Occurrence>, Vec<UnitPair>) {
+) -> (Vec<Occurrence>, Vec<UnitPair>, usize) {
     let text = &document.text;
     let lines = LineIndex::new(text);
     // An occurrence placed at a byte range of the document, its other fields blank.
@@ -262,13 +262,16 @@ pub fn find_occurrences(
     };
     let mut occurrences = Vec::new();
     let mut pairs = Vec::new();
+    let mut words = 0;
     for unit in units {
         let target = &unit.target;
         let first = occurrences.len();
         // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
         let silenced = unit.note.as_deref().and_then(pragmas::note_scope);
         let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
-        for m in matcher.find(&target.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
+        let (matches, unit_words) = matcher.find_counting_words(&target.text);
+        words += unit_words;
+        for m in matches.into_iter().filter(|m| !silenced_concept(m.concept)) {
             let start = target.map.start(m.span.start);
             let end = target.map.end(m.span.end).max(start);
             let unit_line = line_around(&target.text, m.span.start);
@@ -307,7 +310,7 @@ pub fn find_occurrences(
             anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..placed(start, end) },
         });
     }
-    (occurrences, pairs)
+    (occurrences, pairs, words)
 }
 
 /// How far either side of an occurrence its line is looked at (for the

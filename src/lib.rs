@@ -25,6 +25,8 @@ pub mod matcher;
 pub mod normalize;
 pub mod output;
 pub mod report;
+#[doc(hidden)]
+pub mod synthetic;
 
 pub use error::{Error, ErrorKind, Result};
 pub use glossary::Glossary;

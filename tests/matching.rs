@@ -186,3 +186,12 @@ fn a_token_known_only_inside_other_forms_still_takes_proclitics() {
     assert_eq!(glossary.concepts[found[0].concept].id, "global-coalition");
     assert_eq!(found[0].proclitics, "لل");
 }
+
+#[test]
+fn a_word_between_the_words_of_a_form_breaks_it() {
+    // «الكبرى» is no word of the glossary: the scanner keeps no trace of it,
+    // and the phrase must still not jump over it.
+    assert!(find("اللجنة العسكرية الكبرى العليا").iter().all(|f| f.id != "hmc"));
+    assert!(find("اللجنة العسكرية، العليا").iter().all(|f| f.id != "hmc"));
+    assert_eq!(only("اللجنة العسكرية العليا").id, "hmc");
+}

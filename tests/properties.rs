@@ -4,7 +4,9 @@
 
 use proptest::prelude::*;
 use qamus::glossary::Glossary;
-use qamus::normalize::{fold, fold_str, tokenize};
+use std::sync::OnceLock;
+
+use qamus::normalize::{fold, fold_into, fold_str, tokenize, ScannedToken, Tokenizer};
 use qamus::{MatchKind, Matcher};
 
 fn glossary_words() -> Vec<String> {
@@ -15,7 +17,10 @@ fn glossary_words() -> Vec<String> {
         .flat_map(|c| c.terms.iter())
         .flat_map(|t| t.text.split_whitespace().map(str::to_string).collect::<Vec<_>>())
         .collect();
-    words.extend(["ﻟﻠﺠﻨﺔ", "اتفاقیة", "الاستراتيجى", "لجنتها", "اتفاقيات", "الله", "بغداد", "(HMC)", "١٢٫٥٪"].map(String::from));
+    words.extend(
+        ["ﷺ", "ﻻ", "CJTF-OIR", "cjtf-", "-oir", "ﻟﻠﺠﻨﺔ", "اتفاقیة", "الاستراتيجى", "لجنتها", "اتفاقيات", "الله", "بغداد", "(HMC)", "١٢٫٥٪"]
+            .map(String::from),
+    );
     words.sort();
     words.dedup();
     words
@@ -42,6 +47,36 @@ fn glossary_text() -> impl Strategy<Value = String> {
         }
         text
     })
+}
+
+/// One matcher for the whole test binary, so that its per-thread reading
+/// cache stays warm from one case to the next, as it does in a run.
+fn shared_matcher() -> &'static Matcher {
+    static MATCHER: OnceLock<Matcher> = OnceLock::new();
+    MATCHER.get_or_init(|| Matcher::new(&Glossary::embedded().unwrap()))
+}
+
+/// The tokens of the one-pass scanner: text, ordinal, joins, first and last origin.
+fn scanned(text: &str) -> Vec<(String, usize, bool, usize, usize)> {
+    let mut out = Vec::new();
+    let mut tokenizer =
+        Tokenizer::new(|t: &ScannedToken<'_>| out.push((t.text.to_string(), t.ordinal, t.joins_previous, t.first_origin, t.last_origin)));
+    fold_into(text, &mut tokenizer);
+    tokenizer.finish();
+    out
+}
+
+/// The same from the whole folded text and its offset map.
+fn folded_then_tokenized(text: &str) -> Vec<(String, usize, bool, usize, usize)> {
+    let folded = fold(text);
+    tokenize(folded.as_str())
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let word = folded.as_str()[t.range.clone()].to_string();
+            (word, i, t.joins_previous, folded.origin(t.range.start), folded.origin(t.range.end - 1))
+        })
+        .collect()
 }
 
 /// The folded tokens of a text.
@@ -92,6 +127,28 @@ proptest! {
                 prop_assert_eq!(words(surface), words(form), "exact {:?} vs form {:?}", surface, form);
             }
         }
+    }
+
+    #[test]
+    fn the_one_pass_scanner_tokenizes_as_folding_then_tokenizing(text in glossary_text()) {
+        prop_assert_eq!(scanned(&text), folded_then_tokenized(&text));
+    }
+
+    #[test]
+    fn the_one_pass_scanner_agrees_on_arbitrary_text(text in any::<String>()) {
+        prop_assert_eq!(scanned(&text), folded_then_tokenized(&text));
+    }
+
+    #[test]
+    fn the_fast_matcher_agrees_with_the_reference(text in glossary_text()) {
+        let matcher = shared_matcher();
+        prop_assert_eq!(matcher.find(&text), matcher.find_reference(&text));
+    }
+
+    #[test]
+    fn the_fast_matcher_agrees_on_arbitrary_text(text in any::<String>()) {
+        let matcher = shared_matcher();
+        prop_assert_eq!(matcher.find(&text), matcher.find_reference(&text));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
-use crate::normalize::{analyze_form, fold, skeleton, tokenize, FormToken, Script, Token};
+use crate::normalize::{analyze_form, fold, fold_into, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, Token, Tokenizer};
 
 type StemId = u32;
 type NodeId = u32;
@@ -84,6 +84,8 @@ struct FormEntry {
 
 /// Finds glossary forms in text.
 pub struct Matcher {
+    /// Distinguishes this matcher's entries in the per-thread reading cache.
+    id: u64,
     stems: FxHashMap<Box<str>, StemId>,
     edges: FxHashMap<(NodeId, StemId), NodeId>,
     /// Forms ending at each node.
@@ -108,8 +110,13 @@ impl Matcher {
     /// Indexes every form of a validated glossary.
     pub fn new(glossary: &Glossary) -> Matcher {
         let spellings = glossary.spelling_map().unwrap_or_default();
-        let mut matcher =
-            Matcher { stems: FxHashMap::default(), edges: FxHashMap::default(), terminals: vec![Vec::new()], forms: Vec::new() };
+        let mut matcher = Matcher {
+            id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            stems: FxHashMap::default(),
+            edges: FxHashMap::default(),
+            terminals: vec![Vec::new()],
+            forms: Vec::new(),
+        };
         // Spelling classes first, so that every variant shares its canonical id.
         let mut canonical_ids: HashMap<String, StemId> = HashMap::new();
         for (variant, canonical) in &spellings {
@@ -146,18 +153,104 @@ impl Matcher {
     }
 
     /// Every occurrence in `text`, leftmost-longest, in text order.
+    ///
+    /// One pass folds and tokenizes the text ([`fold_into`] into a
+    /// [`Tokenizer`]) and looks every token up in a per-thread cache of
+    /// readings, so that a token seen before costs one hash lookup and no
+    /// allocation. Only tokens with a reading (a "hit") are kept, with their
+    /// ordinal; a phrase continues from one hit to the next only when their
+    /// ordinals are consecutive. Matches are then resolved on the hits alone.
     pub fn find(&self, text: &str) -> Vec<Match> {
+        self.find_counting_words(text).0
+    }
+
+    /// [`Matcher::find`], and the number of words in `text` (runs of folded
+    /// characters that are not white space; marks and invisibles alone make
+    /// no word), counted in the same pass.
+    pub fn find_counting_words(&self, text: &str) -> (Vec<Match>, usize) {
+        let mut hits = Hits::default();
+        let mut words = 0;
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            cache.prepare(self.id);
+            let mut tokenizer = Tokenizer::new(|token: &ScannedToken<'_>| {
+                let readings = cache.readings(self, token.text, token.script);
+                if !readings.0.is_empty() || !readings.1.is_empty() {
+                    hits.push(token, readings);
+                }
+            });
+            fold_into(text, &mut tokenizer);
+            words = tokenizer.finish().1;
+        });
+        (self.resolve(&hits, text), words)
+    }
+
+    /// [`Matcher::find`] the plain way: the whole text folded with its offset
+    /// map, tokenized, and every token's readings computed afresh. The fast
+    /// path must agree with it on every text (a property test and the
+    /// `fold_match` fuzz target check); it is not meant for other uses.
+    #[doc(hidden)]
+    pub fn find_reference(&self, text: &str) -> Vec<Match> {
         let folded = fold(text);
-        let ftext = folded.as_str();
-        let tokens = tokenize(ftext);
+        let mut hits = Hits::default();
+        let (mut heads, mut tails, mut scratch) = (Vec::new(), Vec::new(), String::new());
+        for (ordinal, token) in tokenize(folded.as_str()).iter().enumerate() {
+            let word = &folded.as_str()[token.range.clone()];
+            self.compute_readings(word, token.script, &mut scratch, &mut heads, &mut tails);
+            if !heads.is_empty() || !tails.is_empty() {
+                let scanned = ScannedToken {
+                    text: word,
+                    script: token.script,
+                    joins_previous: token.joins_previous,
+                    ordinal,
+                    first_origin: folded.origin(token.range.start),
+                    last_origin: folded.origin(token.range.end - 1),
+                };
+                hits.push(&scanned, (&heads, &tails));
+            }
+        }
+        self.resolve(&hits, text)
+    }
+
+    fn lookup(&self, stem: &str) -> Option<StemId> {
+        self.stems.get(stem).copied()
+    }
+
+    /// The head readings (stems that start some form) and tail readings (any
+    /// registered stem) of one folded token.
+    fn compute_readings(
+        &self,
+        word: &str,
+        script: Script,
+        scratch: &mut String,
+        heads: &mut Vec<Reading<StemId>>,
+        tails: &mut Vec<Reading<StemId>>,
+    ) {
+        // A head reading needs a stem that starts some form: a token known
+        // only inside forms («للتحالف» in «المهمة العسكرية للتحالف») is not
+        // "a known form" that protects it from being read with proclitics.
+        let mut starts_form = |s: &str| self.lookup(s).filter(|stem| self.edges.contains_key(&(ROOT, *stem)));
+        let mut any = |s: &str| self.lookup(s);
+        match script {
+            Script::Arabic => {
+                head_readings(word, scratch, &mut starts_form, heads);
+                tail_readings(word, &mut any, tails);
+            }
+            Script::Other => {
+                tail_readings_whole(word, &mut starts_form, heads);
+                tail_readings_whole(word, &mut any, tails);
+            }
+        }
+    }
+
+    /// Leftmost-longest over the hits.
+    fn resolve(&self, hits: &Hits, text: &str) -> Vec<Match> {
         let mut matches = Vec::new();
-        let mut scratch = String::new();
-        let mut heads = Vec::new();
         let mut i = 0;
-        while i < tokens.len() {
-            match self.longest_at(&tokens, i, ftext, &mut scratch, &mut heads) {
+        while i < hits.tokens.len() {
+            match self.longest_at(hits, i) {
                 Some(best) => {
-                    matches.push(self.describe(&best, &tokens[i..i + best.tokens], ftext, &folded, text));
+                    matches.push(self.describe_hits(&best, hits, i, text));
                     i += best.tokens;
                 }
                 None => i += 1,
@@ -166,75 +259,40 @@ impl Matcher {
         matches
     }
 
-    fn lookup(&self, stem: &str) -> Option<StemId> {
-        self.stems.get(stem).copied()
-    }
-
-    fn longest_at(
-        &self,
-        tokens: &[Token],
-        i: usize,
-        ftext: &str,
-        scratch: &mut String,
-        heads: &mut Vec<Reading<StemId>>,
-    ) -> Option<Candidate> {
-        let head = &tokens[i];
-        let word = &ftext[head.range.clone()];
-        // A head reading needs a stem that starts some form: a token known
-        // only inside forms («للتحالف» in «المهمة العسكرية للتحالف») is not
-        // "a known form" that protects it from being read with proclitics.
-        let mut lookup = |s: &str| self.lookup(s).filter(|stem| self.edges.contains_key(&(ROOT, *stem)));
-        match head.script {
-            Script::Arabic => head_readings(word, scratch, &mut lookup, heads),
-            Script::Other => tail_readings_whole(word, &mut lookup, heads),
-        }
+    fn longest_at(&self, hits: &Hits, i: usize) -> Option<Candidate> {
         let mut best: Option<Candidate> = None;
         let mut path = Vec::new(); // allocates only when a head starts a form
-        for reading in heads.iter() {
+        for reading in hits.heads(i) {
             if let Some(&node) = self.edges.get(&(ROOT, reading.stem)) {
                 path.clear();
                 path.push(*reading);
-                self.extend(tokens, i, ftext, node, &mut path, &mut best);
+                self.extend(hits, i, node, &mut path, &mut best);
             }
         }
         best
     }
 
-    /// Depth-first walk of the trie along the readings of the following tokens.
-    fn extend(
-        &self,
-        tokens: &[Token],
-        start: usize,
-        ftext: &str,
-        node: NodeId,
-        path: &mut Vec<Reading<StemId>>,
-        best: &mut Option<Candidate>,
-    ) {
+    /// Depth-first walk of the trie along the readings of the following hits.
+    fn extend(&self, hits: &Hits, start: usize, node: NodeId, path: &mut Vec<Reading<StemId>>, best: &mut Option<Candidate>) {
         for &form in &self.terminals[node as usize] {
-            self.consider(form, start, ftext, tokens, path, best);
+            self.consider(form, start, hits, path, best);
         }
         let next = start + path.len();
-        let Some(token) = tokens.get(next) else { return };
-        if !token.joins_previous {
+        let Some(token) = hits.tokens.get(next) else { return };
+        // The next hit continues the phrase only if it is the very next token.
+        if token.ordinal != hits.tokens[start].ordinal + path.len() || !token.joins_previous {
             return;
         }
-        let word = &ftext[token.range.clone()];
-        let mut readings = Vec::new();
-        let mut lookup = |s: &str| self.lookup(s);
-        match token.script {
-            Script::Arabic => tail_readings(word, &mut lookup, &mut readings),
-            Script::Other => tail_readings_whole(word, &mut lookup, &mut readings),
-        }
-        for reading in readings {
+        for reading in hits.tails(next) {
             if let Some(&child) = self.edges.get(&(node, reading.stem)) {
-                path.push(reading);
-                self.extend(tokens, start, ftext, child, path, best);
+                path.push(*reading);
+                self.extend(hits, start, child, path, best);
                 path.pop();
             }
         }
     }
 
-    fn consider(&self, form: u32, start: usize, ftext: &str, tokens: &[Token], path: &[Reading<StemId>], best: &mut Option<Candidate>) {
+    fn consider(&self, form: u32, start: usize, hits: &Hits, path: &[Reading<StemId>], best: &mut Option<Candidate>) {
         let entry = &self.forms[form as usize];
         // The head may add an article to an indefinite head (a single noun, or
         // «بالاتفاقية الإطار», a common construct slip); every later token
@@ -248,7 +306,7 @@ impl Matcher {
         if !pattern_ok && !indefinite {
             return;
         }
-        let stripped = path.iter().zip(&tokens[start..]).map(|(r, t)| r.stripped(&ftext[t.range.clone()])).sum();
+        let stripped = path.iter().enumerate().map(|(k, r)| r.stripped(hits.text(start + k))).sum();
         let candidate = Candidate { form, tokens: path.len(), exact_pattern, indefinite, stripped, readings: path.to_vec() };
         let better = match best {
             None => true,
@@ -260,6 +318,31 @@ impl Matcher {
         if better {
             *best = Some(candidate);
         }
+    }
+
+    /// Describes the match of `best` starting at hit `first`. Only the
+    /// matched stretch of source is folded again, with its offset map, to say
+    /// what was stripped and how it was written; when that stretch does not
+    /// fold to the same tokens on its own (a ligature spelling several words,
+    /// U+FDFA), the whole text is.
+    fn describe_hits(&self, best: &Candidate, hits: &Hits, first: usize, text: &str) -> Match {
+        let matched = &hits.tokens[first..first + best.tokens];
+        let start = matched[0].first_origin;
+        let end = source_end(text, matched[matched.len() - 1].last_origin);
+        let local = &text[start..end];
+        let folded = fold(local);
+        let tokens = tokenize(folded.as_str());
+        let lines_up = tokens.len() == matched.len()
+            && tokens.iter().enumerate().all(|(k, t)| folded.as_str()[t.range.clone()] == *hits.text(first + k));
+        if lines_up {
+            let mut m = self.describe(best, &tokens, folded.as_str(), &folded, local);
+            m.span = m.span.start + start..m.span.end + start;
+            return m;
+        }
+        let folded = fold(text);
+        let tokens = tokenize(folded.as_str());
+        let ordinal = matched[0].ordinal;
+        self.describe(best, &tokens[ordinal..ordinal + best.tokens], folded.as_str(), &folded, text)
     }
 
     fn describe(&self, best: &Candidate, tokens: &[Token], ftext: &str, folded: &crate::normalize::Folded, text: &str) -> Match {
@@ -313,6 +396,127 @@ impl Matcher {
         Match { concept: entry.concept, term: entry.term, span, kind, orthographic, indefinite, proclitics, suffix }
     }
 }
+
+/// One token with at least one reading, as [`Matcher::find`] keeps it.
+struct Hit {
+    ordinal: usize,
+    joins_previous: bool,
+    first_origin: usize,
+    last_origin: usize,
+    /// Its folded text in [`Hits::text`].
+    text: Range<u32>,
+    /// Its head readings, then its tail readings, in [`Hits::readings`].
+    readings: u32,
+    heads: u16,
+    tails: u16,
+}
+
+/// The hits of one text, with their folded texts and readings side by side.
+#[derive(Default)]
+struct Hits {
+    tokens: Vec<Hit>,
+    text: String,
+    readings: Vec<Reading<StemId>>,
+}
+
+impl Hits {
+    fn push(&mut self, token: &ScannedToken<'_>, (heads, tails): (&[Reading<StemId>], &[Reading<StemId>])) {
+        let text = self.text.len() as u32..(self.text.len() + token.text.len()) as u32;
+        self.text.push_str(token.text);
+        let readings = self.readings.len() as u32;
+        self.readings.extend_from_slice(heads);
+        self.readings.extend_from_slice(tails);
+        self.tokens.push(Hit {
+            ordinal: token.ordinal,
+            joins_previous: token.joins_previous,
+            first_origin: token.first_origin,
+            last_origin: token.last_origin,
+            text,
+            readings,
+            heads: heads.len() as u16,
+            tails: tails.len() as u16,
+        });
+    }
+
+    fn text(&self, i: usize) -> &str {
+        let r = &self.tokens[i].text;
+        &self.text[r.start as usize..r.end as usize]
+    }
+
+    fn heads(&self, i: usize) -> &[Reading<StemId>] {
+        let h = &self.tokens[i];
+        &self.readings[h.readings as usize..h.readings as usize + h.heads as usize]
+    }
+
+    fn tails(&self, i: usize) -> &[Reading<StemId>] {
+        let h = &self.tokens[i];
+        let start = h.readings as usize + h.heads as usize;
+        &self.readings[start..start + h.tails as usize]
+    }
+}
+
+/// Tokens a thread keeps readings for before it starts afresh: enough for the
+/// vocabulary of a large archive's common words (a few tens of MB at most).
+const CACHE_CAPACITY: usize = 1 << 18;
+
+/// Per-thread cache of the readings of folded tokens already seen, for one
+/// matcher at a time. In running text most tokens are frequent words with no
+/// reading at all; each then costs one hash lookup.
+#[derive(Default)]
+struct ReadingCache {
+    /// The [`Matcher::id`] the entries belong to.
+    owner: u64,
+    /// Token → (start in `readings`, head count, tail count).
+    entries: FxHashMap<Box<str>, (u32, u16, u16)>,
+    readings: Vec<Reading<StemId>>,
+    scratch: String,
+    heads: Vec<Reading<StemId>>,
+    tails: Vec<Reading<StemId>>,
+}
+
+impl ReadingCache {
+    fn prepare(&mut self, owner: u64) {
+        if self.owner != owner {
+            self.clear();
+            self.owner = owner;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.readings.clear();
+    }
+
+    /// The head and tail readings of a folded token.
+    #[inline]
+    fn readings(&mut self, matcher: &Matcher, word: &str, script: Script) -> (&[Reading<StemId>], &[Reading<StemId>]) {
+        let (start, heads, tails) = match self.entries.get(word) {
+            Some(&entry) => entry,
+            None => {
+                if self.entries.len() >= CACHE_CAPACITY {
+                    self.clear();
+                }
+                matcher.compute_readings(word, script, &mut self.scratch, &mut self.heads, &mut self.tails);
+                let entry = (self.readings.len() as u32, self.heads.len() as u16, self.tails.len() as u16);
+                self.readings.extend_from_slice(&self.heads);
+                self.readings.extend_from_slice(&self.tails);
+                self.entries.insert(word.into(), entry);
+                entry
+            }
+        };
+        let start = start as usize;
+        let middle = start + heads as usize;
+        (&self.readings[start..middle], &self.readings[middle..middle + tails as usize])
+    }
+}
+
+thread_local! {
+    static CACHE: std::cell::RefCell<ReadingCache> = std::cell::RefCell::new(ReadingCache::default());
+}
+
+/// Gives every matcher its own id, so that a thread's cache never serves one
+/// matcher the readings of another.
+static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A non-Arabic token is read whole.
 fn tail_readings_whole(word: &str, lookup: &mut impl FnMut(&str) -> Option<StemId>, out: &mut Vec<Reading<StemId>>) {

@@ -34,41 +34,50 @@ impl Folded {
     /// marks (harakat, tatweel) written right after it, which belong to the word.
     pub fn source_range(&self, folded: Range<usize>, source: &str) -> Range<usize> {
         debug_assert!(folded.start < folded.end);
-        let start = self.origin(folded.start);
-        let last = self.origin(folded.end - 1);
-        let mut end = last + source[last..].chars().next().map_or(0, char::len_utf8);
-        for c in source[end..].chars() {
-            if is_word_mark(c) {
-                end += c.len_utf8();
-            } else {
-                break;
-            }
+        self.origin(folded.start)..source_end(source, self.origin(folded.end - 1))
+    }
+}
+
+/// The end of the word whose last folded character came from the source
+/// character at `last`: past that character and the marks (harakat, tatweel)
+/// written right after it, which belong to the word.
+pub fn source_end(source: &str, last: usize) -> usize {
+    let mut end = last + source[last..].chars().next().map_or(0, char::len_utf8);
+    for c in source[end..].chars() {
+        if is_word_mark(c) {
+            end += c.len_utf8();
+        } else {
+            break;
         }
-        start..end
+    }
+    end
+}
+
+/// Receives folded characters, each with the byte offset in the source of the
+/// character it came from. [`fold_into`] drives a sink; [`Folded`] is the sink
+/// that keeps everything, the token scanner one that keeps only tokens.
+pub trait FoldSink {
+    /// One folded character, produced by the source character at `at`.
+    fn push(&mut self, c: char, at: usize);
+}
+
+impl FoldSink for Folded {
+    #[inline]
+    fn push(&mut self, c: char, at: usize) {
+        self.text.push(c);
+        let at = at as u32;
+        match c.len_utf8() {
+            1 => self.origin.push(at),
+            2 => self.origin.extend_from_slice(&[at, at]),
+            n => self.origin.extend(std::iter::repeat_n(at, n)),
+        }
     }
 }
 
 /// Folds `source` and returns the folded text with its offset map.
 pub fn fold(source: &str) -> Folded {
     let mut out = Folded { text: String::with_capacity(source.len()), origin: Vec::with_capacity(source.len() + 1) };
-    let mut chars = source.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if c.is_ascii() {
-            push(&mut out, c.to_ascii_lowercase(), at);
-            continue;
-        }
-        // Step 0: compose a letter with a following combining maddah/hamza.
-        let mut c = c;
-        if let Some(&(_, next)) = chars.peek() {
-            if ('\u{0653}'..='\u{0655}').contains(&next) {
-                if let Some(composed) = unicode_normalization::char::compose(c, next) {
-                    c = composed;
-                    chars.next();
-                }
-            }
-        }
-        fold_char(c, at, &mut out);
-    }
+    fold_into(source, &mut out);
     out.origin.push(source.len() as u32);
     out
 }
@@ -78,20 +87,101 @@ pub fn fold_str(source: &str) -> String {
     fold(source).text
 }
 
-fn push(out: &mut Folded, c: char, at: usize) {
-    out.text.push(c);
-    let at = at as u32;
-    match c.len_utf8() {
-        1 => out.origin.push(at),
-        2 => out.origin.extend_from_slice(&[at, at]),
-        n => out.origin.extend(std::iter::repeat_n(at, n)),
+/// What [`fold_char`] makes of every two-byte character (U+0080..U+07FF,
+/// which holds Latin-1, Greek, Cyrillic, Hebrew and the Arabic block): the
+/// folded character, [`TWO_BYTE_DELETED`], or [`TWO_BYTE_SLOW`] when it folds
+/// to more than one character. Built once from `fold_char` itself, so the
+/// table and the function cannot disagree.
+struct TwoByteTable([u16; 0x800 - 0x80]);
+
+const TWO_BYTE_DELETED: u16 = 0;
+const TWO_BYTE_SLOW: u16 = u16::MAX;
+
+fn two_byte_table() -> &'static TwoByteTable {
+    static TABLE: std::sync::OnceLock<TwoByteTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        struct Collect(Vec<char>);
+        impl FoldSink for Collect {
+            fn push(&mut self, c: char, _: usize) {
+                self.0.push(c);
+            }
+        }
+        let mut table = [TWO_BYTE_SLOW; 0x800 - 0x80];
+        for (i, entry) in table.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(0x80 + i as u32) else { continue };
+            let mut out = Collect(Vec::new());
+            fold_char(c, 0, &mut out);
+            *entry = match out.0.as_slice() {
+                [] => TWO_BYTE_DELETED,
+                [d] if (*d as u32) < 0xFFFF && *d != '\0' => *d as u16,
+                _ => TWO_BYTE_SLOW,
+            };
+        }
+        TwoByteTable(table)
+    })
+}
+
+/// Folds `source` character by character into `sink`. This is the one folding
+/// loop: every other entry point (the offset map, the token scanner) is a sink.
+///
+/// Fast paths, which give exactly what [`fold_char`] gives: ASCII is
+/// lowercased in place; a two-byte character (all of Arabic) is folded by
+/// one lookup in [`TwoByteTable`] unless a combining maddah or hamza follows
+/// it (step 0 composes them first); everything else goes through `fold_char`.
+#[inline]
+pub fn fold_into(source: &str, sink: &mut impl FoldSink) {
+    let table = &two_byte_table().0;
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            sink.push(char::from(b.to_ascii_lowercase()), i);
+            i += 1;
+            continue;
+        }
+        let at = i;
+        // A two-byte character: `source` is valid UTF-8, so its second byte is there.
+        let (c, len) = if b < 0xE0 {
+            let code = (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F);
+            (char::from_u32(code).unwrap_or('\u{FFFD}'), 2)
+        } else {
+            // `i` advances by whole characters, so it is always on a boundary.
+            let c = source[i..].chars().next().unwrap_or('\u{FFFD}');
+            (c, c.len_utf8())
+        };
+        i += len;
+        // U+0653..U+0655 (D9 93..D9 95) compose with the character before them.
+        let composing_next = bytes.get(i) == Some(&0xD9) && matches!(bytes.get(i + 1), Some(0x93..=0x95));
+        if !composing_next {
+            if len == 2 {
+                match table[c as usize - 0x80] {
+                    TWO_BYTE_DELETED => {}
+                    TWO_BYTE_SLOW => fold_char(c, at, sink),
+                    folded => sink.push(char::from_u32(u32::from(folded)).unwrap_or('\u{FFFD}'), at),
+                }
+            } else {
+                fold_char(c, at, sink);
+            }
+            continue;
+        }
+        // Step 0: compose a letter with a following combining maddah/hamza.
+        let next = source[i..].chars().next().unwrap_or('\u{FFFD}');
+        let c = match unicode_normalization::char::compose(c, next) {
+            Some(composed) => {
+                i += next.len_utf8();
+                composed
+            }
+            None => c,
+        };
+        fold_char(c, at, sink);
     }
 }
 
-fn fold_char(c: char, at: usize, out: &mut Folded) {
+fn fold_char(c: char, at: usize, out: &mut impl FoldSink) {
     // Fast path: the Arabic letters (no marks, no tatweel).
     if ('\u{0621}'..='\u{063A}').contains(&c) || ('\u{0641}'..='\u{064A}').contains(&c) {
-        return push(out, fold_letter(c).unwrap_or(c), at);
+        return out.push(fold_letter(c).unwrap_or(c), at);
     }
     // Step 2 first for U+FEFF, which also sits in the presentation-form block.
     if is_deleted(c) {
@@ -103,7 +193,7 @@ fn fold_char(c: char, at: usize, out: &mut Folded) {
         let mut parts = Vec::with_capacity(4);
         unicode_normalization::char::decompose_compatible(c, |d| parts.push(d));
         if parts.len() == 1 && parts[0] == c {
-            return push(out, c, at);
+            return out.push(c, at);
         }
         for d in parts {
             if drop_space && d == ' ' {
@@ -114,19 +204,19 @@ fn fold_char(c: char, at: usize, out: &mut Folded) {
         return;
     }
     if let Some(folded) = fold_letter(c) {
-        return push(out, folded, at);
+        return out.push(folded, at);
     }
     if c.is_whitespace() {
         let space = if matches!(c, '\u{0085}' | '\u{2028}' | '\u{2029}') { '\n' } else { ' ' };
-        return push(out, space, at);
+        return out.push(space, at);
     }
     if c.is_uppercase() {
         for l in c.to_lowercase() {
-            push(out, l, at);
+            out.push(l, at);
         }
         return;
     }
-    push(out, c, at);
+    out.push(c, at);
 }
 
 /// Steps 3 and 4: Arabic letter variants, digits and punctuation.

@@ -1,11 +1,15 @@
 //! Tokens of folded text (specification §3): maximal runs of letters and digits,
 //! a hyphen joining two Latin runs into one token (CJTF-OIR), and for every token
-//! whether it may continue the phrase of the token before it.
+//! whether it may continue the phrase of the token before it. The tokenizer
+//! is streaming: it takes folded characters one at a time, so that folding,
+//! tokenizing and looking up run in one pass over the text.
 //!
 //! This module owns what separates words and phrases. It works on folded text
 //! only and never allocates per token.
 
 use std::ops::Range;
+
+use crate::normalize::fold::FoldSink;
 
 /// The script of a token, which decides how it may be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,52 +61,209 @@ fn is_phrase_gap(c: char) -> bool {
     )
 }
 
+/// A token as the streaming [`Tokenizer`] hands it on.
+#[derive(Debug, Clone, Copy)]
+pub struct ScannedToken<'a> {
+    /// The folded token.
+    pub text: &'a str,
+    /// The script of its first character.
+    pub script: Script,
+    /// See [`Token::joins_previous`].
+    pub joins_previous: bool,
+    /// Its index among the tokens of the text (0, 1, 2, …).
+    pub ordinal: usize,
+    /// Where its first folded character came from (a source offset when fed
+    /// by [`fold_into`](crate::normalize::fold::fold_into)).
+    pub first_origin: usize,
+    /// Where its last folded character came from.
+    pub last_origin: usize,
+}
+
+/// Character classes of the tokenizer, as bits.
+const TOKEN: u8 = 1;
+const LATIN: u8 = 2;
+const ARABIC: u8 = 4;
+const GAP: u8 = 8;
+const SPACE: u8 = 16;
+
+/// The classes of a folded character, from the predicates above.
+fn classify(c: char) -> u8 {
+    let mut class = 0;
+    if is_token_char(c) {
+        class |= TOKEN;
+    }
+    if is_latin(c) {
+        class |= LATIN;
+    }
+    if is_arabic(c) {
+        class |= ARABIC;
+    }
+    if is_phrase_gap(c) {
+        class |= GAP;
+    }
+    if c.is_whitespace() {
+        class |= SPACE;
+    }
+    class
+}
+
+/// [`classify`] for every character below U+0800, built once from it.
+fn class_table() -> &'static [u8; 0x800] {
+    static TABLE: std::sync::OnceLock<[u8; 0x800]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0; 0x800];
+        for (i, class) in table.iter_mut().enumerate() {
+            *class = char::from_u32(i as u32).map_or(0, classify);
+        }
+        table
+    })
+}
+
+/// Cuts a stream of folded characters into tokens, handing each to `on_token`
+/// as soon as it ends. It is a [`FoldSink`], so folding and tokenizing run in
+/// one pass with no folded copy of the text; [`tokenize`] feeds it folded text.
+/// It also counts words: runs of folded characters that are not white space.
+///
+/// Invariants: `buf` holds the folded characters of the token being read
+/// (empty between tokens); a hyphen after a
+/// Latin character is held back in `pending_hyphen` until the next character
+/// says whether it joins two Latin runs (it stays in the token) or ends the
+/// token (it is a phrase gap).
+pub struct Tokenizer<F> {
+    classes: &'static [u8; 0x800],
+    buf: String,
+    first_arabic: bool,
+    first_origin: usize,
+    last_origin: usize,
+    last_latin: bool,
+    pending_hyphen: Option<usize>,
+    gap_ok: bool,
+    gap_newlines: u32,
+    count: usize,
+    in_space: bool,
+    words: usize,
+    on_token: F,
+}
+
+impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
+    /// A tokenizer handing tokens to `on_token`.
+    pub fn new(on_token: F) -> Self {
+        Tokenizer {
+            classes: class_table(),
+            buf: String::with_capacity(64),
+            first_arabic: false,
+            first_origin: 0,
+            last_origin: 0,
+            last_latin: false,
+            pending_hyphen: None,
+            gap_ok: false,
+            gap_newlines: 0,
+            count: 0,
+            in_space: true,
+            words: 0,
+            on_token,
+        }
+    }
+
+    /// Ends the last token; returns the number of tokens and of words.
+    pub fn finish(mut self) -> (usize, usize) {
+        if let Some(at) = self.pending_hyphen.take() {
+            self.end_token();
+            self.gap('-', GAP, at);
+        }
+        if !self.buf.is_empty() {
+            self.end_token();
+        }
+        (self.count, self.words)
+    }
+
+    #[inline]
+    fn class(&self, c: char) -> u8 {
+        match self.classes.get(c as usize) {
+            Some(&class) => class,
+            None => classify(c),
+        }
+    }
+
+    #[inline]
+    fn end_token(&mut self) {
+        let token = ScannedToken {
+            text: &self.buf,
+            script: if self.first_arabic { Script::Arabic } else { Script::Other },
+            joins_previous: self.gap_ok && self.gap_newlines <= 1 && self.count > 0,
+            ordinal: self.count,
+            first_origin: self.first_origin,
+            last_origin: self.last_origin,
+        };
+        (self.on_token)(&token);
+        self.count += 1;
+        self.buf.clear();
+        self.gap_ok = true;
+        self.gap_newlines = 0;
+    }
+
+    #[inline]
+    fn gap(&mut self, c: char, class: u8, _at: usize) {
+        if c == '\n' {
+            self.gap_newlines += 1;
+        } else if class & GAP == 0 {
+            self.gap_ok = false;
+        }
+    }
+}
+
+impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
+    #[inline]
+    fn push(&mut self, c: char, at: usize) {
+        let class = self.class(c);
+        if class & SPACE != 0 {
+            self.in_space = true;
+        } else if self.in_space {
+            self.in_space = false;
+            self.words += 1;
+        }
+        if let Some(hyphen) = self.pending_hyphen.take() {
+            if class & LATIN != 0 {
+                self.buf.push('-');
+                self.last_origin = hyphen;
+            } else {
+                self.end_token();
+                self.gap('-', GAP, hyphen);
+            }
+        }
+        if class & TOKEN != 0 {
+            if self.buf.is_empty() {
+                self.first_origin = at;
+                self.first_arabic = class & ARABIC != 0;
+            }
+            self.buf.push(c);
+            self.last_origin = at;
+            self.last_latin = class & LATIN != 0;
+            return;
+        }
+        if !self.buf.is_empty() {
+            if c == '-' && self.last_latin {
+                self.pending_hyphen = Some(at);
+                return;
+            }
+            self.end_token();
+        }
+        self.gap(c, class, at);
+    }
+}
+
 /// Splits folded text into tokens.
 pub fn tokenize(folded: &str) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::with_capacity(folded.len() / 8);
-    let mut start: Option<usize> = None;
-    let mut last_latin = false;
-    let mut gap_ok = false;
-    let mut gap_newlines = 0u32;
-    let mut chars = folded.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if is_token_char(c) {
-            if start.is_none() {
-                start = Some(at);
-            }
-            last_latin = is_latin(c);
-            continue;
-        }
-        if let Some(s) = start {
-            // A hyphen between two Latin runs stays inside the token.
-            if c == '-' && last_latin {
-                if let Some(&(_, next)) = chars.peek() {
-                    if is_latin(next) {
-                        continue;
-                    }
-                }
-            }
-            push_token(&mut tokens, folded, s..at, gap_ok && gap_newlines <= 1);
-            start = None;
-            gap_ok = true;
-            gap_newlines = 0;
-        }
-        if c == '\n' {
-            gap_newlines += 1;
-        } else if !is_phrase_gap(c) {
-            gap_ok = false;
-        }
+    let mut tokenizer = Tokenizer::new(|t: &ScannedToken<'_>| {
+        let last_len = folded[t.last_origin..].chars().next().map_or(0, char::len_utf8);
+        tokens.push(Token { range: t.first_origin..t.last_origin + last_len, script: t.script, joins_previous: t.joins_previous });
+    });
+    for (at, c) in folded.char_indices() {
+        tokenizer.push(c, at);
     }
-    if let Some(s) = start {
-        push_token(&mut tokens, folded, s..folded.len(), gap_ok && gap_newlines <= 1);
-    }
+    tokenizer.finish();
     tokens
-}
-
-fn push_token(tokens: &mut Vec<Token>, folded: &str, range: Range<usize>, joins: bool) {
-    let first = folded[range.clone()].chars().next().unwrap_or(' ');
-    let script = if is_arabic(first) { Script::Arabic } else { Script::Other };
-    tokens.push(Token { joins_previous: joins && !tokens.is_empty(), range, script });
 }
 
 #[cfg(test)]

@@ -1,0 +1,375 @@
+//! Synthetic corpora and glossaries for the benchmarks (`benches/`,
+//! `bench/run.sh`, `examples/gen_corpus.rs`): deterministic Arabic news-like
+//! text with glossary terms planted at a known rate in all their forms, and
+//! glossaries of N concepts. Not part of the checking pipeline.
+//!
+//! The vocabulary follows Zipf's law, as running text does: the rank of each
+//! word is drawn with probability ∝ 1/rank over a million types. The first
+//! ranks are composed common words of news prose; the rest are built from
+//! triliteral roots, derivation patterns, proclitics and suffixes, so that the
+//! long tail holds hundreds of thousands of distinct, Arabic-shaped tokens (as
+//! an archive does) and a cache of frequent tokens gains no more than it would
+//! on real text.
+
+/// Words drawn per planted glossary term, on average.
+pub const PLANT_EVERY: u64 = 40;
+
+/// A small permuted congruential generator: the same seed, the same text.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator seeded with `seed`.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The next 31 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    /// A uniform float in [0, 1).
+    fn unit(&mut self) -> f64 {
+        self.next() as f64 / (1u64 << 31) as f64
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+/// Distinct word types of the vocabulary.
+const TYPES: f64 = 1_000_000.0;
+
+/// The most frequent words, in rank order (composed).
+const COMMON: &[&str] = &[
+    "قال",
+    "أكد",
+    "أعلن",
+    "ذكر",
+    "أضاف",
+    "أشار",
+    "مصدر",
+    "مسؤول",
+    "رسمي",
+    "اليوم",
+    "أمس",
+    "الثلاثاء",
+    "الأربعاء",
+    "الخميس",
+    "خلال",
+    "بعد",
+    "قبل",
+    "في",
+    "من",
+    "إلى",
+    "على",
+    "عن",
+    "مع",
+    "بين",
+    "حول",
+    "أن",
+    "إن",
+    "التي",
+    "الذي",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "كما",
+    "وقد",
+    "حيث",
+    "وفق",
+    "بيان",
+    "مشترك",
+    "اجتماع",
+    "جولة",
+    "مباحثات",
+    "وفد",
+    "الوفد",
+    "العراقي",
+    "الأمريكي",
+    "الجانبين",
+    "البلدين",
+    "الحكومة",
+    "الوزارة",
+    "العاصمة",
+    "بغداد",
+    "واشنطن",
+    "أربيل",
+    "المنطقة",
+    "الأمن",
+    "الاستقرار",
+    "التعاون",
+    "الشراكة",
+    "الدعم",
+    "التدريب",
+    "المشورة",
+    "المستقبل",
+    "المرحلة",
+    "الجديدة",
+    "الحالية",
+    "المقبلة",
+    "السابقة",
+    "ملف",
+    "قضايا",
+    "مجموعة",
+    "عمل",
+    "خطة",
+    "جدول",
+    "زمني",
+    "تقرير",
+    "مصادر",
+    "مطلعة",
+    "وكالة",
+    "الأنباء",
+    "صحيفة",
+    "مراسل",
+    "تصريحات",
+    "صحفية",
+    "مؤتمر",
+    "الأسبوع",
+    "الماضي",
+    "المقبل",
+    "العام",
+    "الشهر",
+    "نهاية",
+    "بداية",
+    "مواصلة",
+    "تعزيز",
+    "تطوير",
+    "بناء",
+    "القدرات",
+    "العسكرية",
+    "الأمنية",
+    "الدفاعية",
+    "الإقليمي",
+];
+
+const ROOT_LETTERS: &[char] = &[
+    'ب', 'ت', 'ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'س', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع', 'غ', 'ف', 'ق', 'ك', 'ل', 'م', 'ن', 'ه', 'و', 'ي',
+    'ء',
+];
+
+/// Derivation patterns; 1, 2 and 3 stand for the root's letters.
+const PATTERNS: &[&str] = &[
+    "123", "1a23", "m12w3", "t12y3", "a1t2a3", "ast12a3", "m1a2a3a", "12a3a", "12y3", "m123", "m1t2a3", "t1a2a3", "1a2a3", "m12a3", "12w3",
+    "a12a3",
+];
+const PREFIXES: &[&str] = &["", "", "", "", "ال", "ال", "ال", "و", "وال", "ب", "بال", "ل", "لل", "ف"];
+const SUFFIXES: &[&str] = &["", "", "", "", "ة", "ة", "ات", "ين", "ون", "ي", "ية", "ها", "هم", "ا"];
+
+/// The word of a vocabulary rank (0 is the most frequent).
+fn word_of_rank(rank: u64, out: &mut String) {
+    if let Some(word) = COMMON.get(rank as usize) {
+        out.push_str(word);
+        return;
+    }
+    // A fixed mixing of the rank picks root, pattern, prefix and suffix.
+    let mut h = rank.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut take = |n: usize| {
+        h ^= h >> 29;
+        h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        (h >> 32) as usize % n
+    };
+    let root = [ROOT_LETTERS[take(ROOT_LETTERS.len())], ROOT_LETTERS[take(ROOT_LETTERS.len())], ROOT_LETTERS[take(ROOT_LETTERS.len())]];
+    let pattern = PATTERNS[take(PATTERNS.len())];
+    out.push_str(PREFIXES[take(PREFIXES.len())]);
+    for p in pattern.chars() {
+        out.push(match p {
+            '1' => root[0],
+            '2' => root[1],
+            '3' => root[2],
+            'a' => 'ا',
+            'm' => 'م',
+            't' => 'ت',
+            'w' => 'و',
+            'y' => 'ي',
+            's' => 'س',
+            other => other,
+        });
+    }
+    out.push_str(SUFFIXES[take(SUFFIXES.len())]);
+}
+
+/// A Zipf-distributed rank: P(rank) ∝ 1/(rank + 1).
+fn zipf_rank(rng: &mut Rng) -> u64 {
+    ((TYPES + 1.0).powf(rng.unit()) - 1.0) as u64
+}
+
+/// A glossary form written as text may write it: proclitics, bare alef,
+/// Persian letters, final ى, tatweel, shadda, the indefinite pattern.
+fn variant(form: &str, rng: &mut Rng, out: &mut String) {
+    let form = match rng.next() % 12 {
+        0 => form.replace(['أ', 'إ'], "ا"),
+        1 => form.replace('ي', "ی").replace('ك', "ک"),
+        2 => match form.strip_suffix('ي') {
+            Some(stem) => format!("{stem}ى"),
+            None => form.to_string(),
+        },
+        3 => form.replacen(' ', "ـ ", 1),
+        4 => form.replacen('ل', "لّ", 1),
+        // The indefinite pattern: every article dropped.
+        5 => form.split(' ').map(|w| w.strip_prefix("ال").filter(|s| s.chars().count() >= 2).unwrap_or(w)).collect::<Vec<_>>().join(" "),
+        _ => form.to_string(),
+    };
+    let proclitic = *rng.pick(&["", "", "", "و", "ل", "ب", "ف", "وب"]);
+    if proclitic.ends_with('ل') && form.starts_with("ال") {
+        out.push_str(proclitic);
+        out.push_str(&form["ا".len()..]);
+    } else {
+        out.push_str(proclitic);
+        out.push_str(&form);
+    }
+}
+
+/// About `bytes` bytes of news-like text: sentences of 12 to 30 words,
+/// paragraphs of one to four sentences, one planted form of `plant` every
+/// [`PLANT_EVERY`] words on average.
+pub fn article(rng: &mut Rng, bytes: usize, plant: &[String]) -> String {
+    let mut out = String::with_capacity(bytes + 256);
+    let mut words_left = 12 + rng.next() % 19;
+    let mut sentences_left = 1 + rng.next() % 4;
+    while out.len() < bytes {
+        if !plant.is_empty() && rng.next() % PLANT_EVERY == 0 {
+            variant(&plant[(rng.next() % plant.len() as u64) as usize], rng, &mut out);
+        } else {
+            word_of_rank(zipf_rank(rng), &mut out);
+        }
+        words_left -= 1;
+        if words_left > 0 {
+            out.push_str(if rng.next() % 12 == 0 { "، " } else { " " });
+            continue;
+        }
+        out.push('.');
+        words_left = 12 + rng.next() % 19;
+        sentences_left -= 1;
+        if sentences_left == 0 {
+            sentences_left = 1 + rng.next() % 4;
+            out.push_str(if rng.next() % 3 == 0 { "\n\n" } else { "\n" });
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The Arabic forms of a generated glossary's concept `n` (see [`glossary_csv`]).
+pub fn generated_form(n: usize) -> Option<String> {
+    const A: &[&str] = &[
+        "لجنة",
+        "هيئة",
+        "مجلس",
+        "وكالة",
+        "قوة",
+        "بعثة",
+        "إدارة",
+        "مديرية",
+        "دائرة",
+        "جهاز",
+        "مكتب",
+        "مركز",
+        "برنامج",
+        "صندوق",
+        "مشروع",
+        "اتفاقية",
+    ];
+    const B: &[&str] = &[
+        "التنسيق",
+        "الدفاع",
+        "الأمن",
+        "التدريب",
+        "الإسناد",
+        "الاستخبارات",
+        "الحدود",
+        "الطوارئ",
+        "الإمداد",
+        "النقل",
+        "الاتصالات",
+        "الهندسة",
+        "الطيران",
+        "البحرية",
+        "الصحة",
+        "الإعلام",
+        "التخطيط",
+        "المتابعة",
+        "التفتيش",
+        "العمليات",
+        "المشتريات",
+        "الصيانة",
+        "الرقابة",
+        "التحقيق",
+        "الحماية",
+        "الإغاثة",
+        "التعليم",
+        "البحوث",
+    ];
+    const C: &[&str] = &[
+        "العليا",
+        "المشتركة",
+        "الوطنية",
+        "الاتحادية",
+        "المركزية",
+        "الإقليمية",
+        "الفنية",
+        "الدائمة",
+        "المؤقتة",
+        "الخاصة",
+        "العامة",
+        "الدولية",
+        "الميدانية",
+        "المتقدمة",
+        "الشمالية",
+        "الجنوبية",
+        "الغربية",
+        "الشرقية",
+        "الأولى",
+        "الثانية",
+        "الثالثة",
+        "الرابعة",
+        "الخامسة",
+        "السادسة",
+        "السابعة",
+        "الثامنة",
+        "التاسعة",
+        "العاشرة",
+    ];
+    let (a, rest) = (n / (B.len() * C.len() * C.len()), n % (B.len() * C.len() * C.len()));
+    let (b, rest) = (rest / (C.len() * C.len()), rest % (C.len() * C.len()));
+    let (c, d) = (rest / C.len(), rest % C.len());
+    let a = A.get(a)?;
+    // d indexes a fourth word, or none when it equals c (no word twice).
+    Some(if d == c { format!("{a} {} {}", B[b], C[c]) } else { format!("{a} {} {} {}", B[b], C[c], C[d]) })
+}
+
+/// The largest generated glossary.
+pub const MAX_GENERATED_CONCEPTS: usize = 16 * 28 * 28 * 28;
+
+/// A curated-CSV glossary of `concepts` generated concepts (`c0`, `c1`, …),
+/// each with one Arabic form of three or four words, all distinct.
+pub fn glossary_csv(concepts: usize) -> String {
+    assert!(concepts <= MAX_GENERATED_CONCEPTS, "at most {MAX_GENERATED_CONCEPTS} generated concepts");
+    let mut out = String::from("id,en,ar\n");
+    for n in 0..concepts {
+        let form = generated_form(n).expect("within the limit");
+        out.push_str(&format!("c{n},concept {n},{form}\n"));
+    }
+    out
+}
+
+/// What a generated corpus plants: every form of the embedded glossary and
+/// the forms of the first 10,000 generated concepts, in equal shares.
+pub fn planted_forms() -> Vec<String> {
+    let glossary = crate::Glossary::embedded().expect("the embedded glossary loads");
+    let shipped: Vec<String> = glossary
+        .concepts
+        .iter()
+        .flat_map(|c| c.terms.iter().filter(|t| t.role == crate::glossary::TermRole::Arabic).map(|t| t.text.clone()))
+        .collect();
+    let mut forms = Vec::new();
+    for n in 0..10_000 {
+        forms.push(generated_form(n).expect("within the limit"));
+        forms.push(shipped[n % shipped.len()].clone());
+    }
+    forms
+}
