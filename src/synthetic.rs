@@ -24,18 +24,18 @@ impl Rng {
     }
 
     /// The next 31 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_bits(&mut self) -> u64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 
     /// A uniform float in [0, 1).
     fn unit(&mut self) -> f64 {
-        self.next() as f64 / (1u64 << 31) as f64
+        self.next_bits() as f64 / (1u64 << 31) as f64
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
+        &items[(self.next_bits() % items.len() as u64) as usize]
     }
 }
 
@@ -200,7 +200,7 @@ fn zipf_rank(rng: &mut Rng) -> u64 {
 /// A glossary form written as text may write it: proclitics, bare alef,
 /// Persian letters, final ى, tatweel, shadda, the indefinite pattern.
 fn variant(form: &str, rng: &mut Rng, out: &mut String) {
-    let form = match rng.next() % 12 {
+    let form = match rng.next_bits() % 12 {
         0 => form.replace(['أ', 'إ'], "ا"),
         1 => form.replace('ي', "ی").replace('ك', "ک"),
         2 => match form.strip_suffix('ي') {
@@ -228,25 +228,25 @@ fn variant(form: &str, rng: &mut Rng, out: &mut String) {
 /// [`PLANT_EVERY`] words on average.
 pub fn article(rng: &mut Rng, bytes: usize, plant: &[String]) -> String {
     let mut out = String::with_capacity(bytes + 256);
-    let mut words_left = 12 + rng.next() % 19;
-    let mut sentences_left = 1 + rng.next() % 4;
+    let mut words_left = 12 + rng.next_bits() % 19;
+    let mut sentences_left = 1 + rng.next_bits() % 4;
     while out.len() < bytes {
-        if !plant.is_empty() && rng.next() % PLANT_EVERY == 0 {
-            variant(&plant[(rng.next() % plant.len() as u64) as usize], rng, &mut out);
+        if !plant.is_empty() && rng.next_bits() % PLANT_EVERY == 0 {
+            variant(&plant[(rng.next_bits() % plant.len() as u64) as usize], rng, &mut out);
         } else {
             word_of_rank(zipf_rank(rng), &mut out);
         }
         words_left -= 1;
         if words_left > 0 {
-            out.push_str(if rng.next() % 12 == 0 { "، " } else { " " });
+            out.push_str(if rng.next_bits() % 12 == 0 { "، " } else { " " });
             continue;
         }
         out.push('.');
-        words_left = 12 + rng.next() % 19;
+        words_left = 12 + rng.next_bits() % 19;
         sentences_left -= 1;
         if sentences_left == 0 {
-            sentences_left = 1 + rng.next() % 4;
-            out.push_str(if rng.next() % 3 == 0 { "\n\n" } else { "\n" });
+            sentences_left = 1 + rng.next_bits() % 4;
+            out.push_str(if rng.next_bits() % 3 == 0 { "\n\n" } else { "\n" });
         } else {
             out.push(' ');
         }
