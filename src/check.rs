@@ -156,7 +156,7 @@ fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &Che
 fn read_stdin(encoding: Option<Encoding>, format: Option<Format>) -> Result<Document, Error> {
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::new(ErrorKind::Io(e), "<stdin>"))?;
-    Document::from_bytes("<stdin>", &bytes, encoding, format.unwrap_or(Format::Text))
+    Document::from_bytes("<stdin>", bytes, encoding, format.unwrap_or(Format::Text))
 }
 
 /// Matches and judges one document. `path` is the file on disk, for the
@@ -328,8 +328,9 @@ fn line_around(text: &str, offset: usize) -> std::ops::Range<usize> {
     while !text.is_char_boundary(high) {
         high -= 1;
     }
-    let start = text[low..offset].rfind(['\n', '\r']).map_or(low, |i| low + i + 1);
-    let end = text[offset..high].find(['\n', '\r']).map_or(high, |i| offset + i);
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr2(b'\n', b'\r', &bytes[low..offset]).map_or(low, |i| low + i + 1);
+    let end = memchr::memchr2(b'\n', b'\r', &bytes[offset..high]).map_or(high, |i| offset + i);
     start..end
 }
 

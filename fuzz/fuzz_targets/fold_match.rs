@@ -1,5 +1,6 @@
-//! Folding and matching on arbitrary text: no panic, and every span a char
-//! boundary of the input.
+//! Folding and matching on arbitrary text: no panic, every span a char
+//! boundary of the input, and the one-pass matcher (with its per-thread cache
+//! warm from earlier inputs) agreeing with the reference path.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -24,8 +25,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(text.is_char_boundary(folded.origin(i)));
     }
     let (_, m) = matcher();
-    for found in m.find(&text) {
-        assert!(text.is_char_boundary(found.span.start) && text.is_char_boundary(found.span.end));
-        assert!(found.span.start < found.span.end);
+    let found = m.find(&text);
+    for one in &found {
+        assert!(text.is_char_boundary(one.span.start) && text.is_char_boundary(one.span.end));
+        assert!(one.span.start < one.span.end);
     }
+    assert_eq!(found, m.find_reference(&text));
 });

@@ -84,7 +84,7 @@ impl Json<'_> {
                     self.ws();
                     self.expect(b':')?;
                     self.ws();
-                    key.push(name);
+                    key.push(name.to_string());
                     self.value(key)?;
                     key.pop();
                     self.ws();
@@ -409,7 +409,7 @@ mod tests {
         let plain = &strings[1].1;
         assert!(text[plain.map.start(0)..].starts_with("قوات الأمن"));
         let title = &strings[0].1;
-        assert_eq!(title.text, "اللجنة \"العسكرية\"");
+        assert_eq!(title.text.as_str(), "اللجنة \"العسكرية\"");
         assert!(text[title.map.start(title.text.find("العسكرية").unwrap())..].starts_with("العسكرية\\\""));
     }
 

@@ -18,6 +18,7 @@ pub mod walk;
 pub mod xml;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 pub use decode::Encoding;
@@ -113,8 +114,8 @@ impl Default for ReadOptions {
 pub struct Document {
     /// The path as the user named it (or `<stdin>`).
     pub path: String,
-    /// The decoded text.
-    pub text: String,
+    /// The decoded text (shared with the unit of a plain-text file, not copied).
+    pub text: Arc<String>,
     /// Bytes before the text in the file (a byte-order mark), so that byte
     /// offsets in JSON are offsets in the file.
     pub byte_offset: usize,
@@ -126,9 +127,9 @@ pub use units::{OffsetMap, Side, Unit};
 
 impl Document {
     /// Decodes `bytes` read from `path`.
-    pub fn from_bytes(path: &str, bytes: &[u8], encoding: Option<Encoding>, format: Format) -> Result<Document> {
-        let (text, byte_offset) = decode::decode(bytes, encoding).map_err(|kind| locate_byte(kind, path, bytes))?;
-        Ok(Document { path: path.to_string(), text, byte_offset, format })
+    pub fn from_bytes(path: &str, bytes: Vec<u8>, encoding: Option<Encoding>, format: Format) -> Result<Document> {
+        let (text, byte_offset) = decode::decode(bytes, encoding).map_err(|(kind, bytes)| locate_byte(kind, path, &bytes))?;
+        Ok(Document { path: path.to_string(), text: Arc::new(text), byte_offset, format })
     }
 
     /// Reads and decodes the file at `path`; files over [`MAX_FILE_BYTES`] are an error.
@@ -141,15 +142,16 @@ impl Document {
             ));
         }
         let bytes = std::fs::read(path).map_err(|e| io_error(e, shown))?;
-        Document::from_bytes(shown, &bytes, encoding, format.unwrap_or_else(|| Format::for_path(path)))
+        Document::from_bytes(shown, bytes, encoding, format.unwrap_or_else(|| Format::for_path(path)))
     }
 
     /// The units to check.
     pub fn units(&self, options: &ReadOptions, encoding: Option<Encoding>) -> Result<Vec<Unit>> {
-        let whole = |text: String| vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), shown: text.clone(), text })];
+        let whole =
+            |text: Arc<String>| vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), shown: Arc::clone(&text), text })];
         Ok(match self.format {
-            Format::Text => whole(self.text.clone()),
-            Format::Markdown => whole(markdown::prose(&self.text)),
+            Format::Text => whole(Arc::clone(&self.text)),
+            Format::Markdown => whole(Arc::new(markdown::prose(&self.text))),
             Format::Html => vec![Unit::monolingual(html::prose(&self.text))],
             Format::Po => po::units(&self.text, &self.path, options.include_fuzzy)?,
             Format::Xliff => xml::xliff_units(&self.text, &self.path, options.include_fuzzy)?,
@@ -215,14 +217,10 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
             }
-            i += 1;
         }
         LineIndex { starts, last: std::cell::Cell::new((0, 0, 1)) }
     }

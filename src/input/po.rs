@@ -243,7 +243,7 @@ msgstr "قال \"اللجنة\"\n"
         let targets: Vec<&str> = units.iter().map(|u| u.target.text.as_str()).collect();
         assert_eq!(targets, vec!["اللجنة العسكرية العليا", "لجنة", "لجنتان", "قال \"اللجنة\"\nالعسكرية"]);
         assert_eq!(units[0].id.as_deref(), Some("menu|Higher Military Commission"));
-        assert_eq!(units[2].source.as_ref().unwrap().text, "\u{1F}  committees");
+        assert_eq!(units[2].source.as_ref().unwrap().text.as_str(), "\u{1F}  committees");
         assert_eq!(super::units(PO, "a.po", true).unwrap().len(), 5, "with --include-fuzzy");
     }
 

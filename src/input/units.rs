@@ -4,6 +4,8 @@
 //! every piece where it stands in the file, so that a match inside the unit
 //! reports the line and column of the characters themselves.
 
+use std::sync::Arc;
+
 /// One contiguous piece of a unit: `unit_len` bytes of unit text from
 /// `doc_len` bytes of the file. Equal lengths map byte for byte; otherwise
 /// (an escape, an entity) the piece maps as a whole.
@@ -59,9 +61,10 @@ impl OffsetMap {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Side {
     /// The text, unescaped, placeholders blanked (what is matched).
-    pub text: String,
-    /// The same text with its placeholders, byte for byte as long (what is shown).
-    pub shown: String,
+    pub text: Arc<String>,
+    /// The same text with its placeholders, byte for byte as long (what is
+    /// shown); shared with `text` when there are none.
+    pub shown: Arc<String>,
     /// Where each byte of `text` stands in the file.
     pub map: OffsetMap,
 }
@@ -147,7 +150,10 @@ impl UnitBuilder {
 
     /// The finished side, with placeholders blanked.
     pub fn finish(self) -> Side {
-        Side { text: super::placeholders::blank(&self.text), shown: self.text, map: OffsetMap { pieces: self.pieces } }
+        let blanked = super::placeholders::blank(&self.text);
+        let shown = Arc::new(self.text);
+        let text = if blanked == *shown { Arc::clone(&shown) } else { Arc::new(blanked) };
+        Side { text, shown, map: OffsetMap { pieces: self.pieces } }
     }
 }
 
@@ -163,7 +169,7 @@ mod tests {
         b.escape("\"", 3, 2);
         b.copy("cd", 5);
         let side = b.finish();
-        assert_eq!(side.text, "ab\"cd");
+        assert_eq!(side.text.as_str(), "ab\"cd");
         assert_eq!(side.map.start(0), 1);
         assert_eq!(side.map.start(2), 3);
         assert_eq!(side.map.end(3), 5);

@@ -338,7 +338,7 @@ mod tests {
         assert_eq!(units.len(), 1);
         let target = &units[0].target;
         assert!(target.text.starts_with("اللجنة العسكرية العليا\u{1F} & نص"), "{:?}", target.text);
-        assert_eq!(units[0].source.as_ref().unwrap().text, "The Higher Military Commission");
+        assert_eq!(units[0].source.as_ref().unwrap().text.as_str(), "The Higher Military Commission");
         let at = target.map.start(target.text.find("العسكرية").unwrap());
         assert!(text[at..].starts_with("العسكرية</pc>"));
         assert_eq!(units[0].id.as_deref(), Some("u1"));
@@ -352,7 +352,7 @@ mod tests {
 </body></tmx>"#;
         let units = tmx_units(text, "a.tmx").unwrap();
         assert_eq!(units.len(), 1);
-        assert_eq!(units[0].source.as_ref().unwrap().text, "Iraqi Security Forces");
+        assert_eq!(units[0].source.as_ref().unwrap().text.as_str(), "Iraqi Security Forces");
         assert!(units[0].target.text.contains("الأمن"));
         assert_eq!(units[0].id.as_deref(), Some("7"));
     }

@@ -87,6 +87,8 @@ pub struct Matcher {
     /// Distinguishes this matcher's entries in the per-thread reading cache.
     id: u64,
     stems: FxHashMap<Box<str>, StemId>,
+    /// A quick "certainly not a stem" test in front of `stems`.
+    filter: StemFilter,
     edges: FxHashMap<(NodeId, StemId), NodeId>,
     /// Forms ending at each node.
     terminals: Vec<Vec<u32>>,
@@ -113,6 +115,7 @@ impl Matcher {
         let mut matcher = Matcher {
             id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             stems: FxHashMap::default(),
+            filter: StemFilter::default(),
             edges: FxHashMap::default(),
             terminals: vec![Vec::new()],
             forms: Vec::new(),
@@ -149,6 +152,7 @@ impl Matcher {
                 matcher.forms.push(FormEntry { concept: c, term: t, tokens, all_definite });
             }
         }
+        matcher.filter = StemFilter::new(matcher.stems.keys().map(|k| &**k));
         matcher
     }
 
@@ -212,7 +216,11 @@ impl Matcher {
         self.resolve(&hits, text)
     }
 
+    #[inline]
     fn lookup(&self, stem: &str) -> Option<StemId> {
+        if !self.filter.may_contain(stem) {
+            return None;
+        }
         self.stems.get(stem).copied()
     }
 
@@ -397,6 +405,51 @@ impl Matcher {
     }
 }
 
+/// A bit set over a cheap fingerprint of a string (its length and its first
+/// and last two bytes), with every registered stem's bit set. A string whose
+/// bit is clear is certainly not a stem, and most candidate stems a clitic
+/// reading tries are rejected without hashing the whole string. It never
+/// rejects a stem, so it changes no result, only the time.
+struct StemFilter {
+    bits: Vec<u64>,
+}
+
+impl Default for StemFilter {
+    fn default() -> Self {
+        StemFilter { bits: vec![u64::MAX; 1] }
+    }
+}
+
+/// Bits in the filter: 2^20, 128 KiB, a few per cent full with 100,000 stems.
+const FILTER_BITS: u32 = 20;
+
+impl StemFilter {
+    fn new<'a>(stems: impl Iterator<Item = &'a str>) -> StemFilter {
+        let mut bits = vec![0u64; 1 << (FILTER_BITS - 6)];
+        for stem in stems {
+            let bit = Self::fingerprint(stem);
+            bits[bit >> 6] |= 1 << (bit & 63);
+        }
+        StemFilter { bits }
+    }
+
+    #[inline]
+    fn fingerprint(s: &str) -> usize {
+        let b = s.as_bytes();
+        let n = b.len();
+        let head = u64::from(b.first().copied().unwrap_or(0)) << 8 | u64::from(b.get(1).copied().unwrap_or(0));
+        let tail = u64::from(b[..n].last().copied().unwrap_or(0)) << 8 | u64::from(if n >= 2 { b[n - 2] } else { 0 });
+        let mixed = ((n as u64) << 32 | head << 16 | tail).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - FILTER_BITS)) as usize
+    }
+
+    #[inline]
+    fn may_contain(&self, s: &str) -> bool {
+        let bit = Self::fingerprint(s) & (self.bits.len() * 64 - 1);
+        self.bits[bit >> 6] & (1 << (bit & 63)) != 0
+    }
+}
+
 /// One token with at least one reading, as [`Matcher::find`] keeps it.
 struct Hit {
     ordinal: usize,
@@ -466,8 +519,12 @@ const CACHE_CAPACITY: usize = 1 << 18;
 struct ReadingCache {
     /// The [`Matcher::id`] the entries belong to.
     owner: u64,
-    /// Token → (start in `readings`, head count, tail count).
-    entries: FxHashMap<Box<str>, (u32, u16, u16)>,
+    /// Token → (start in `readings`, head count, tail count), for tokens of
+    /// up to [`SmallKey::MAX`] bytes (nearly all), kept inline: no allocation
+    /// and no `memcmp` per lookup.
+    entries: FxHashMap<SmallKey, (u32, u16, u16)>,
+    /// The same for longer tokens.
+    long_entries: FxHashMap<Box<str>, (u32, u16, u16)>,
     readings: Vec<Reading<StemId>>,
     scratch: String,
     heads: Vec<Reading<StemId>>,
@@ -484,29 +541,61 @@ impl ReadingCache {
 
     fn clear(&mut self) {
         self.entries.clear();
+        self.long_entries.clear();
         self.readings.clear();
     }
 
     /// The head and tail readings of a folded token.
     #[inline]
     fn readings(&mut self, matcher: &Matcher, word: &str, script: Script) -> (&[Reading<StemId>], &[Reading<StemId>]) {
-        let (start, heads, tails) = match self.entries.get(word) {
+        let key = SmallKey::new(word);
+        let found = match &key {
+            Some(key) => self.entries.get(key),
+            None => self.long_entries.get(word),
+        };
+        let (start, heads, tails) = match found {
             Some(&entry) => entry,
             None => {
-                if self.entries.len() >= CACHE_CAPACITY {
+                if self.entries.len() + self.long_entries.len() >= CACHE_CAPACITY {
                     self.clear();
                 }
                 matcher.compute_readings(word, script, &mut self.scratch, &mut self.heads, &mut self.tails);
                 let entry = (self.readings.len() as u32, self.heads.len() as u16, self.tails.len() as u16);
                 self.readings.extend_from_slice(&self.heads);
                 self.readings.extend_from_slice(&self.tails);
-                self.entries.insert(word.into(), entry);
+                match key {
+                    Some(key) => self.entries.insert(key, entry),
+                    None => self.long_entries.insert(word.into(), entry),
+                };
                 entry
             }
         };
         let start = start as usize;
         let middle = start + heads as usize;
         (&self.readings[start..middle], &self.readings[middle..middle + tails as usize])
+    }
+}
+
+/// A token of up to [`SmallKey::MAX`] bytes as three words: its bytes, zero
+/// padded, with the length in the last byte (so that no two tokens share a key).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct SmallKey([u64; 3]);
+
+impl SmallKey {
+    const MAX: usize = 23;
+
+    #[inline]
+    fn new(word: &str) -> Option<SmallKey> {
+        let bytes = word.as_bytes();
+        if bytes.len() > Self::MAX {
+            return None;
+        }
+        let mut key = [0u8; 24];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[23] = bytes.len() as u8;
+        let word =
+            |i: usize| u64::from_le_bytes([key[i], key[i + 1], key[i + 2], key[i + 3], key[i + 4], key[i + 5], key[i + 6], key[i + 7]]);
+        Some(SmallKey([word(0), word(8), word(16)]))
     }
 }
 

@@ -145,6 +145,30 @@ pub fn is_protected(token: &str) -> bool {
 
 const MIN_STEM_CHARS: usize = 2;
 
+/// `s` without the suffix `suffix`, compared inline: these affixes are a few
+/// bytes, and a call to `memcmp` for each would cost more than the comparison.
+#[inline]
+fn strip_suffix<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let (bytes, tail) = (s.as_bytes(), suffix.as_bytes());
+    let cut = bytes.len().checked_sub(tail.len())?;
+    if bytes[cut..].iter().zip(tail).all(|(a, b)| a == b) {
+        s.get(..cut)
+    } else {
+        None
+    }
+}
+
+/// `s` without the prefix `prefix`, compared inline (see [`strip_suffix`]).
+#[inline]
+fn strip_prefix<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let (bytes, head) = (s.as_bytes(), prefix.as_bytes());
+    if bytes.len() >= head.len() && bytes.iter().zip(head).all(|(a, b)| a == b) {
+        s.get(head.len()..)
+    } else {
+        None
+    }
+}
+
 fn has_min_chars(s: &str) -> bool {
     s.chars().nth(MIN_STEM_CHARS - 1).is_some()
 }
@@ -181,7 +205,7 @@ pub fn head_readings<Id: Copy>(token: &str, scratch: &mut String, lookup: &mut i
         _ => &PROCLITICS[..1],
     };
     for &(written, definite) in proclitics {
-        let Some(rest) = token.strip_prefix(written) else { continue };
+        let Some(rest) = strip_prefix(token, written) else { continue };
         if !has_min_chars(rest) {
             continue;
         }
@@ -235,7 +259,7 @@ fn suffix_readings<Id: Copy>(
     // A pronoun after ت: the noun is definite by the pronoun, so no article.
     if !article {
         for pronoun in PRONOUNS {
-            if let Some(before) = rest.strip_suffix(pronoun) {
+            if let Some(before) = strip_suffix(rest, pronoun) {
                 if let Some(word) = before.strip_suffix('ت') {
                     let base_end = start + word.len();
                     try_key(base_end, true, base_end + 'ت'.len_utf8(), true, out);
@@ -258,12 +282,12 @@ fn suffix_readings<Id: Copy>(
         }
     }
     for dual in DUALS {
-        if let Some(word) = rest.strip_suffix(dual) {
+        if let Some(word) = strip_suffix(rest, dual) {
             let base_end = start + word.len();
             try_key(base_end, true, base_end + 'ت'.len_utf8(), article, out);
         }
     }
-    if let Some(word) = rest.strip_suffix("ات") {
+    if let Some(word) = strip_suffix(rest, "ات") {
         let base_end = start + word.len();
         try_key(base_end, true, base_end, article, out);
         try_key(base_end, false, base_end, article, out);
@@ -286,7 +310,7 @@ pub fn tail_readings<Id: Copy>(token: &str, lookup: &mut impl FnMut(&str) -> Opt
         out.push(with_stem(whole, stem));
         return;
     }
-    if let Some(rest) = token.strip_prefix("ال") {
+    if let Some(rest) = strip_prefix(token, "ال") {
         if has_min_chars(rest) {
             if let Some(stem) = lookup(rest) {
                 out.push(with_stem(Reading { prefix_len: "ال".len(), definite: true, ..whole }, stem));

@@ -92,10 +92,12 @@ pub fn fold_str(source: &str) -> String {
 /// folded character, [`TWO_BYTE_DELETED`], or [`TWO_BYTE_SLOW`] when it folds
 /// to more than one character. Built once from `fold_char` itself, so the
 /// table and the function cannot disagree.
-struct TwoByteTable([u16; 0x800 - 0x80]);
+struct TwoByteTable([char; 0x800 - 0x80]);
 
-const TWO_BYTE_DELETED: u16 = 0;
-const TWO_BYTE_SLOW: u16 = u16::MAX;
+/// Marks in [`TwoByteTable`]: folded to nothing, or to several characters.
+/// Neither can be the folding of a two-byte character.
+const TWO_BYTE_DELETED: char = '\0';
+const TWO_BYTE_SLOW: char = '\u{FFFF}';
 
 fn two_byte_table() -> &'static TwoByteTable {
     static TABLE: std::sync::OnceLock<TwoByteTable> = std::sync::OnceLock::new();
@@ -113,7 +115,7 @@ fn two_byte_table() -> &'static TwoByteTable {
             fold_char(c, 0, &mut out);
             *entry = match out.0.as_slice() {
                 [] => TWO_BYTE_DELETED,
-                [d] if (*d as u32) < 0xFFFF && *d != '\0' => *d as u16,
+                [d] if *d != TWO_BYTE_SLOW && *d != TWO_BYTE_DELETED => *d,
                 _ => TWO_BYTE_SLOW,
             };
         }
@@ -141,28 +143,30 @@ pub fn fold_into(source: &str, sink: &mut impl FoldSink) {
             continue;
         }
         let at = i;
-        // A two-byte character: `source` is valid UTF-8, so its second byte is there.
-        let (c, len) = if b < 0xE0 {
-            let code = (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F);
-            (char::from_u32(code).unwrap_or('\u{FFFD}'), 2)
-        } else {
-            // `i` advances by whole characters, so it is always on a boundary.
-            let c = source[i..].chars().next().unwrap_or('\u{FFFD}');
-            (c, c.len_utf8())
-        };
-        i += len;
+        if b < 0xE0 {
+            // A two-byte character: `source` is valid UTF-8, so its second
+            // byte is there. Fold it by the table unless a combining maddah
+            // or hamza (U+0653..U+0655, D9 93..D9 95) follows.
+            let index = ((usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F)) - 0x80;
+            i += 2;
+            let composing_next = bytes.get(i) == Some(&0xD9) && matches!(bytes.get(i + 1), Some(0x93..=0x95));
+            if !composing_next {
+                match table[index] {
+                    TWO_BYTE_DELETED => {}
+                    TWO_BYTE_SLOW => fold_char(char::from_u32(index as u32 + 0x80).unwrap_or('\u{FFFD}'), at, sink),
+                    folded => sink.push(folded, at),
+                }
+                continue;
+            }
+            i = at;
+        }
+        // `i` advances by whole characters, so it is always on a boundary.
+        let c = source[i..].chars().next().unwrap_or('\u{FFFD}');
+        i += c.len_utf8();
         // U+0653..U+0655 (D9 93..D9 95) compose with the character before them.
         let composing_next = bytes.get(i) == Some(&0xD9) && matches!(bytes.get(i + 1), Some(0x93..=0x95));
         if !composing_next {
-            if len == 2 {
-                match table[c as usize - 0x80] {
-                    TWO_BYTE_DELETED => {}
-                    TWO_BYTE_SLOW => fold_char(c, at, sink),
-                    folded => sink.push(char::from_u32(u32::from(folded)).unwrap_or('\u{FFFD}'), at),
-                }
-            } else {
-                fold_char(c, at, sink);
-            }
+            fold_char(c, at, sink);
             continue;
         }
         // Step 0: compose a letter with a following combining maddah/hamza.

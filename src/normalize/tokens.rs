@@ -124,14 +124,14 @@ fn class_table() -> &'static [u8; 0x800] {
 /// one pass with no folded copy of the text; [`tokenize`] feeds it folded text.
 /// It also counts words: runs of folded characters that are not white space.
 ///
-/// Invariants: `buf` holds the folded characters of the token being read
-/// (empty between tokens); a hyphen after a
+/// Invariants: `buf` holds the UTF-8 of the folded characters of the token
+/// being read, whole characters only (empty between tokens); a hyphen after a
 /// Latin character is held back in `pending_hyphen` until the next character
 /// says whether it joins two Latin runs (it stays in the token) or ends the
 /// token (it is a phrase gap).
 pub struct Tokenizer<F> {
     classes: &'static [u8; 0x800],
-    buf: String,
+    buf: Vec<u8>,
     first_arabic: bool,
     first_origin: usize,
     last_origin: usize,
@@ -150,7 +150,7 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
     pub fn new(on_token: F) -> Self {
         Tokenizer {
             classes: class_table(),
-            buf: String::with_capacity(64),
+            buf: Vec::with_capacity(64),
             first_arabic: false,
             first_origin: 0,
             last_origin: 0,
@@ -185,10 +185,27 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
         }
     }
 
-    #[inline]
+    /// Appends one character's UTF-8 to `buf`: one or two bytes, inline, for
+    /// all of Latin and Arabic.
+    #[inline(always)]
+    fn push_char(&mut self, c: char) {
+        let code = c as u32;
+        if code < 0x80 {
+            self.buf.push(code as u8);
+        } else if code < 0x800 {
+            self.buf.extend_from_slice(&[0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3F) as u8]);
+        } else {
+            self.buf.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+
+    #[inline(never)]
     fn end_token(&mut self) {
+        // SAFETY: `buf` only ever receives whole UTF-8-encoded characters
+        // (`push_char`), so it is valid UTF-8.
+        let text = unsafe { std::str::from_utf8_unchecked(&self.buf) };
         let token = ScannedToken {
-            text: &self.buf,
+            text,
             script: if self.first_arabic { Script::Arabic } else { Script::Other },
             joins_previous: self.gap_ok && self.gap_newlines <= 1 && self.count > 0,
             ordinal: self.count,
@@ -213,18 +230,16 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
 }
 
 impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, c: char, at: usize) {
         let class = self.class(c);
-        if class & SPACE != 0 {
-            self.in_space = true;
-        } else if self.in_space {
-            self.in_space = false;
-            self.words += 1;
-        }
-        if let Some(hyphen) = self.pending_hyphen.take() {
+        // A word starts at a character that is not space after one that is.
+        self.words += usize::from(self.in_space & (class & SPACE == 0));
+        self.in_space = class & SPACE != 0;
+        if self.pending_hyphen.is_some() {
+            let hyphen = self.pending_hyphen.take().unwrap_or(at);
             if class & LATIN != 0 {
-                self.buf.push('-');
+                self.buf.push(b'-');
                 self.last_origin = hyphen;
             } else {
                 self.end_token();
@@ -236,7 +251,7 @@ impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
                 self.first_origin = at;
                 self.first_arabic = class & ARABIC != 0;
             }
-            self.buf.push(c);
+            self.push_char(c);
             self.last_origin = at;
             self.last_latin = class & LATIN != 0;
             return;
