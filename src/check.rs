@@ -20,7 +20,8 @@ use crate::input::walk::{self, Input, WalkOptions};
 use crate::input::{pragmas, Document, Encoding, Format, LineIndex, ReadOptions, Unit};
 use crate::judge::{judge_document, Context, Finding, Occurrence, Severities, UnitPair};
 use crate::matcher::english::EnglishMatcher;
-use crate::matcher::Matcher;
+use crate::matcher::{Match, Matcher};
+use crate::normalize::tokens::line_ends_phrases;
 
 /// What a run is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -169,7 +170,8 @@ pub fn check_document(
     options: &CheckOptions,
 ) -> Result<DocumentResult, Error> {
     let units = document.units(&options.read, options.encoding)?;
-    let (mut occurrences, pairs, words) = find_occurrences(glossary, &matchers.arabic, &matchers.english, document, &units);
+    let parallel = options.jobs != 1;
+    let (mut occurrences, pairs, words) = find_occurrences(glossary, matchers, document, &units, parallel);
     let match_count = occurrences.len();
     let mut notices = Vec::new();
     let suppressions = pragmas::scan(&document.text, document.format);
@@ -228,13 +230,16 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
 /// Every occurrence in a document's units, located in the file; for units
 /// with a source, what the bilingual check needs; and the number of words in
 /// the units.
+/// With `parallel`, a large unit is cut into chunks matched in parallel
+/// (see [`find_in_chunks`]).
 pub fn find_occurrences(
     glossary: &Glossary,
-    matcher: &Matcher,
-    english: &EnglishMatcher,
+    matchers: &Matchers,
     document: &Document,
     units: &[Unit],
+    parallel: bool,
 ) -> (Vec<Occurrence>, Vec<UnitPair>, usize) {
+    let (matcher, english) = (&matchers.arabic, &matchers.english);
     let text = &document.text;
     let lines = LineIndex::new(text);
     // An occurrence placed at a byte range of the document, its other fields blank.
@@ -269,7 +274,7 @@ pub fn find_occurrences(
         // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
         let silenced = unit.note.as_deref().and_then(pragmas::note_scope);
         let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
-        let (matches, unit_words) = matcher.find_counting_words(&target.text);
+        let (matches, unit_words) = find_in_chunks(matcher, &target.text, if parallel { CHUNK_BYTES } else { 0 });
         words += unit_words;
         for m in matches.into_iter().filter(|m| !silenced_concept(m.concept)) {
             let start = target.map.start(m.span.start);
@@ -311,6 +316,47 @@ pub fn find_occurrences(
         });
     }
     (occurrences, pairs, words)
+}
+
+/// Units of at least twice this size are matched in chunks of about this
+/// size, in parallel.
+pub const CHUNK_BYTES: usize = 4 << 20;
+
+/// [`Matcher::find_counting_words`] on a large text cut into chunks at line
+/// breaks that no phrase runs across ([`line_ends_phrases`]), matched in
+/// parallel (on the current rayon pool) and merged in order: the matches and
+/// the word count are those of the whole text. A text with no such line
+/// break (one long line) is matched whole. `chunk` is the chunk size
+/// ([`CHUNK_BYTES`] in a run; 0 matches every text whole).
+pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize) -> (Vec<Match>, usize) {
+    if chunk == 0 || text.len() < 2 * chunk {
+        return matcher.find_counting_words(text);
+    }
+    let mut cuts = vec![0];
+    let mut from = chunk;
+    while from < text.len() {
+        let cut = memchr::memchr_iter(b'\n', &text.as_bytes()[from..]).map(|i| from + i).find(|&i| line_ends_phrases(text, i));
+        match cut {
+            Some(newline) if text.len() - newline > chunk / 2 => {
+                cuts.push(newline + 1);
+                from = newline + 1 + chunk;
+            }
+            _ => break,
+        }
+    }
+    cuts.push(text.len());
+    let parts: Vec<(Vec<Match>, usize)> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let (mut matches, words) = matcher.find_counting_words(&text[w[0]..w[1]]);
+            for m in &mut matches {
+                m.span = m.span.start + w[0]..m.span.end + w[0];
+            }
+            (matches, words)
+        })
+        .collect();
+    let words = parts.iter().map(|(_, w)| w).sum();
+    (parts.into_iter().flat_map(|(m, _)| m).collect(), words)
 }
 
 /// How far either side of an occurrence its line is looked at (for the

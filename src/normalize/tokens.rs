@@ -267,6 +267,23 @@ impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
     }
 }
 
+/// Whether no phrase can run across the line break at byte `newline` of
+/// (unfolded) `text`: the line before it ends, after white space and marks,
+/// in a character that is neither part of a token nor a phrase gap (a full
+/// stop, a comma, a bracket), or is blank. Text may be cut after such a line
+/// break and each part matched alone, with the same matches as the whole.
+pub fn line_ends_phrases(text: &str, newline: usize) -> bool {
+    for c in text[..newline].chars().rev() {
+        if matches!(c, ' ' | '\t' | '\r') {
+            continue;
+        }
+        let folded = crate::normalize::fold_str(c.encode_utf8(&mut [0; 4]));
+        let Some(f) = folded.chars().next() else { continue }; // a mark
+        return f == '\n' || (!is_token_char(f) && !is_phrase_gap(f));
+    }
+    true
+}
+
 /// Splits folded text into tokens.
 pub fn tokenize(folded: &str) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::with_capacity(folded.len() / 8);
