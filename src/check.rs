@@ -40,6 +40,10 @@ pub struct CheckOptions {
     pub ignore_root: Option<PathBuf>,
     /// Keep every occurrence in the outcome (the JSON report needs them).
     pub keep_occurrences: bool,
+    /// Drop each document's findings once it has been handed on (to the
+    /// printer that streams them), keeping only their counts, so that memory
+    /// does not grow with the corpus.
+    pub drop_findings: bool,
     /// How to read inputs.
     pub read: ReadOptions,
 }
@@ -55,8 +59,12 @@ pub struct DocumentResult {
     pub words: usize,
     /// Every occurrence, in text order (empty unless asked to keep them).
     pub occurrences: Vec<Occurrence>,
-    /// Its findings, in text order.
+    /// Its findings, in text order (empty once dropped; see
+    /// [`CheckOptions::drop_findings`]).
     pub findings: Vec<Finding>,
+    /// Its findings per severity, in [`Severity::ALL`](crate::judge::Severity::ALL) order, set when the
+    /// document is handed on (after a baseline has filtered them).
+    pub finding_counts: [usize; 4],
     /// Things worth telling the user (a pragma naming an unknown concept).
     pub notices: Vec<String>,
 }
@@ -78,7 +86,18 @@ impl Outcome {
         self.documents.iter().map(|d| d.match_count).sum()
     }
 
-    /// Every finding, by document, then position.
+    /// Findings per severity, in [`Severity::ALL`](crate::judge::Severity::ALL) order (dropped ones too).
+    pub fn finding_counts(&self) -> [usize; 4] {
+        let mut counts = [0; 4];
+        for document in &self.documents {
+            for (total, count) in counts.iter_mut().zip(document.finding_counts) {
+                *total += count;
+            }
+        }
+        counts
+    }
+
+    /// Every finding kept, by document, then position.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.documents.iter().flat_map(|d| d.findings.iter())
     }
@@ -119,6 +138,12 @@ pub fn check_paths(
             match result {
                 Processed::Checked(mut document) => {
                     on_document(&mut document);
+                    for finding in &document.findings {
+                        document.finding_counts[finding.severity.index()] += 1;
+                    }
+                    if options.drop_findings {
+                        document.findings = Vec::new();
+                    }
                     outcome.documents.push(document);
                 }
                 Processed::Skipped(notice) => outcome.skipped.push(notice),
@@ -202,7 +227,7 @@ pub fn check_document(
     if !options.keep_occurrences {
         occurrences = Vec::new();
     }
-    Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, notices })
+    Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, finding_counts: [0; 4], notices })
 }
 
 /// The matchers a run uses.

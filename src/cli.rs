@@ -454,6 +454,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         ignores: config.ignores(&glossary)?,
         ignore_root: Some(root.clone()),
         keep_occurrences: false,
+        drop_findings: false,
         read: ReadOptions {
             format: match (input.input_format, config.input_format()) {
                 (Some(format), _) => Some(format),
@@ -484,6 +485,8 @@ fn check(args: CheckArgs) -> Result<u8> {
     let min_severity: Severity =
         args.min_severity.or(config_value(config, "min-severity", config.min_severity())?).unwrap_or(Level::Info).into();
     prepared.options.keep_occurrences = format == OutputFormat::Json;
+    // Streaming printers are done with a document's findings once it is printed.
+    prepared.options.drop_findings = matches!(format, OutputFormat::Text | OutputFormat::Jsonl) && args.write_baseline.is_none();
     let Prepared { glossary, matchers: matcher, options, paths, .. } = &prepared;
     let walk_filter = |path: &Path| prepared.walk_filter(path);
     let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
@@ -593,7 +596,8 @@ fn check(args: CheckArgs) -> Result<u8> {
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| outcome.findings().any(|f| f.severity >= t));
+    let counts = outcome.finding_counts();
+    let failed = threshold.is_some_and(|t| Severity::ALL.iter().zip(counts).any(|(s, n)| *s >= t && n > 0));
     Ok(u8::from(failed))
 }
 

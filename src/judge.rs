@@ -28,6 +28,16 @@ impl Severity {
     /// Every severity, most serious first.
     pub const ALL: [Severity; 4] = [Severity::Error, Severity::Warning, Severity::Info, Severity::Note];
 
+    /// Its place in [`Severity::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+            Severity::Note => 3,
+        }
+    }
+
     /// The name used on the command line, in reports and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {

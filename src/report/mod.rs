@@ -37,18 +37,21 @@ impl Report<'_> {
         self.outcome.findings().filter(move |f| f.severity >= self.min_severity)
     }
 
-    /// Shown findings per severity, in [`Severity::ALL`] order.
+    /// Shown findings per severity, in [`Severity::ALL`] order (counted
+    /// also when the findings themselves were dropped after printing).
     pub fn counts(&self) -> [usize; 4] {
-        let mut counts = [0; 4];
-        for finding in self.shown() {
-            counts[Severity::ALL.iter().position(|s| *s == finding.severity).unwrap_or(3)] += 1;
+        let mut counts = self.outcome.finding_counts();
+        for (severity, count) in Severity::ALL.iter().zip(counts.iter_mut()) {
+            if *severity < self.min_severity {
+                *count = 0;
+            }
         }
         counts
     }
 
     /// Findings not shown because of `min_severity`.
     pub fn hidden(&self) -> usize {
-        self.outcome.findings().count() - self.shown().count()
+        self.outcome.finding_counts().iter().sum::<usize>() - self.counts().iter().sum::<usize>()
     }
 
     /// A document path as the repository sees it: relative to the root, `/`

@@ -65,7 +65,7 @@ pub fn emit_count(document: &DocumentResult, min_severity: Severity, out: &mut d
 
 /// Writes the total line of `--count`.
 pub fn emit_count_total(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "total:{}:{}", report.outcome.match_count(), report.shown().count())
+    writeln!(out, "total:{}:{}", report.outcome.match_count(), report.counts().iter().sum::<usize>())
 }
 
 /// Writes the summary line.
