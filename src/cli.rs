@@ -598,6 +598,11 @@ fn check(args: CheckArgs) -> Result<u8> {
     };
     let counts = outcome.finding_counts();
     let failed = threshold.is_some_and(|t| Severity::ALL.iter().zip(counts).any(|(s, n)| *s >= t && n > 0));
+    // The process ends with this command: freeing a large glossary's
+    // millions of small allocations one by one would take longer than
+    // loading it did (a third of the time with 100,000 concepts).
+    std::mem::forget(outcome);
+    std::mem::forget(prepared);
     Ok(u8::from(failed))
 }
 

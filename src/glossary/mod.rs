@@ -285,15 +285,20 @@ impl Glossary {
             return Err(Error::glossary(name, None, "the glossary has no concepts"));
         }
         let spellings = self.spelling_map()?;
-        let mut ids: HashMap<&str, &Location> = HashMap::new();
-        let mut keys: HashMap<String, (usize, Status, String)> = HashMap::new();
-        for (index, concept) in self.concepts.iter().enumerate() {
+        let mut ids: rustc_hash::FxHashMap<&str, &Location> = rustc_hash::FxHashMap::default();
+        // Folded form → (concept, term) that has it.
+        let mut keys: rustc_hash::FxHashMap<String, (usize, usize)> = rustc_hash::FxHashMap::default();
+        // Folding every form is the costly part: in parallel, checked in order.
+        let all_keys: Vec<Vec<String>> = {
+            use rayon::prelude::*;
+            self.concepts.par_iter().map(|c| c.terms.iter().map(|t| Self::form_key(&t.text, &spellings)).collect()).collect()
+        };
+        for ((index, concept), concept_keys) in self.concepts.iter().enumerate().zip(all_keys) {
             let at = &concept.location;
             if let Some(first) = ids.insert(&concept.id, at) {
                 return Err(Error::glossary(&at.path, Some(at.line), format!("duplicate id {:?} (first at {first})", concept.id)));
             }
-            for term in &concept.terms {
-                let key = Self::form_key(&term.text, &spellings);
+            for ((term_index, term), key) in concept.terms.iter().enumerate().zip(concept_keys) {
                 if key.is_empty() {
                     return Err(Error::glossary(
                         &at.path,
@@ -301,12 +306,13 @@ impl Glossary {
                         format!("form «{}» of {} folds to nothing (no letters or digits)", term.text, concept.id),
                     ));
                 }
-                match keys.get(&key) {
+                let first = keys.get(&key).map(|&(c, t)| (c, self.concepts[c].terms[t].status, &self.concepts[c].terms[t].text));
+                match first {
                     None => {
-                        keys.insert(key, (index, term.status, term.text.clone()));
+                        keys.insert(key, (index, term_index));
                     }
-                    Some((other, status, text)) if *other != index => {
-                        let other = &self.concepts[*other];
+                    Some((other, _, text)) if other != index => {
+                        let other = &self.concepts[other];
                         return Err(Error::glossary(
                             &at.path,
                             Some(at.line),
@@ -317,7 +323,7 @@ impl Glossary {
                         ));
                     }
                     Some((_, status, text)) => {
-                        let what = if *status == term.status {
+                        let what = if status == term.status {
                             "twice".to_string()
                         } else {
                             format!("as {} and as {}", status.as_str(), term.status.as_str())

@@ -11,6 +11,8 @@ pub mod english;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -128,9 +130,12 @@ impl Matcher {
             matcher.stems.insert(variant.as_str().into(), id);
         }
         let mut next_stem = canonical_ids.len() as StemId;
-        for (c, concept) in glossary.concepts.iter().enumerate() {
-            for (t, term) in concept.terms.iter().enumerate() {
-                let tokens = analyze_form(&term.text);
+        // Analysing the forms is the costly part and independent per form:
+        // done in parallel, then indexed in glossary order.
+        let analysed: Vec<Vec<Vec<FormToken>>> =
+            glossary.concepts.par_iter().map(|concept| concept.terms.iter().map(|term| analyze_form(&term.text)).collect()).collect();
+        for ((c, concept), analysed) in glossary.concepts.iter().enumerate().zip(analysed) {
+            for ((t, term), tokens) in concept.terms.iter().enumerate().zip(analysed) {
                 if tokens.is_empty() {
                     continue;
                 }

@@ -1,0 +1,93 @@
+//! Micro benchmarks of the hot path, in bytes per second: folding, folding
+//! with tokenizing (and word counting), matching with the embedded and with
+//! generated glossaries of 10 to 100,000 concepts, and glossary loading.
+//! The text is 4 MiB of `qamus::synthetic` news prose with planted forms.
+//!
+//! ```sh
+//! cargo bench --bench pipeline            # all
+//! cargo bench --bench pipeline -- match   # one group
+//! ```
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use qamus::glossary::{csv, Glossary};
+use qamus::normalize::{fold, fold_into, FoldSink, ScannedToken, Tokenizer};
+use qamus::synthetic::{self, Rng};
+use qamus::Matcher;
+
+fn text() -> String {
+    synthetic::article(&mut Rng::new(1), 4 << 20, &synthetic::planted_forms())
+}
+
+fn generated(concepts: usize) -> Glossary {
+    let csv_text = synthetic::glossary_csv(concepts);
+    let mut glossary = csv::parse(csv_text.as_bytes(), "generated.csv").unwrap();
+    glossary.validate().unwrap();
+    glossary
+}
+
+/// A sink that keeps nothing, so that only the folding is measured.
+struct Count(usize);
+
+impl FoldSink for Count {
+    fn push(&mut self, c: char, _: usize) {
+        self.0 += c.len_utf8();
+    }
+}
+
+fn normalize(c: &mut Criterion) {
+    let text = text();
+    let mut group = c.benchmark_group("normalize");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.sample_size(20);
+    group.bench_function("fold", |b| {
+        b.iter(|| {
+            let mut sink = Count(0);
+            fold_into(&text, &mut sink);
+            sink.0
+        })
+    });
+    group.bench_function("fold_with_offset_map", |b| b.iter(|| fold(&text).as_str().len()));
+    group.bench_function("fold_and_tokenize", |b| {
+        b.iter(|| {
+            let mut tokens = 0;
+            let mut tokenizer = Tokenizer::new(|t: &ScannedToken<'_>| tokens += t.text.len());
+            fold_into(&text, &mut tokenizer);
+            tokenizer.finish()
+        })
+    });
+    group.finish();
+}
+
+fn matching(c: &mut Criterion) {
+    let text = text();
+    let mut group = c.benchmark_group("match");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.sample_size(10);
+    let embedded = Matcher::new(&Glossary::embedded().unwrap());
+    group.bench_function("embedded", |b| b.iter(|| embedded.find(&text).len()));
+    group.bench_function("reference_path_embedded", |b| b.iter(|| embedded.find_reference(&text).len()));
+    for concepts in [10, 1_000, 10_000, 100_000] {
+        let matcher = Matcher::new(&generated(concepts));
+        group.bench_with_input(BenchmarkId::new("generated", concepts), &text, |b, text| b.iter(|| matcher.find(text).len()));
+    }
+    group.finish();
+}
+
+fn loading(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10);
+    group.bench_function("embedded_glossary_and_matcher", |b| b.iter(|| Matcher::new(&Glossary::embedded().unwrap()).find("").len()));
+    let csv_100k = synthetic::glossary_csv(100_000);
+    group.throughput(Throughput::Bytes(csv_100k.len() as u64));
+    group.bench_function("generated_100000_concepts_and_matcher", |b| {
+        b.iter(|| {
+            let mut glossary = csv::parse(csv_100k.as_bytes(), "generated.csv").unwrap();
+            glossary.validate().unwrap();
+            Matcher::new(&glossary).find("").len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, normalize, matching, loading);
+criterion_main!(benches);
