@@ -1,51 +1,98 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: qamus against ripgrep on the same generated corpus.
-#   bench/run.sh [MEGABYTES] [FILES]      (default: 1024 MB in 256 files)
-# Prints MB/s for qamus (1 and 2 jobs, default and 10,000-concept glossaries)
-# and for `rg -F --count-matches -f forms.txt` when ripgrep is installed,
-# the time ratio, and peak RSS. Run it on an idle machine.
+#   bench/run.sh [MEGABYTES] [FILES] [RUNS]      (default: 1024 MB in 256 files, 1 run)
+#
+# On one corpus (`gen_corpus corpus`, forms planted one word in 40) it measures
+#   - qamus check --count with 1 and 2 jobs, embedded glossary;
+#   - qamus -j1 with generated glossaries of 10; 1,000; 10,000; 100,000 concepts;
+#   - rg -F --count-matches -f forms.txt (every form of the 10,000-concept
+#     glossary and of the embedded one, as fixed strings), with 1 thread and
+#     with all, and the time ratio qamus -j1 / rg -j1;
+#   - one file holding the whole corpus, with 1 and 2 jobs (chunked matching);
+#   - peak RSS of a 10 MB corpus against the full one;
+#   - start-up with the embedded glossary, and loading 100,000 concepts.
+# Each figure is the median of RUNS runs (wall clock, /usr/bin/time for RSS).
+# Hyperfine, when installed, also reports the main comparison. Run it on an
+# idle machine; files go to $BENCH_DIR (default target/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-1024}
 files=${2:-256}
+runs=${3:-1}
 work=${BENCH_DIR:-target/bench}
+mkdir -p "$work"
 cargo build --release --quiet --example gen_corpus
 cargo build --release --quiet
 gen=target/release/examples/gen_corpus
 qamus=target/release/qamus
-if [[ ! -d $work/corpus-$mb ]]; then
-  echo "generating $mb MB in $files files…"
-  $gen corpus "$work/corpus-$mb" "$mb" "$files"
+corpus=$work/corpus-$mb
+[[ -d $corpus ]] || { echo "generating $mb MB in $files files…"; $gen corpus "$corpus" "$mb" "$files"; }
+[[ -d $work/corpus-10 ]] || $gen corpus "$work/corpus-10" 10 4
+for n in 10 1000 10000 100000; do
+  [[ -f $work/g$n.csv ]] || $gen glossary "$work/g$n.csv" "$n" "$work/forms$n.txt"
+done
+# One file of the corpus's first files, kept under the 1 GiB file limit.
+if [[ ! -f $work/single-$mb.txt ]]; then
+  n=$(ls "$corpus" | wc -l)
+  (cd "$corpus" && ls | head -n $((n * 93 / 100)) | xargs cat) > "$work/single-$mb.txt"
 fi
-[[ -f $work/g10000.csv ]] || $gen glossary "$work/g10000.csv" 10000 "$work/forms10000.txt"
-bytes=$(du -sb "$work/corpus-$mb" | cut -f1)
+$qamus glossary --all -f cat-csv | tail -n +2 | cut -d, -f2 | sed 's/"//g' | grep -v '^$' > "$work/forms-embedded.txt"
+cat "$work/forms10000.txt" "$work/forms-embedded.txt" > "$work/forms.txt"
+bytes=$(du -sb "$corpus" | cut -f1)
+cat "$corpus"/*.txt > /dev/null # warm the page cache
 
-measure() { # label, command…
-  local label=$1; shift
-  local start end
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null || true
-  end=$(date +%s.%N)
-  local seconds rss
-  seconds=$(echo "$end - $start" | bc -l)
-  rss=$(cat "$work/rss")
-  printf '%-44s %8.2f s %8.1f MB/s %8d KB peak RSS\n' "$label" "$seconds" "$(echo "$bytes / 1048576 / $seconds" | bc -l)" "$rss"
-  echo "$seconds" > "$work/last"
+# measure LABEL BYTES COMMAND…: median seconds of $runs runs, MB/s, peak RSS.
+measure() {
+  local label=$1 size=$2; shift 2
+  local times=() rss=0
+  for ((i = 0; i < runs; i++)); do
+    local start end
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null || true
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc -l)")
+    rss=$(cat "$work/rss")
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-52s %8.2f s %8.1f MB/s %8d KB peak RSS\n' "$label" "$median" "$(echo "$size / 1000000 / $median" | bc -l)" "$rss"
+  echo "$median" > "$work/last"
 }
 
-echo "corpus: $bytes bytes, $files files"
-measure "qamus --count -j1 (embedded glossary)" $qamus check --count -j1 --no-config "$work/corpus-$mb"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(rustc --version)"
+echo "corpus: $bytes bytes in $files files; $runs run(s) each, median"
+measure "qamus --count -j1 (embedded glossary)" "$bytes" $qamus check --count -j1 --no-config "$corpus"
 q1=$(cat "$work/last")
-measure "qamus --count -j2 (embedded glossary)" $qamus check --count -j2 --no-config "$work/corpus-$mb"
-measure "qamus --count -j1 (10,000 concepts)" $qamus check --count -j1 --no-config -g "$work/g10000.csv" "$work/corpus-$mb"
+measure "qamus --count -j2 (embedded glossary)" "$bytes" $qamus check --count -j2 --no-config "$corpus"
+q2=$(cat "$work/last")
+printf 'speed-up from 1 to 2 jobs, many files: %.2f×\n' "$(echo "$q1 / $q2" | bc -l)"
+for n in 10 1000 10000 100000; do
+  measure "qamus --count -j1 ($n concepts)" "$bytes" $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$corpus"
+  [[ $n == 10000 ]] && q10k=$(cat "$work/last")
+done
 if command -v rg > /dev/null; then
-  $qamus glossary --all -f cat-csv | tail -n +2 | cut -d, -f2 | sed 's/"//g' > "$work/forms.txt"
-  measure "rg -F --count-matches -f forms.txt" rg -F --count-matches -f "$work/forms.txt" "$work/corpus-$mb"
-  r=$(cat "$work/last")
-  printf 'time ratio qamus -j1 / ripgrep: %.2f\n' "$(echo "$q1 / $r" | bc -l)"
+  echo "ripgrep: $(rg --version | head -1); $(wc -l < "$work/forms.txt") fixed strings"
+  measure "rg -F --count-matches -f forms.txt -j1" "$bytes" rg -j1 -F --count-matches -f "$work/forms.txt" "$corpus"
+  r1=$(cat "$work/last")
+  measure "rg -F --count-matches -f forms.txt (all threads)" "$bytes" rg -F --count-matches -f "$work/forms.txt" "$corpus"
+  printf 'time ratio qamus -j1 (10,000 concepts) / rg -j1: %.2f\n' "$(echo "$q10k / $r1" | bc -l)"
+  printf 'time ratio qamus -j1 (embedded) / rg -j1: %.2f\n' "$(echo "$q1 / $r1" | bc -l)"
 else
   echo "ripgrep not installed: no comparison (apt-get install ripgrep)"
 fi
+single=$(stat -c %s "$work/single-$mb.txt")
+measure "qamus --count -j1, one file of $((single / 1000000)) MB" "$single" $qamus check --count -j1 --no-config "$work/single-$mb.txt"
+s1=$(cat "$work/last")
+measure "qamus --count -j2, one file of $((single / 1000000)) MB" "$single" $qamus check --count -j2 --no-config "$work/single-$mb.txt"
+s2=$(cat "$work/last")
+printf 'speed-up from 1 to 2 jobs, one file: %.2f×\n' "$(echo "$s1 / $s2" | bc -l)"
+small=$(du -sb "$work/corpus-10" | cut -f1)
+measure "qamus --count -j2, 10 MB corpus (RSS)" "$small" $qamus check --count -j2 --no-config "$work/corpus-10"
+echo "قال" > "$work/one.txt"
+measure "start-up: qamus check, one-line file" 1 $qamus check --no-config "$work/one.txt"
+measure "load 100,000 concepts, one-line file" 1 $qamus check --no-config -g "$work/g100000.csv" "$work/one.txt"
 if command -v hyperfine > /dev/null; then
-  hyperfine --warmup 1 --runs 5 "$qamus check --count -j1 --no-config $work/corpus-$mb"
+  hyperfine --warmup 1 --runs 3 \
+    "$qamus check --count -j1 --no-config -g $work/g10000.csv $corpus" \
+    "rg -j1 -F --count-matches -f $work/forms.txt $corpus"
 fi
