@@ -119,6 +119,11 @@ fn inflected_head_nouns() {
     assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("committee", MatchKind::Inflected, "ين"));
     let f = only("اتفاقيات");
     assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("agreement", MatchKind::Inflected, "ات"));
+    // A three-letter stem in ة: its ة written ت before a pronoun, dropped before ات.
+    let f = only("بقوتهم");
+    assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("force", MatchKind::Inflected, "هم"));
+    let f = only("القوات");
+    assert_eq!((f.id.as_str(), f.kind, f.suffix.as_str()), ("force", MatchKind::Inflected, "ات"));
     // A suffixed head still carries its phrase.
     let f = only("لجنتها العسكرية العليا");
     assert_eq!((f.id.as_str(), f.kind), ("hmc", MatchKind::Inflected));

@@ -91,6 +91,8 @@ pub struct Matcher {
     stems: FxHashMap<Box<str>, StemId>,
     /// A quick "certainly not a stem" test in front of `stems`.
     filter: StemFilter,
+    /// A quick "certainly no reading" test for whole Arabic tokens.
+    prefilter: ReadingPrefilter,
     edges: FxHashMap<(NodeId, StemId), NodeId>,
     /// Forms ending at each node.
     terminals: Vec<Vec<u32>>,
@@ -118,6 +120,7 @@ impl Matcher {
             id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             stems: FxHashMap::default(),
             filter: StemFilter::default(),
+            prefilter: ReadingPrefilter::default(),
             edges: FxHashMap::default(),
             terminals: vec![Vec::new()],
             forms: Vec::new(),
@@ -158,6 +161,7 @@ impl Matcher {
             }
         }
         matcher.filter = StemFilter::new(matcher.stems.keys().map(|k| &**k));
+        matcher.prefilter = ReadingPrefilter::new(matcher.stems.keys().map(|k| &**k));
         matcher
     }
 
@@ -183,6 +187,9 @@ impl Matcher {
             let mut cache = cache.borrow_mut();
             cache.prepare(self.id);
             let mut tokenizer = Tokenizer::new(|token: &ScannedToken<'_>| {
+                if token.script == Script::Arabic && !self.prefilter.may_read(token.text) {
+                    return;
+                }
                 let readings = cache.readings(self, token.text, token.script);
                 if !readings.0.is_empty() || !readings.1.is_empty() {
                     hits.push(token, readings);
@@ -452,6 +459,130 @@ impl StemFilter {
     fn may_contain(&self, s: &str) -> bool {
         let bit = Self::fingerprint(s) & (self.bits.len() * 64 - 1);
         self.bits[bit >> 6] & (1 << (bit & 63)) != 0
+    }
+}
+
+/// A necessary condition for an Arabic token to have any clitic reading,
+/// checked before the reading cache: most tokens of running text fail it and
+/// cost a few table lookups.
+///
+/// Why it holds (see `normalize::clitics`): a reading is proclitics (at most
+/// four letters) + the stem as written + a suffix. The written stem keeps
+/// every letter of the stem but the last (a final ة may be written ت, or
+/// dropped before ات), or drops the stem's first letter, a lam, right after
+/// the proclitics «لل» (the dropped lam of «للجنة») — whose last letter is
+/// that lam. So a token with a reading of a stem of three letters or more
+/// holds, starting at one of its first five letters, the stem's first three
+/// letters, or for a three-letter stem in ة its first two and ت or ا; a
+/// two-letter stem, its two letters (or its first and ت or ا). The filter
+/// keeps those triples and pairs, with
+/// letters outside U+0621..U+064A as one class; it never rejects a token with
+/// a reading, so it changes no result (a property test compares against the
+/// path without it).
+struct ReadingPrefilter {
+    /// Bit per letter triple (64 × 64 × 64 classes).
+    triples: Vec<u64>,
+    /// Bit per letter pair, for the stems of two letters.
+    pairs: [u64; 64],
+    /// Whether any stem has two letters (the pair check is needed).
+    any_pairs: bool,
+}
+
+impl Default for ReadingPrefilter {
+    /// Lets everything through (used only before the stems are known).
+    fn default() -> Self {
+        ReadingPrefilter { triples: vec![u64::MAX; 64 * 64 * 64 / 64], pairs: [u64::MAX; 64], any_pairs: true }
+    }
+}
+
+/// How far into a token a stem may start: after four letters of proclitics.
+const PROCLITIC_LETTERS: usize = 4;
+
+impl ReadingPrefilter {
+    fn class(c: char) -> usize {
+        if ('\u{0621}'..='\u{064A}').contains(&c) {
+            c as usize - 0x0621
+        } else {
+            63
+        }
+    }
+
+    fn new<'a>(stems: impl Iterator<Item = &'a str>) -> ReadingPrefilter {
+        let mut filter = ReadingPrefilter { triples: vec![0; 64 * 64 * 64 / 64], pairs: [0; 64], any_pairs: false };
+        let (taa, alef, heh) = (Self::class('ت'), Self::class('ا'), Self::class('ه'));
+        for stem in stems {
+            let letters: Vec<usize> = stem.chars().map(Self::class).collect();
+            let ends_in_heh = letters.last() == Some(&heh);
+            match letters.len() {
+                0 | 1 => {}
+                2 => {
+                    filter.add_pair(letters[0], letters[1]);
+                    if ends_in_heh {
+                        filter.add_pair(letters[0], taa);
+                        filter.add_pair(letters[0], alef);
+                    }
+                }
+                n => {
+                    filter.add_triple(letters[0], letters[1], letters[2]);
+                    if n == 3 && ends_in_heh {
+                        filter.add_triple(letters[0], letters[1], taa);
+                        filter.add_triple(letters[0], letters[1], alef);
+                    }
+                }
+            }
+        }
+        filter
+    }
+
+    fn add_pair(&mut self, a: usize, b: usize) {
+        self.pairs[a] |= 1 << b;
+        self.any_pairs = true;
+    }
+
+    fn add_triple(&mut self, a: usize, b: usize, c: usize) {
+        let bit = a << 12 | b << 6 | c;
+        self.triples[bit >> 6] |= 1 << (bit & 63);
+    }
+
+    /// Whether the folded Arabic token `word` may have a reading.
+    #[inline]
+    fn may_read(&self, word: &str) -> bool {
+        // The classes of the first letters, read from the UTF-8 directly:
+        // U+0621..U+064A are D8 A1..D8 BF and D9 80..D9 8A.
+        let bytes = word.as_bytes();
+        let mut letters = [63usize; PROCLITIC_LETTERS + 3];
+        let (mut i, mut n) = (0, 0);
+        while n < letters.len() && i + 1 < bytes.len() {
+            let lead = bytes[i];
+            if lead == 0xD8 || lead == 0xD9 {
+                let code = (usize::from(lead & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+                letters[n] = if (0x0621..=0x064A).contains(&code) { code - 0x0621 } else { 63 };
+                i += 2;
+            } else {
+                i += match lead {
+                    0..0x80 => 1,
+                    0x80..0xE0 => 2,
+                    0xE0..0xF0 => 3,
+                    _ => 4,
+                };
+            }
+            n += 1;
+        }
+        if i < bytes.len() && n < letters.len() {
+            n += 1; // a last one-byte character: class 63, already in place
+        }
+        for o in 0..=PROCLITIC_LETTERS {
+            if o + 3 <= n {
+                let bit = letters[o] << 12 | letters[o + 1] << 6 | letters[o + 2];
+                if self.triples[bit >> 6] & (1 << (bit & 63)) != 0 {
+                    return true;
+                }
+            }
+            if self.any_pairs && o + 2 <= n && self.pairs[letters[o]] & (1 << letters[o + 1]) != 0 {
+                return true;
+            }
+        }
+        false
     }
 }
 
