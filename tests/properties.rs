@@ -56,14 +56,19 @@ fn shared_matcher() -> &'static Matcher {
     MATCHER.get_or_init(|| Matcher::new(&Glossary::embedded().unwrap()))
 }
 
-/// The tokens of the one-pass scanner: text, ordinal, joins, first and last origin.
-fn scanned(text: &str) -> Vec<(String, usize, bool, usize, usize)> {
+/// The tokens of the one-pass scanner (`Tokenizer::scan`, or the tokenizer
+/// fed by `fold_into`): text, ordinal, joins, first and last origin; and the words.
+fn scanned(text: &str, fast: bool) -> (Vec<(String, usize, bool, usize, usize)>, usize) {
     let mut out = Vec::new();
     let mut tokenizer =
         Tokenizer::new(|t: &ScannedToken<'_>| out.push((t.text.to_string(), t.ordinal, t.joins_previous, t.first_origin, t.last_origin)));
-    fold_into(text, &mut tokenizer);
-    tokenizer.finish();
-    out
+    if fast {
+        tokenizer.scan(text);
+    } else {
+        fold_into(text, &mut tokenizer);
+    }
+    let words = tokenizer.finish().1;
+    (out, words)
 }
 
 /// The same from the whole folded text and its offset map.
@@ -131,12 +136,22 @@ proptest! {
 
     #[test]
     fn the_one_pass_scanner_tokenizes_as_folding_then_tokenizing(text in glossary_text()) {
-        prop_assert_eq!(scanned(&text), folded_then_tokenized(&text));
+        let (fast, fast_words) = scanned(&text, true);
+        let (general, general_words) = scanned(&text, false);
+        prop_assert_eq!(&fast, &folded_then_tokenized(&text));
+        prop_assert_eq!(&general, &fast);
+        prop_assert_eq!(fast_words, general_words);
+        prop_assert_eq!(fast_words, fold_str(&text).split_whitespace().count());
     }
 
     #[test]
     fn the_one_pass_scanner_agrees_on_arbitrary_text(text in any::<String>()) {
-        prop_assert_eq!(scanned(&text), folded_then_tokenized(&text));
+        let (fast, fast_words) = scanned(&text, true);
+        let (general, general_words) = scanned(&text, false);
+        prop_assert_eq!(&fast, &folded_then_tokenized(&text));
+        prop_assert_eq!(&general, &fast);
+        prop_assert_eq!(fast_words, general_words);
+        prop_assert_eq!(fast_words, fold_str(&text).split_whitespace().count());
     }
 
     #[test]

@@ -18,7 +18,8 @@ use std::ops::Range;
 
 use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
-use crate::normalize::{analyze_form, fold, fold_into, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, Token, Tokenizer};
+use crate::normalize::tokens::letter_class;
+use crate::normalize::{analyze_form, fold, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, Token, Tokenizer};
 
 type StemId = u32;
 type NodeId = u32;
@@ -187,7 +188,7 @@ impl Matcher {
             let mut cache = cache.borrow_mut();
             cache.prepare(self.id);
             let mut tokenizer = Tokenizer::new(|token: &ScannedToken<'_>| {
-                if token.script == Script::Arabic && !self.prefilter.may_read(token.text) {
+                if token.script == Script::Arabic && !self.prefilter.may_read(token.head, token.head_len) {
                     return;
                 }
                 let readings = cache.readings(self, token.text, token.script);
@@ -195,7 +196,7 @@ impl Matcher {
                     hits.push(token, readings);
                 }
             });
-            fold_into(text, &mut tokenizer);
+            tokenizer.scan(text);
             words = tokenizer.finish().1;
         });
         (self.resolve(&hits, text), words)
@@ -221,6 +222,8 @@ impl Matcher {
                     ordinal,
                     first_origin: folded.origin(token.range.start),
                     last_origin: folded.origin(token.range.end - 1),
+                    head: 0,
+                    head_len: 0,
                 };
                 hits.push(&scanned, (&heads, &tails));
             }
@@ -482,7 +485,7 @@ impl StemFilter {
 struct ReadingPrefilter {
     /// Bit per letter triple (64 × 64 × 64 classes).
     triples: Vec<u64>,
-    /// Bit per letter pair, for the stems of two letters.
+    /// Bit per letter pair (64 × 64 classes), for the stems of two letters.
     pairs: [u64; 64],
     /// Whether any stem has two letters (the pair check is needed).
     any_pairs: bool,
@@ -500,11 +503,7 @@ const PROCLITIC_LETTERS: usize = 4;
 
 impl ReadingPrefilter {
     fn class(c: char) -> usize {
-        if ('\u{0621}'..='\u{064A}').contains(&c) {
-            c as usize - 0x0621
-        } else {
-            63
-        }
+        letter_class(c) as usize
     }
 
     fn new<'a>(stems: impl Iterator<Item = &'a str>) -> ReadingPrefilter {
@@ -534,52 +533,35 @@ impl ReadingPrefilter {
         filter
     }
 
+    /// The bits are laid out as [`ScannedToken::head`] packs letters: the
+    /// first letter in the lowest six bits.
     fn add_pair(&mut self, a: usize, b: usize) {
-        self.pairs[a] |= 1 << b;
+        let bit = b << 6 | a;
+        self.pairs[bit >> 6] |= 1 << (bit & 63);
         self.any_pairs = true;
     }
 
     fn add_triple(&mut self, a: usize, b: usize, c: usize) {
-        let bit = a << 12 | b << 6 | c;
+        let bit = c << 12 | b << 6 | a;
         self.triples[bit >> 6] |= 1 << (bit & 63);
     }
 
-    /// Whether the folded Arabic token `word` may have a reading.
+    /// Whether an Arabic token may have a reading, from the classes of its
+    /// first letters as the tokenizer packed them ([`ScannedToken::head`]).
     #[inline]
-    fn may_read(&self, word: &str) -> bool {
-        // The classes of the first letters, read from the UTF-8 directly:
-        // U+0621..U+064A are D8 A1..D8 BF and D9 80..D9 8A.
-        let bytes = word.as_bytes();
-        let mut letters = [63usize; PROCLITIC_LETTERS + 3];
-        let (mut i, mut n) = (0, 0);
-        while n < letters.len() && i + 1 < bytes.len() {
-            let lead = bytes[i];
-            if lead == 0xD8 || lead == 0xD9 {
-                let code = (usize::from(lead & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
-                letters[n] = if (0x0621..=0x064A).contains(&code) { code - 0x0621 } else { 63 };
-                i += 2;
-            } else {
-                i += match lead {
-                    0..0x80 => 1,
-                    0x80..0xE0 => 2,
-                    0xE0..0xF0 => 3,
-                    _ => 4,
-                };
-            }
-            n += 1;
-        }
-        if i < bytes.len() && n < letters.len() {
-            n += 1; // a last one-byte character: class 63, already in place
-        }
-        for o in 0..=PROCLITIC_LETTERS {
-            if o + 3 <= n {
-                let bit = letters[o] << 12 | letters[o + 1] << 6 | letters[o + 2];
+    fn may_read(&self, head: u64, head_len: u32) -> bool {
+        for o in 0..=PROCLITIC_LETTERS as u32 {
+            if o + 3 <= head_len {
+                let bit = ((head >> (6 * o)) & 0x3FFFF) as usize;
                 if self.triples[bit >> 6] & (1 << (bit & 63)) != 0 {
                     return true;
                 }
             }
-            if self.any_pairs && o + 2 <= n && self.pairs[letters[o]] & (1 << letters[o + 1]) != 0 {
-                return true;
+            if self.any_pairs && o + 2 <= head_len {
+                let bit = ((head >> (6 * o)) & 0xFFF) as usize;
+                if self.pairs[bit >> 6] & (1 << (bit & 63)) != 0 {
+                    return true;
+                }
             }
         }
         false

@@ -158,28 +158,41 @@ pub fn fold_into(source: &str, sink: &mut impl FoldSink) {
                 }
                 continue;
             }
-            i = at;
         }
-        // `i` advances by whole characters, so it is always on a boundary.
-        let c = source[i..].chars().next().unwrap_or('\u{FFFD}');
-        i += c.len_utf8();
-        // U+0653..U+0655 (D9 93..D9 95) compose with the character before them.
-        let composing_next = bytes.get(i) == Some(&0xD9) && matches!(bytes.get(i + 1), Some(0x93..=0x95));
-        if !composing_next {
-            fold_char(c, at, sink);
-            continue;
-        }
-        // Step 0: compose a letter with a following combining maddah/hamza.
-        let next = source[i..].chars().next().unwrap_or('\u{FFFD}');
-        let c = match unicode_normalization::char::compose(c, next) {
-            Some(composed) => {
-                i += next.len_utf8();
-                composed
-            }
-            None => c,
-        };
-        fold_char(c, at, sink);
+        i = fold_one(source, at, sink);
     }
+}
+
+/// Folds the one source character at byte `at` (a character boundary) into
+/// `sink`, composing it with a combining maddah or hamza after it (step 0);
+/// returns the offset after what it consumed. The general path of
+/// [`fold_into`], which the token scanner shares for what its tables leave out.
+#[inline(never)]
+pub fn fold_one(source: &str, at: usize, sink: &mut impl FoldSink) -> usize {
+    let bytes = source.as_bytes();
+    let c = source[at..].chars().next().unwrap_or('\u{FFFD}');
+    let mut i = at + c.len_utf8();
+    if c.is_ascii() {
+        sink.push(c.to_ascii_lowercase(), at);
+        return i;
+    }
+    // U+0653..U+0655 (D9 93..D9 95) compose with the character before them.
+    let composing_next = bytes.get(i) == Some(&0xD9) && matches!(bytes.get(i + 1), Some(0x93..=0x95));
+    let c = match composing_next {
+        false => c,
+        true => {
+            let next = source[i..].chars().next().unwrap_or('\u{FFFD}');
+            match unicode_normalization::char::compose(c, next) {
+                Some(composed) => {
+                    i += next.len_utf8();
+                    composed
+                }
+                None => c,
+            }
+        }
+    };
+    fold_char(c, at, sink);
+    i
 }
 
 fn fold_char(c: char, at: usize, out: &mut impl FoldSink) {

@@ -77,6 +77,25 @@ pub struct ScannedToken<'a> {
     pub first_origin: usize,
     /// Where its last folded character came from.
     pub last_origin: usize,
+    /// The [`letter_class`] of its first [`HEAD_LETTERS`] characters, six
+    /// bits each, the first in the lowest bits.
+    pub head: u64,
+    /// How many characters `head` holds.
+    pub head_len: u32,
+}
+
+/// Characters of a token whose [`letter_class`] the tokenizer keeps.
+pub const HEAD_LETTERS: u32 = 7;
+
+/// A folded character's class for letter-pattern filters: the basic Arabic
+/// letters U+0621..U+064A are 0..41, everything else is 63.
+#[inline]
+pub fn letter_class(c: char) -> u64 {
+    if ('\u{0621}'..='\u{064A}').contains(&c) {
+        c as u64 - 0x0621
+    } else {
+        63
+    }
 }
 
 /// Character classes of the tokenizer, as bits.
@@ -119,6 +138,46 @@ fn class_table() -> &'static [u8; 0x800] {
     })
 }
 
+/// What the scanner's tables say of one source character below U+0800: its
+/// folding as UTF-8 (`len` 1 or 2 bytes; 0 when folding deletes it) and the
+/// tokenizer class of the folded character. `len` [`SCAN_SLOW`] sends the
+/// character down the general path (it folds to several characters, or to
+/// one of three bytes or more).
+#[derive(Clone, Copy)]
+struct ScanEntry {
+    bytes: [u8; 2],
+    len: u8,
+    class: u8,
+    letter: u8,
+}
+
+const SCAN_SLOW: u8 = 3;
+
+/// [`ScanEntry`] for every character below U+0800, built once from
+/// [`crate::normalize::fold::fold_one`] and [`classify`] themselves, so the
+/// scanner and the general path cannot disagree.
+fn scan_table() -> &'static [ScanEntry; 0x800] {
+    static TABLE: std::sync::OnceLock<Box<[ScanEntry; 0x800]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Box::new([ScanEntry { bytes: [0; 2], len: SCAN_SLOW, class: 0, letter: 63 }; 0x800]);
+        for (code, entry) in table.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(code as u32) else { continue };
+            let folded = crate::normalize::fold_str(c.encode_utf8(&mut [0; 4]));
+            let mut chars = folded.chars();
+            *entry = match (chars.next(), chars.next()) {
+                (None, _) => ScanEntry { bytes: [0; 2], len: 0, class: 0, letter: 63 },
+                (Some(f), None) if f.len_utf8() <= 2 => {
+                    let mut bytes = [0; 2];
+                    f.encode_utf8(&mut bytes);
+                    ScanEntry { bytes, len: f.len_utf8() as u8, class: classify(f), letter: letter_class(f) as u8 }
+                }
+                _ => continue,
+            };
+        }
+        table
+    })
+}
+
 /// Cuts a stream of folded characters into tokens, handing each to `on_token`
 /// as soon as it ends. It is a [`FoldSink`], so folding and tokenizing run in
 /// one pass with no folded copy of the text; [`tokenize`] feeds it folded text.
@@ -133,6 +192,8 @@ pub struct Tokenizer<F> {
     classes: &'static [u8; 0x800],
     buf: Vec<u8>,
     first_arabic: bool,
+    head: u64,
+    head_len: u32,
     first_origin: usize,
     last_origin: usize,
     last_latin: bool,
@@ -152,6 +213,8 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
             classes: class_table(),
             buf: Vec::with_capacity(64),
             first_arabic: false,
+            head: 0,
+            head_len: 0,
             first_origin: 0,
             last_origin: 0,
             last_latin: false,
@@ -162,6 +225,79 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
             in_space: true,
             words: 0,
             on_token,
+        }
+    }
+
+    /// Folds and tokenizes `source` in one pass: exactly
+    /// [`fold_into`](crate::normalize::fold::fold_into)`(source, self)`, but
+    /// with ASCII and two-byte characters (all of Latin and Arabic) folded,
+    /// classified and appended by one lookup in [`scan_table`]. Everything
+    /// else — three-byte characters, a letter followed by a combining maddah
+    /// or hamza, a held-back hyphen — takes the general path.
+    pub fn scan(&mut self, source: &str) {
+        let table = scan_table();
+        let bytes = source.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (code, width) = if b < 0x80 {
+                (usize::from(b), 1)
+            } else if b < 0xE0 {
+                // A two-byte character: `source` is valid UTF-8, so its
+                // second byte is there. A combining maddah or hamza after it
+                // (D9 93..D9 95) composes with it: the general path.
+                if bytes.get(i + 2) == Some(&0xD9) && matches!(bytes.get(i + 3), Some(0x93..=0x95)) {
+                    i = crate::normalize::fold::fold_one(source, i, self);
+                    continue;
+                }
+                ((usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F), 2)
+            } else {
+                i = crate::normalize::fold::fold_one(source, i, self);
+                continue;
+            };
+            let entry = table[code];
+            if entry.len == 0 {
+                i += width;
+                continue;
+            }
+            if entry.len == SCAN_SLOW || self.pending_hyphen.is_some() {
+                i = crate::normalize::fold::fold_one(source, i, self);
+                continue;
+            }
+            let class = entry.class;
+            self.words += usize::from(self.in_space & (class & SPACE == 0));
+            self.in_space = class & SPACE != 0;
+            if class & TOKEN != 0 {
+                if self.buf.is_empty() {
+                    self.first_origin = i;
+                    self.first_arabic = class & ARABIC != 0;
+                }
+                if self.head_len < HEAD_LETTERS {
+                    self.head |= u64::from(entry.letter) << (6 * self.head_len);
+                    self.head_len += 1;
+                }
+                self.buf.push(entry.bytes[0]);
+                if entry.len == 2 {
+                    self.buf.push(entry.bytes[1]);
+                }
+                self.last_origin = i;
+                self.last_latin = class & LATIN != 0;
+            } else {
+                if !self.buf.is_empty() {
+                    if entry.bytes[0] == b'-' && self.last_latin {
+                        self.pending_hyphen = Some(i);
+                        i += width;
+                        continue;
+                    }
+                    self.end_token();
+                }
+                if entry.bytes[0] == b'\n' {
+                    self.gap_newlines += 1;
+                } else if class & GAP == 0 {
+                    self.gap_ok = false;
+                }
+            }
+            i += width;
         }
     }
 
@@ -211,10 +347,14 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
             ordinal: self.count,
             first_origin: self.first_origin,
             last_origin: self.last_origin,
+            head: self.head,
+            head_len: self.head_len,
         };
         (self.on_token)(&token);
         self.count += 1;
         self.buf.clear();
+        self.head = 0;
+        self.head_len = 0;
         self.gap_ok = true;
         self.gap_newlines = 0;
     }
@@ -240,6 +380,10 @@ impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
             let hyphen = self.pending_hyphen.take().unwrap_or(at);
             if class & LATIN != 0 {
                 self.buf.push(b'-');
+                if self.head_len < HEAD_LETTERS {
+                    self.head |= 63 << (6 * self.head_len);
+                    self.head_len += 1;
+                }
                 self.last_origin = hyphen;
             } else {
                 self.end_token();
@@ -250,6 +394,10 @@ impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
             if self.buf.is_empty() {
                 self.first_origin = at;
                 self.first_arabic = class & ARABIC != 0;
+            }
+            if self.head_len < HEAD_LETTERS {
+                self.head |= letter_class(c) << (6 * self.head_len);
+                self.head_len += 1;
             }
             self.push_char(c);
             self.last_origin = at;
