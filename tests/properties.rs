@@ -56,9 +56,12 @@ fn shared_matcher() -> &'static Matcher {
     MATCHER.get_or_init(|| Matcher::new(&Glossary::embedded().unwrap()))
 }
 
+/// What the scanner says of a token: text, ordinal, joins, first and last origin.
+type TokenFacts = (String, usize, bool, usize, usize);
+
 /// The tokens of the one-pass scanner (`Tokenizer::scan`, or the tokenizer
 /// fed by `fold_into`): text, ordinal, joins, first and last origin; and the words.
-fn scanned(text: &str, fast: bool) -> (Vec<(String, usize, bool, usize, usize)>, usize) {
+fn scanned(text: &str, fast: bool) -> (Vec<TokenFacts>, usize) {
     let mut out = Vec::new();
     let mut tokenizer =
         Tokenizer::new(|t: &ScannedToken<'_>| out.push((t.text.to_string(), t.ordinal, t.joins_previous, t.first_origin, t.last_origin)));
@@ -72,7 +75,7 @@ fn scanned(text: &str, fast: bool) -> (Vec<(String, usize, bool, usize, usize)>,
 }
 
 /// The same from the whole folded text and its offset map.
-fn folded_then_tokenized(text: &str) -> Vec<(String, usize, bool, usize, usize)> {
+fn folded_then_tokenized(text: &str) -> Vec<TokenFacts> {
     let folded = fold(text);
     tokenize(folded.as_str())
         .into_iter()
