@@ -241,7 +241,8 @@ pub struct Matchers {
 impl Matchers {
     /// Builds both matchers for a glossary.
     pub fn new(glossary: &Glossary) -> Matchers {
-        Matchers { arabic: Matcher::new(glossary), english: EnglishMatcher::new(glossary) }
+        let (arabic, english) = rayon::join(|| Matcher::new(glossary), || EnglishMatcher::new(glossary));
+        Matchers { arabic, english }
     }
 }
 

@@ -266,15 +266,16 @@ impl Glossary {
     /// same form to the matcher.
     pub fn form_key(form: &str, spellings: &HashMap<String, String>) -> String {
         let mut key = String::new();
-        for token in analyze_form(form) {
+        crate::normalize::for_each_form_token(form, |token, _, definite| {
             if !key.is_empty() {
                 key.push(' ');
             }
-            if token.definite {
+            let stem = if definite { &token.text["ال".len()..] } else { token.text };
+            if definite {
                 key.push_str("ال");
             }
-            key.push_str(spellings.get(&token.stem).unwrap_or(&token.stem));
-        }
+            key.push_str(spellings.get(stem).map_or(stem, String::as_str));
+        });
         key
     }
 

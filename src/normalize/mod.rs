@@ -29,25 +29,42 @@ pub struct FormToken {
 /// and marked definite, so «ألمانيا» keeps its first letters and «اللجنة»
 /// registers «لجنه».
 pub fn analyze_form(form: &str) -> Vec<FormToken> {
-    let folded = fold(form);
-    tokenize(folded.as_str())
-        .into_iter()
-        .map(|token| {
-            let text = &folded.as_str()[token.range.clone()];
-            let written = skeleton(&form[folded.source_range(token.range.clone(), form)]);
-            let article = token.script == Script::Arabic && written.starts_with("ال") && text.chars().count() >= 4;
-            if article {
-                FormToken {
-                    stem: text["ال".len()..].to_string(),
-                    definite: true,
-                    skeleton: written["ال".len()..].to_string(),
-                    script: token.script,
-                }
-            } else {
-                FormToken { stem: text.to_string(), definite: false, skeleton: written, script: token.script }
+    let mut tokens = Vec::new();
+    for_each_form_token(form, |token, source, definite| {
+        let written = skeleton(source);
+        tokens.push(if definite {
+            FormToken {
+                stem: token.text["ال".len()..].to_string(),
+                definite: true,
+                skeleton: written["ال".len()..].to_string(),
+                script: token.script,
             }
-        })
-        .collect()
+        } else {
+            FormToken { stem: token.text.to_string(), definite: false, skeleton: written, script: token.script }
+        });
+    });
+    tokens
+}
+
+/// Calls `each` with every token of a glossary form, its source slice, and
+/// whether it is registered definite (see [`analyze_form`]). The scanner gives
+/// each token's source offsets directly: no folded copy or offset map is made
+/// (a large glossary goes through this twice per form).
+pub fn for_each_form_token(form: &str, mut each: impl FnMut(&ScannedToken<'_>, &str, bool)) {
+    let mut tokenizer = Tokenizer::new(|token: &ScannedToken<'_>| {
+        let source = &form[token.first_origin..source_end(form, token.last_origin)];
+        let definite = token.script == Script::Arabic && starts_with_bare_article(source) && token.text.chars().count() >= 4;
+        each(token, source, definite);
+    });
+    tokenizer.scan(form);
+    tokenizer.finish();
+}
+
+/// Whether `source`, marks and invisibles aside, starts with a bare «ال»: an
+/// alef with no hamza or madda (neither precomposed nor combining) and a lam.
+fn starts_with_bare_article(source: &str) -> bool {
+    let mut chars = source.chars().filter(|&c| !fold::is_deleted(c) || ('\u{0653}'..='\u{0655}').contains(&c));
+    chars.next() == Some('ا') && chars.next() == Some('ل')
 }
 
 #[cfg(test)]

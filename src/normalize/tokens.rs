@@ -211,7 +211,7 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
     pub fn new(on_token: F) -> Self {
         Tokenizer {
             classes: class_table(),
-            buf: Vec::with_capacity(64),
+            buf: Vec::new(),
             first_arabic: false,
             head: 0,
             head_len: 0,
