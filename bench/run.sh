@@ -51,7 +51,7 @@ measure() {
     /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null || true
     end=$(date +%s.%N)
     times+=("$(echo "$end - $start" | bc -l)")
-    rss=$(cat "$work/rss")
+    rss=$(tail -n 1 "$work/rss")
   done
   local median
   median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')

@@ -268,10 +268,11 @@ pub fn find_occurrences(
     let (matcher, english) = (&matchers.arabic, &matchers.english);
     let text = &document.text;
     let lines = LineIndex::new(text);
-    // An occurrence placed at a byte range of the document, its other fields blank.
-    let placed = |start: usize, end: usize| {
-        let (line, column) = lines.position(text, start);
-        let (end_line, end_column) = lines.position(text, end);
+    // An occurrence placed at a byte range of the document, its other fields
+    // blank; `cursor` makes positions asked in order cost their distance.
+    let placed = |start: usize, end: usize, cursor: &mut (usize, usize, usize)| {
+        let (line, column) = lines.position_with(text, start, cursor);
+        let (end_line, end_column) = lines.position_with(text, end, cursor);
         Occurrence {
             concept: 0,
             term: 0,
@@ -294,32 +295,43 @@ pub fn find_occurrences(
     let mut occurrences = Vec::new();
     let mut pairs = Vec::new();
     let mut words = 0;
+    let mut anchor_cursor = LineIndex::START;
     for unit in units {
         let target = &unit.target;
         let first = occurrences.len();
         // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
         let silenced = unit.note.as_deref().and_then(pragmas::note_scope);
         let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
-        let (matches, unit_words) = find_in_chunks(matcher, &target.text, if parallel { CHUNK_BYTES } else { 0 });
+        let (parts, unit_words) = find_in_chunks(matcher, &target.text, if parallel { CHUNK_BYTES } else { 0 });
         words += unit_words;
-        for m in matches.into_iter().filter(|m| !silenced_concept(m.concept)) {
-            let start = target.map.start(m.span.start);
-            let end = target.map.end(m.span.end).max(start);
-            let unit_line = line_around(&target.text, m.span.start);
-            occurrences.push(Occurrence {
-                concept: m.concept,
-                term: m.term,
-                surface: target.text[m.span.clone()].to_string(),
-                verbatim: text[start..end] == target.text[m.span.clone()],
-                kind: m.kind,
-                orthographic: m.orthographic,
-                proclitics: m.proclitics,
-                suffix: m.suffix,
-                in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                context: context(&target.shown, unit_line, m.span.clone()),
-                ..placed(start, end)
-            });
-        }
+        // Each chunk's matches are placed with a cursor of its own, in
+        // parallel when the unit was cut into chunks, and kept in order.
+        let place_part = |matches: Vec<Match>| -> Vec<Occurrence> {
+            let mut cursor = LineIndex::START;
+            let mut placed_part = Vec::with_capacity(matches.len());
+            for m in matches.into_iter().filter(|m| !silenced_concept(m.concept)) {
+                let start = target.map.start(m.span.start);
+                let end = target.map.end(m.span.end).max(start);
+                let unit_line = line_around(&target.text, m.span.start);
+                placed_part.push(Occurrence {
+                    concept: m.concept,
+                    term: m.term,
+                    surface: target.text[m.span.clone()].to_string(),
+                    verbatim: text[start..end] == target.text[m.span.clone()],
+                    kind: m.kind,
+                    orthographic: m.orthographic,
+                    proclitics: m.proclitics,
+                    suffix: m.suffix,
+                    in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+                    context: context(&target.shown, unit_line, m.span.clone()),
+                    ..placed(start, end, &mut cursor)
+                });
+            }
+            placed_part
+        };
+        let placed_parts: Vec<Vec<Occurrence>> =
+            if parts.len() > 1 { parts.into_par_iter().map(place_part).collect() } else { parts.into_iter().map(place_part).collect() };
+        occurrences.extend(placed_parts.into_iter().flatten());
         let Some(source) = &unit.source else { continue };
         let mut source_concepts: Vec<(usize, String)> = Vec::new();
         for m in english.find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
@@ -338,7 +350,7 @@ pub fn find_occurrences(
             source_concepts,
             occurrences: first..occurrences.len(),
             id: unit.id.clone(),
-            anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..placed(start, end) },
+            anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..placed(start, end, &mut anchor_cursor) },
         });
     }
     (occurrences, pairs, words)
@@ -350,13 +362,15 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// [`Matcher::find_counting_words`] on a large text cut into chunks at line
 /// breaks that no phrase runs across ([`line_ends_phrases`]), matched in
-/// parallel (on the current rayon pool) and merged in order: the matches and
-/// the word count are those of the whole text. A text with no such line
-/// break (one long line) is matched whole. `chunk` is the chunk size
-/// ([`CHUNK_BYTES`] in a run; 0 matches every text whole).
-pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize) -> (Vec<Match>, usize) {
+/// parallel (on the current rayon pool): the matches of each chunk in order
+/// (spans in the whole text), and the word count, are those of the whole
+/// text. A text with no such line break (one long line) is matched whole.
+/// `chunk` is the chunk size ([`CHUNK_BYTES`] in a run; 0 matches every text
+/// whole).
+pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize) -> (Vec<Vec<Match>>, usize) {
     if chunk == 0 || text.len() < 2 * chunk {
-        return matcher.find_counting_words(text);
+        let (matches, words) = matcher.find_counting_words(text);
+        return (vec![matches], words);
     }
     let mut cuts = vec![0];
     let mut from = chunk;
@@ -382,7 +396,7 @@ pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize) -> (Vec<Match
         })
         .collect();
     let words = parts.iter().map(|(_, w)| w).sum();
-    (parts.into_iter().flat_map(|(m, _)| m).collect(), words)
+    (parts.into_iter().map(|(m, _)| m).collect(), words)
 }
 
 /// How far either side of an occurrence its line is looked at (for the

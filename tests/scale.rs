@@ -22,9 +22,10 @@ fn chunks_give_the_matches_and_words_of_the_whole() {
     assert!(whole.0.len() > 300, "{} matches", whole.0.len());
     for chunk in [4_096, 65_536, 250_000] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let chunked = pool.install(|| find_in_chunks(&matcher, &text, chunk));
-        assert_eq!(chunked.1, whole.1, "words with chunks of {chunk}");
-        assert_eq!(chunked.0, whole.0, "matches with chunks of {chunk}");
+        let (parts, words) = pool.install(|| find_in_chunks(&matcher, &text, chunk));
+        assert!(parts.len() > 1, "{} parts with chunks of {chunk}", parts.len());
+        assert_eq!(words, whole.1, "words with chunks of {chunk}");
+        assert_eq!(parts.concat(), whole.0, "matches with chunks of {chunk}");
     }
 }
 
@@ -36,4 +37,35 @@ fn lines_that_end_phrases() {
     // After a full stop: yes; after a word: no; after a closing quote (a
     // phrase gap): no; a blank line: yes; after an Arabic comma: yes.
     assert_eq!(ends, vec![true, false, false, true, true]);
+}
+
+/// A file large enough to be cut into chunks gives, with two jobs, the very
+/// occurrences and findings (positions, contexts, messages) one job gives.
+#[test]
+fn a_large_file_checks_alike_with_one_job_and_two() {
+    use qamus::check::{check_paths, CheckOptions, Matchers, CHUNK_BYTES};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.txt");
+    let mut text = synthetic::article(&mut Rng::new(11), 2 * CHUNK_BYTES + 300_000, &synthetic::planted_forms());
+    // Lines of their own, and a long one, near where chunks are cut.
+    let at = (0..CHUNK_BYTES).map(|back| CHUNK_BYTES - 10 - back).find(|&i| text.is_char_boundary(i)).unwrap();
+    text.insert_str(at, "\nاللجنة العسكرية\nالعليا.\n");
+    std::fs::write(&path, &text).unwrap();
+    let glossary = Glossary::embedded().unwrap();
+    let matchers = Matchers::new(&glossary);
+    let run = |jobs: usize| {
+        let options = CheckOptions { jobs, keep_occurrences: true, ..CheckOptions::default() };
+        let outcome = check_paths(&glossary, &matchers, &[path.clone()], &options, &|_| true, &mut |_| {}, &mut |_, _| {});
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        let document = outcome.documents.into_iter().next().unwrap();
+        (document.occurrences, document.findings, document.words, document.match_count)
+    };
+    let one = run(1);
+    let two = run(2);
+    assert!(one.0.len() > 1000, "{} occurrences", one.0.len());
+    assert!(one.0.windows(2).all(|w| w[0].byte_start < w[1].byte_start), "occurrences in text order");
+    assert_eq!(one.2, two.2, "words");
+    assert_eq!(one.3, two.3, "matches");
+    assert!(one.0 == two.0, "occurrences differ between one job and two");
+    assert!(one.1 == two.1, "findings differ between one job and two");
 }

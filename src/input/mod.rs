@@ -206,10 +206,6 @@ fn locate_byte(kind: ErrorKind, path: &str, bytes: &[u8]) -> Error {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
-    /// The last position asked for (offset, line index, column), so that
-    /// positions asked in increasing order cost the distance between them,
-    /// not the length of the line: a 200 MB line stays linear.
-    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
@@ -222,21 +218,35 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
-        LineIndex { starts, last: std::cell::Cell::new((0, 0, 1)) }
+        LineIndex { starts }
     }
 
-    /// 1-based line and column (in Unicode scalar values) of a byte offset.
+    /// 1-based line and column (in Unicode scalar values) of a byte offset,
+    /// counted from the start of its line.
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut cursor = LineIndex::START;
+        self.position_with(text, offset, &mut cursor)
+    }
+
+    /// [`LineIndex::position`] with a cursor: the last position asked for
+    /// (offset, line index, column), so that positions asked in increasing
+    /// order cost the distance between them, not the length of the line (a
+    /// 200 MB line stays linear). Start from [`LineIndex::START`]; each
+    /// thread placing positions in its own stretch of a text keeps its own.
+    pub fn position_with(&self, text: &str, offset: usize, cursor: &mut (usize, usize, usize)) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let (last_offset, last_line, last_column) = self.last.get();
+        let (last_offset, last_line, last_column) = *cursor;
         let column = if last_line == line && last_offset <= offset {
             last_column + text[last_offset..offset].chars().count()
         } else {
             text[self.starts[line]..offset].chars().count() + 1
         };
-        self.last.set((offset, line, column));
+        *cursor = (offset, line, column);
         (line + 1, column)
     }
+
+    /// A cursor at the start of the text (offset 0, line 1, column 1).
+    pub const START: (usize, usize, usize) = (0, 0, 1);
 
     /// The byte range of the line (without its line break) holding `offset`.
     pub fn line_range(&self, text: &str, offset: usize) -> std::ops::Range<usize> {
