@@ -55,7 +55,7 @@ fn a_large_file_checks_alike_with_one_job_and_two() {
     let matchers = Matchers::new(&glossary);
     let run = |jobs: usize| {
         let options = CheckOptions { jobs, keep_occurrences: true, ..CheckOptions::default() };
-        let outcome = check_paths(&glossary, &matchers, &[path.clone()], &options, &|_| true, &mut |_| {}, &mut |_, _| {});
+        let outcome = check_paths(&glossary, &matchers, std::slice::from_ref(&path), &options, &|_| true, &mut |_| {}, &mut |_, _| {});
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
         let document = outcome.documents.into_iter().next().unwrap();
         (document.occurrences, document.findings, document.words, document.match_count)
