@@ -626,9 +626,11 @@ impl Hits {
     }
 }
 
-/// Tokens a thread keeps readings for before it starts afresh: enough for the
-/// vocabulary of a large archive's common words (a few tens of MB at most).
-const CACHE_CAPACITY: usize = 1 << 18;
+/// Tokens a thread keeps readings for before it starts afresh. Only tokens
+/// that pass the prefilter (about one in five) are kept, so 65,536 hold the
+/// common ones of a large archive in about 3 MB; a larger cache bought little
+/// speed for its memory (bench/RESULTS.md).
+const CACHE_CAPACITY: usize = 1 << 16;
 
 /// Per-thread cache of the readings of folded tokens already seen, for one
 /// matcher at a time. In running text most tokens are frequent words with no
