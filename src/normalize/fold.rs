@@ -84,7 +84,17 @@ pub fn fold(source: &str) -> Folded {
 
 /// Folds `source` to a plain string, without the offset map.
 pub fn fold_str(source: &str) -> String {
-    fold(source).text
+    let mut out = String::with_capacity(source.len());
+    fold_into(source, &mut out);
+    out
+}
+
+/// A plain string keeps the folded characters only.
+impl FoldSink for String {
+    #[inline]
+    fn push(&mut self, c: char, _at: usize) {
+        String::push(self, c);
+    }
 }
 
 /// What [`fold_char`] makes of every two-byte character (U+0080..U+07FF,

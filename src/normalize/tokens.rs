@@ -337,8 +337,9 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
 
     #[inline(never)]
     fn end_token(&mut self) {
-        // SAFETY: `buf` only ever receives whole UTF-8-encoded characters
-        // (`push_char`), so it is valid UTF-8.
+        // SAFETY: `buf` only ever receives whole UTF-8-encoded characters —
+        // `push_char`, an ASCII '-', and in `scan` a table entry's `len`
+        // bytes, which are one character's encoding — so it is valid UTF-8.
         let text = unsafe { std::str::from_utf8_unchecked(&self.buf) };
         let token = ScannedToken {
             text,
