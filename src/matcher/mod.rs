@@ -2,10 +2,12 @@
 //! trie of stem sequences, clitic readings of each text token, definiteness
 //! patterns, and leftmost-longest resolution.
 //!
-//! Cost is linear in the text: every token costs a handful of hash lookups (its
-//! readings), and a phrase walks the trie one token at a time, whatever the
-//! number of concepts. This module owns what counts as an occurrence of a form
-//! and how it is described (kind, proclitics, suffix); it does not judge.
+//! Cost is linear in the text: most tokens are turned away by a prefilter on
+//! their first letters; the rest cost one lookup in a per-thread cache of
+//! readings (a handful of hash lookups the first time), and a phrase walks the
+//! trie one token at a time, whatever the number of concepts. This module
+//! owns what counts as an occurrence of a form and how it is described (kind,
+//! proclitics, suffix); it does not judge.
 
 pub mod english;
 

@@ -1,11 +1,12 @@
 //! Tokens of folded text (specification §3): maximal runs of letters and digits,
 //! a hyphen joining two Latin runs into one token (CJTF-OIR), and for every token
 //! whether it may continue the phrase of the token before it. The tokenizer
-//! is streaming: it takes folded characters one at a time, so that folding,
-//! tokenizing and looking up run in one pass over the text.
+//! is streaming: it takes folded characters one at a time (or, through
+//! `Tokenizer::scan`, folds the source itself), so that folding, tokenizing
+//! and looking up run in one pass over the text.
 //!
-//! This module owns what separates words and phrases. It works on folded text
-//! only and never allocates per token.
+//! This module owns what separates words and phrases, and where a text may be
+//! cut without splitting a phrase. It never allocates per token.
 
 use std::ops::Range;
 
@@ -303,9 +304,9 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
 
     /// Ends the last token; returns the number of tokens and of words.
     pub fn finish(mut self) -> (usize, usize) {
-        if let Some(at) = self.pending_hyphen.take() {
+        if self.pending_hyphen.take().is_some() {
             self.end_token();
-            self.gap('-', GAP, at);
+            self.gap('-', GAP);
         }
         if !self.buf.is_empty() {
             self.end_token();
@@ -361,7 +362,7 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
     }
 
     #[inline]
-    fn gap(&mut self, c: char, class: u8, _at: usize) {
+    fn gap(&mut self, c: char, class: u8) {
         if c == '\n' {
             self.gap_newlines += 1;
         } else if class & GAP == 0 {
@@ -388,7 +389,7 @@ impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
                 self.last_origin = hyphen;
             } else {
                 self.end_token();
-                self.gap('-', GAP, hyphen);
+                self.gap('-', GAP);
             }
         }
         if class & TOKEN != 0 {
@@ -412,7 +413,7 @@ impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
             }
             self.end_token();
         }
-        self.gap(c, class, at);
+        self.gap(c, class);
     }
 }
 
