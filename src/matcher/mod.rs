@@ -170,8 +170,9 @@ impl Matcher {
 
     /// Every occurrence in `text`, leftmost-longest, in text order.
     ///
-    /// One pass folds and tokenizes the text ([`fold_into`] into a
-    /// [`Tokenizer`]) and looks every token up in a per-thread cache of
+    /// One pass folds and tokenizes the text ([`Tokenizer::scan`]); a token
+    /// whose first letters rule out any reading ([`ReadingPrefilter`]) is
+    /// passed over, and the others are looked up in a per-thread cache of
     /// readings, so that a token seen before costs one hash lookup and no
     /// allocation. Only tokens with a reading (a "hit") are kept, with their
     /// ordinal; a phrase continues from one hit to the next only when their

@@ -265,6 +265,10 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
                 i = crate::normalize::fold::fold_one(source, i, self);
                 continue;
             }
+            // From here the step mirrors `FoldSink::push` below, on purpose:
+            // sharing one `#[inline(always)]` step between them cost 6 % more
+            // instructions (905 M against 854 M on two 5.2 MB files, callgrind).
+            // The property tests `the_one_pass_scanner_*` hold them equal.
             let class = entry.class;
             self.words += usize::from(self.in_space & (class & SPACE == 0));
             self.in_space = class & SPACE != 0;
