@@ -21,7 +21,7 @@ use std::ops::Range;
 use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
 use crate::normalize::tokens::letter_class;
-use crate::normalize::{analyze_form, fold, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, Token, Tokenizer};
+use crate::normalize::{analyze_form, fold, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, Token, TokenSink, Tokenizer};
 
 type StemId = u32;
 type NodeId = u32;
@@ -190,15 +190,7 @@ impl Matcher {
         CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             cache.prepare(self.id);
-            let mut tokenizer = Tokenizer::new(|token: &ScannedToken<'_>| {
-                if token.script == Script::Arabic && !self.prefilter.may_read(token.head, token.head_len) {
-                    return;
-                }
-                let readings = cache.readings(self, token.text, token.script);
-                if !readings.0.is_empty() || !readings.1.is_empty() {
-                    hits.push(token, readings);
-                }
-            });
+            let mut tokenizer = Tokenizer::new(HitCollector { matcher: self, cache: &mut cache, hits: &mut hits });
             tokenizer.scan(text);
             words = tokenizer.finish().1;
         });
@@ -568,6 +560,29 @@ impl ReadingPrefilter {
             }
         }
         false
+    }
+}
+
+/// What [`Matcher::find`] gives the tokenizer: Arabic tokens the prefilter
+/// turns away are never folded; the others are looked up in the reading
+/// cache and kept when they have a reading.
+struct HitCollector<'a> {
+    matcher: &'a Matcher,
+    cache: &'a mut ReadingCache,
+    hits: &'a mut Hits,
+}
+
+impl TokenSink for HitCollector<'_> {
+    #[inline]
+    fn wants(&mut self, script: Script, head: u64, head_len: u32) -> bool {
+        script != Script::Arabic || self.matcher.prefilter.may_read(head, head_len)
+    }
+
+    fn token(&mut self, token: &ScannedToken<'_>) {
+        let readings = self.cache.readings(self.matcher, token.text, token.script);
+        if !readings.0.is_empty() || !readings.1.is_empty() {
+            self.hits.push(token, readings);
+        }
     }
 }
 

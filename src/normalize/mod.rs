@@ -8,7 +8,7 @@ pub mod fold;
 pub mod tokens;
 
 pub use fold::{fold, fold_into, fold_str, skeleton, source_end, FoldSink, Folded};
-pub use tokens::{tokenize, ScannedToken, Script, Token, Tokenizer};
+pub use tokens::{tokenize, ScannedToken, Script, Token, TokenSink, Tokenizer};
 
 /// One token of a glossary form, as the matcher registers it (specification §5).
 #[derive(Debug, Clone, PartialEq, Eq)]

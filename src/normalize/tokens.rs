@@ -105,6 +105,15 @@ const LATIN: u8 = 2;
 const ARABIC: u8 = 4;
 const GAP: u8 = 8;
 const SPACE: u8 = 16;
+/// In [`scan_table`] only: folding leaves the character as it is written.
+const UNCHANGED: u8 = 32;
+/// In [`scan_table`] only: the character composes with a combining maddah or
+/// hamza (U+0653..U+0655) after it, so the scanner must look at what follows.
+const COMPOSES: u8 = 64;
+/// In [`scan_table`] only: a token character that needs no second look — it
+/// is not deleted by folding, does not take the general path and does not
+/// compose. The token scanner's loop tests this bit alone.
+const PLAIN: u8 = 128;
 
 /// The classes of a folded character, from the predicates above.
 fn classify(c: char) -> u8 {
@@ -145,6 +154,7 @@ fn class_table() -> &'static [u8; 0x800] {
 /// character down the general path (it folds to several characters, or to
 /// one of three bytes or more).
 #[derive(Clone, Copy)]
+#[repr(C, align(8))] // a power of two: indexing the table is one shift
 struct ScanEntry {
     bytes: [u8; 2],
     len: u8,
@@ -170,7 +180,14 @@ fn scan_table() -> &'static [ScanEntry; 0x800] {
                 (Some(f), None) if f.len_utf8() <= 2 => {
                     let mut bytes = [0; 2];
                     f.encode_utf8(&mut bytes);
-                    ScanEntry { bytes, len: f.len_utf8() as u8, class: classify(f), letter: letter_class(f) as u8 }
+                    let unchanged = if f == c { UNCHANGED } else { 0 };
+                    let composes =
+                        ['\u{0653}', '\u{0654}', '\u{0655}'].iter().any(|&mark| unicode_normalization::char::compose(c, mark).is_some());
+                    let mut class = classify(f) | unchanged | if composes { COMPOSES } else { 0 };
+                    if class & (TOKEN | COMPOSES) == TOKEN {
+                        class |= PLAIN;
+                    }
+                    ScanEntry { bytes, len: f.len_utf8() as u8, class, letter: letter_class(f) as u8 }
                 }
                 _ => continue,
             };
@@ -179,13 +196,39 @@ fn scan_table() -> &'static [ScanEntry; 0x800] {
     })
 }
 
+/// What receives the tokens of a [`Tokenizer`]. A closure taking a
+/// [`ScannedToken`] is one that wants every token.
+pub trait TokenSink {
+    /// Whether a token of `script` whose first letters have the classes
+    /// `head` (see [`ScannedToken::head`]) is wanted at all. A token not
+    /// wanted still uses up its ordinal, but is not handed on, and in
+    /// [`Tokenizer::scan`] its folded text is never made: with a selective
+    /// test, most tokens of a text end here.
+    #[inline]
+    fn wants(&mut self, _script: Script, _head: u64, _head_len: u32) -> bool {
+        true
+    }
+
+    /// Receives one wanted token.
+    fn token(&mut self, token: &ScannedToken<'_>);
+}
+
+impl<F: FnMut(&ScannedToken<'_>)> TokenSink for F {
+    #[inline]
+    fn token(&mut self, token: &ScannedToken<'_>) {
+        self(token)
+    }
+}
+
 /// Cuts a stream of folded characters into tokens, handing each to `on_token`
 /// as soon as it ends. It is a [`FoldSink`], so folding and tokenizing run in
 /// one pass with no folded copy of the text; [`tokenize`] feeds it folded text.
 /// It also counts words: runs of folded characters that are not white space.
 ///
-/// Invariants: `buf` holds the UTF-8 of the folded characters of the token
-/// being read, whole characters only (empty between tokens); a hyphen after a
+/// Invariants: `buf` holds the UTF-8 of the folded characters of a token the
+/// general path (`push`) is reading, whole characters only; it is empty
+/// between tokens and while [`Tokenizer::scan_token`] reads one (that token is
+/// not copied unless it is wanted, and then only when folding changed it); a hyphen after a
 /// Latin character is held back in `pending_hyphen` until the next character
 /// says whether it joins two Latin runs (it stays in the token) or ends the
 /// token (it is a phrase gap).
@@ -207,7 +250,7 @@ pub struct Tokenizer<F> {
     on_token: F,
 }
 
-impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
+impl<F: TokenSink> Tokenizer<F> {
     /// A tokenizer handing tokens to `on_token`.
     pub fn new(on_token: F) -> Self {
         Tokenizer {
@@ -231,10 +274,12 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
 
     /// Folds and tokenizes `source` in one pass: exactly
     /// [`fold_into`](crate::normalize::fold::fold_into)`(source, self)`, but
-    /// with ASCII and two-byte characters (all of Latin and Arabic) folded,
-    /// classified and appended by one lookup in [`scan_table`]. Everything
-    /// else — three-byte characters, a letter followed by a combining maddah
-    /// or hamza, a held-back hyphen — takes the general path.
+    /// with ASCII and two-byte characters (all of Latin and Arabic) folded
+    /// and classified by one lookup in [`scan_table`], and a token made of
+    /// such characters read by [`Tokenizer::scan_token`] without being
+    /// copied. Everything else — three-byte characters, a letter followed by
+    /// a combining maddah or hamza, a held-back hyphen — takes the general
+    /// path.
     pub fn scan(&mut self, source: &str) {
         let table = scan_table();
         let bytes = source.as_bytes();
@@ -274,8 +319,8 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
             self.in_space = class & SPACE != 0;
             if class & TOKEN != 0 {
                 if self.buf.is_empty() {
-                    self.first_origin = i;
-                    self.first_arabic = class & ARABIC != 0;
+                    i = self.scan_token(source, i);
+                    continue;
                 }
                 if self.head_len < HEAD_LETTERS {
                     self.head |= u64::from(entry.letter) << (6 * self.head_len);
@@ -304,6 +349,119 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
             }
             i += width;
         }
+    }
+
+    /// Reads the token that starts at `start` (a token character of the fast
+    /// path, already counted as a word) and returns where it ends. The token
+    /// is not copied as it is read: only its letter classes, its last
+    /// character and whether folding changed anything are kept, and when it
+    /// ends the sink is asked whether it [wants](TokenSink::wants) it. Only
+    /// a wanted token is folded, into `buf`, or handed on as a slice of
+    /// `source` when folding changed nothing in it.
+    ///
+    /// A token the fast path cannot finish — it meets a character of the
+    /// general path, or a hyphen after a Latin letter, which may join it to
+    /// the next run — is folded into `buf` so far, with the tokenizer's state
+    /// set as if `push` had read it, and the caller goes on from there.
+    fn scan_token(&mut self, source: &str, start: usize) -> usize {
+        let table = scan_table();
+        let bytes = source.as_bytes();
+        let first_arabic = bytes[start] >= 0x80 && table[two_byte_code(bytes, start)].class & ARABIC != 0;
+        // The letter classes go in at `shift`, which stops growing at 60:
+        // classes after the seventh land above bit 42 and are masked off.
+        let mut head = 0u64;
+        let mut shift = 0u32;
+        let mut letters = 0u32;
+        let mut unchanged = UNCHANGED;
+        let mut last = start;
+        let mut i = start;
+        // Per character: one table lookup and a few bit operations; the rare
+        // cases leave the loop with the offset to hand to the general path.
+        let stop = loop {
+            let Some(&b) = bytes.get(i) else { break None };
+            let entry = if b < 0x80 {
+                table[usize::from(b)]
+            } else if b < 0xE0 {
+                table[two_byte_code(bytes, i)]
+            } else {
+                break Some(i);
+            };
+            let width = 1 + usize::from(b >= 0x80);
+            if entry.class & PLAIN != 0 {
+                head |= u64::from(entry.letter) << shift;
+                shift = (shift + 6).min(60);
+                letters += 1;
+                unchanged &= entry.class;
+                last = i;
+                i += width;
+                continue;
+            }
+            if entry.class & COMPOSES != 0 && bytes.get(i + 2) == Some(&0xD9) && matches!(bytes.get(i + 3), Some(0x93..=0x95)) {
+                break Some(i);
+            }
+            if entry.len == 0 {
+                unchanged = 0;
+                i += width;
+                continue;
+            }
+            if entry.len == SCAN_SLOW {
+                break Some(i);
+            }
+            if entry.class & TOKEN == 0 {
+                // A hyphen after a Latin letter may join two runs (CJTF-OIR).
+                let after_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
+                break (entry.bytes[0] == b'-' && after_latin).then_some(i);
+            }
+            head |= u64::from(entry.letter) << shift;
+            shift = (shift + 6).min(60);
+            letters += 1;
+            unchanged &= entry.class;
+            last = i;
+            i += width;
+        };
+        let head_len = letters.min(HEAD_LETTERS);
+        let head = head & ((1 << (6 * HEAD_LETTERS)) - 1);
+        let end = last + 1 + usize::from(bytes[last] >= 0x80);
+        let last_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
+        let unchanged = unchanged != 0;
+        if let Some(at) = stop {
+            // Left to the general path from `at`: the token so far goes into
+            // `buf`, as `push` would have put it there.
+            fold_fast_into(&bytes[start..at], &mut self.buf);
+            self.first_origin = start;
+            self.first_arabic = first_arabic;
+            self.head = head;
+            self.head_len = head_len;
+            self.last_origin = last;
+            self.last_latin = last_latin;
+            return at;
+        }
+        let script = if first_arabic { Script::Arabic } else { Script::Other };
+        if self.on_token.wants(script, head, head_len) {
+            let text = if unchanged {
+                &source[start..end]
+            } else {
+                fold_fast_into(&bytes[start..end], &mut self.buf);
+                // SAFETY: as in `end_token`: whole characters' encodings only.
+                unsafe { std::str::from_utf8_unchecked(&self.buf) }
+            };
+            let token = ScannedToken {
+                text,
+                script,
+                joins_previous: self.gap_ok && self.gap_newlines <= 1 && self.count > 0,
+                ordinal: self.count,
+                first_origin: start,
+                last_origin: last,
+                head,
+                head_len,
+            };
+            self.on_token.token(&token);
+            self.buf.clear();
+        }
+        self.count += 1;
+        self.gap_ok = true;
+        self.gap_newlines = 0;
+        i
     }
 
     /// Ends the last token; returns the number of tokens and of words.
@@ -346,17 +504,20 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
         // `push_char`, an ASCII '-', and in `scan` a table entry's `len`
         // bytes, which are one character's encoding — so it is valid UTF-8.
         let text = unsafe { std::str::from_utf8_unchecked(&self.buf) };
-        let token = ScannedToken {
-            text,
-            script: if self.first_arabic { Script::Arabic } else { Script::Other },
-            joins_previous: self.gap_ok && self.gap_newlines <= 1 && self.count > 0,
-            ordinal: self.count,
-            first_origin: self.first_origin,
-            last_origin: self.last_origin,
-            head: self.head,
-            head_len: self.head_len,
-        };
-        (self.on_token)(&token);
+        let script = if self.first_arabic { Script::Arabic } else { Script::Other };
+        if self.on_token.wants(script, self.head, self.head_len) {
+            let token = ScannedToken {
+                text,
+                script,
+                joins_previous: self.gap_ok && self.gap_newlines <= 1 && self.count > 0,
+                ordinal: self.count,
+                first_origin: self.first_origin,
+                last_origin: self.last_origin,
+                head: self.head,
+                head_len: self.head_len,
+            };
+            self.on_token.token(&token);
+        }
         self.count += 1;
         self.buf.clear();
         self.head = 0;
@@ -375,7 +536,7 @@ impl<F: FnMut(&ScannedToken<'_>)> Tokenizer<F> {
     }
 }
 
-impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
+impl<F: TokenSink> FoldSink for Tokenizer<F> {
     #[inline(always)]
     fn push(&mut self, c: char, at: usize) {
         let class = self.class(c);
@@ -418,6 +579,29 @@ impl<F: FnMut(&ScannedToken<'_>)> FoldSink for Tokenizer<F> {
             self.end_token();
         }
         self.gap(c, class);
+    }
+}
+
+/// The code point of the two-byte UTF-8 character at `i` of `bytes` (valid
+/// UTF-8, so its second byte is there).
+#[inline(always)]
+fn two_byte_code(bytes: &[u8], i: usize) -> usize {
+    (usize::from(bytes[i] & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F)
+}
+
+/// Appends the folding of `source` to `buf`. `source` holds only characters
+/// of [`scan_table`] that are not [`SCAN_SLOW`] (a stretch `scan_token` has
+/// read), so `buf` receives whole characters' encodings.
+fn fold_fast_into(source: &[u8], buf: &mut Vec<u8>) {
+    let table = scan_table();
+    let mut i = 0;
+    while i < source.len() {
+        let b = source[i];
+        let (code, width) =
+            if b < 0x80 { (usize::from(b), 1) } else { ((usize::from(b & 0x1F) << 6) | usize::from(source[i + 1] & 0x3F), 2) };
+        let entry = table[code];
+        buf.extend_from_slice(&entry.bytes[..usize::from(entry.len)]);
+        i += width;
     }
 }
 
@@ -479,6 +663,29 @@ mod tests {
     #[test]
     fn quotes_inside_a_phrase_keep_it_together() {
         assert_eq!(words("حمله هزيمه \"داعش\""), vec![("حمله", false), ("هزيمه", true), ("داعش", true)]);
+    }
+
+    /// Wants only tokens starting with «ل» (class 0x0644 - 0x0621).
+    struct LamOnly<'a>(&'a mut Vec<(String, usize, bool)>);
+
+    impl TokenSink for LamOnly<'_> {
+        fn wants(&mut self, _script: Script, head: u64, head_len: u32) -> bool {
+            head_len > 0 && head & 63 == 0x0644 - 0x0621
+        }
+        fn token(&mut self, token: &ScannedToken<'_>) {
+            self.0.push((token.text.to_string(), token.ordinal, token.joins_previous));
+        }
+    }
+
+    #[test]
+    fn a_token_not_wanted_is_not_handed_on_but_uses_up_its_ordinal() {
+        // «لِلجنة» carries a mark and «لجنة» a ta marbuta (both folded into the
+        // buffer); «لقاء» is handed on as written; the rest are not wanted.
+        let mut wanted = Vec::new();
+        let mut tokenizer = Tokenizer::new(LamOnly(&mut wanted));
+        tokenizer.scan("حوار لِلجنة مع لجنة، لقاء 2008");
+        assert_eq!(tokenizer.finish(), (6, 6));
+        assert_eq!(wanted, vec![("للجنه".to_string(), 1, true), ("لجنه".to_string(), 3, true), ("لقاء".to_string(), 4, false)]);
     }
 
     #[test]
