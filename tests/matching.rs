@@ -200,3 +200,17 @@ fn a_word_between_the_words_of_a_form_breaks_it() {
     assert!(find("اللجنة العسكرية، العليا").iter().all(|f| f.id != "hmc"));
     assert_eq!(only("اللجنة العسكرية العليا").id, "hmc");
 }
+
+/// Validation keeps each form's analysis for the matcher; a term whose text
+/// changed after validation must be analysed again, not matched by the
+/// analysis of the text it had.
+#[test]
+fn a_term_changed_after_validation_is_analysed_afresh() {
+    let mut glossary = glossary();
+    let hmc = glossary.concepts.iter().position(|c| c.id == "hmc").unwrap();
+    glossary.concepts[hmc].terms[0].text = "الهيئة العسكرية العليا".to_string();
+    let matcher = Matcher::new(&glossary);
+    let found = |text: &str| matcher.find(text).iter().map(|m| glossary.concepts[m.concept].id.clone()).collect::<Vec<_>>();
+    assert_eq!(found("اجتمعت الهيئة العسكرية العليا أمس"), vec!["hmc"]);
+    assert!(!found("اجتمعت اللجنة العسكرية العليا أمس").contains(&"hmc".to_string()));
+}

@@ -14,7 +14,7 @@ pub mod tbx;
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
-use crate::normalize::{analyze_form, Script};
+use crate::normalize::{analyze_form, FormToken, Script};
 
 /// The embedded default glossary.
 pub const DEFAULT_GLOSSARY: &str = include_str!("../../glossaries/us-iraq-security.csv");
@@ -200,6 +200,43 @@ pub struct Glossary {
     /// Things a reader passed over (unknown TBX elements, concepts without
     /// Arabic), to tell the user.
     pub notices: Vec<String>,
+    /// The analyses of every form, made by [`Glossary::validate`] and used
+    /// again by the matcher. Not part of the glossary's value.
+    #[doc(hidden)]
+    pub analyses: FormAnalyses,
+}
+
+/// The [`analyze_form`] of every term, concept by concept, each with the text
+/// it was made from: [`FormAnalyses::of`] gives an analysis only for a term
+/// whose text is still the same, so a glossary changed after validation is
+/// analysed afresh rather than matched wrongly. Equal to any other (it is a
+/// cache, not part of the glossary's value).
+#[derive(Clone, Default)]
+pub struct FormAnalyses(Option<std::sync::Arc<Vec<Vec<AnalysedTerm>>>>);
+
+/// A term's text and the analysis made from it.
+type AnalysedTerm = (Box<str>, std::sync::Arc<[FormToken]>);
+
+impl FormAnalyses {
+    /// The analysis of term `term` of concept `concept`, if it was made from `text`.
+    pub fn of(&self, concept: usize, term: usize, text: &str) -> Option<&std::sync::Arc<[FormToken]>> {
+        let (made_from, tokens) = self.0.as_ref()?.get(concept)?.get(term)?;
+        (**made_from == *text).then_some(tokens)
+    }
+}
+
+impl PartialEq for FormAnalyses {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for FormAnalyses {}
+
+impl std::fmt::Debug for FormAnalyses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FormAnalyses")
+    }
 }
 
 impl Glossary {
@@ -261,21 +298,20 @@ impl Glossary {
         Ok(map.into_iter().map(|(k, (v, _))| (k, v)).collect())
     }
 
-    /// The comparable key of a form: its folded stems, spelling-equivalent
-    /// words made one, with the article marked. Two forms with one key are the
-    /// same form to the matcher.
-    pub fn form_key(form: &str, spellings: &HashMap<String, String>) -> String {
+    /// The comparable key of a form, from its [`analyze_form`]: its folded
+    /// stems, spelling-equivalent words made one, with the article marked. Two
+    /// forms with one key are the same form to the matcher.
+    pub fn form_key(tokens: &[FormToken], spellings: &HashMap<String, String>) -> String {
         let mut key = String::new();
-        crate::normalize::for_each_form_token(form, |token, _, definite| {
+        for token in tokens {
             if !key.is_empty() {
                 key.push(' ');
             }
-            let stem = if definite { &token.text["ال".len()..] } else { token.text };
-            if definite {
+            if token.definite {
                 key.push_str("ال");
             }
-            key.push_str(spellings.get(stem).map_or(stem, String::as_str));
-        });
+            key.push_str(spellings.get(&token.stem).map_or(&token.stem, String::as_str));
+        }
         key
     }
 
@@ -289,11 +325,16 @@ impl Glossary {
         let mut ids: rustc_hash::FxHashMap<&str, &Location> = rustc_hash::FxHashMap::default();
         // Folded form → (concept, term) that has it.
         let mut keys: rustc_hash::FxHashMap<String, (usize, usize)> = rustc_hash::FxHashMap::default();
-        // Folding every form is the costly part: in parallel, checked in order.
-        let all_keys: Vec<Vec<String>> = {
+        // Analysing every form is the costly part: in parallel, checked in
+        // order, and kept for the matcher.
+        let analyses: Vec<Vec<AnalysedTerm>> = {
             use rayon::prelude::*;
-            self.concepts.par_iter().map(|c| c.terms.iter().map(|t| Self::form_key(&t.text, &spellings)).collect()).collect()
+            self.concepts
+                .par_iter()
+                .map(|c| c.terms.iter().map(|t| (t.text.as_str().into(), analyze_form(&t.text).into())).collect())
+                .collect()
         };
+        let all_keys = analyses.iter().map(|terms| terms.iter().map(|(_, tokens)| Self::form_key(tokens, &spellings)));
         for ((index, concept), concept_keys) in self.concepts.iter().enumerate().zip(all_keys) {
             let at = &concept.location;
             if let Some(first) = ids.insert(&concept.id, at) {
@@ -338,6 +379,7 @@ impl Glossary {
                 }
             }
         }
+        self.analyses = FormAnalyses(Some(std::sync::Arc::new(analyses)));
         Ok(())
     }
 }

@@ -80,7 +80,7 @@ pub struct Match {
 struct FormEntry {
     concept: usize,
     term: usize,
-    tokens: Vec<FormToken>,
+    tokens: std::sync::Arc<[FormToken]>,
     /// Forms whose tokens after the head are all definite — noun-adjective
     /// («اللجنة العسكرية العليا») or construct («مساحة العمل») — also match
     /// all-indefinite («لجنة عسكرية عليا», «مساحة عمل»).
@@ -138,19 +138,35 @@ impl Matcher {
         let mut next_stem = canonical_ids.len() as StemId;
         // Analysing the forms is the costly part and independent per form:
         // done in parallel, then indexed in glossary order.
-        let analysed: Vec<Vec<Vec<FormToken>>> =
-            glossary.concepts.par_iter().map(|concept| concept.terms.iter().map(|term| analyze_form(&term.text)).collect()).collect();
+        // Validation analysed them already (`Glossary::analyses`); a term
+        // changed since is analysed again.
+        let analysed: Vec<Vec<std::sync::Arc<[FormToken]>>> = glossary
+            .concepts
+            .par_iter()
+            .enumerate()
+            .map(|(c, concept)| {
+                let analyse = |(t, term): (usize, &crate::glossary::Term)| {
+                    glossary.analyses.of(c, t, &term.text).cloned().unwrap_or_else(|| analyze_form(&term.text).into())
+                };
+                concept.terms.iter().enumerate().map(analyse).collect()
+            })
+            .collect();
         for ((c, concept), analysed) in glossary.concepts.iter().enumerate().zip(analysed) {
             for ((t, term), tokens) in concept.terms.iter().enumerate().zip(analysed) {
                 if tokens.is_empty() {
                     continue;
                 }
                 let mut node = ROOT;
-                for token in &tokens {
-                    let stem = *matcher.stems.entry(token.stem.as_str().into()).or_insert_with(|| {
-                        next_stem += 1;
-                        next_stem - 1
-                    });
+                for token in tokens.iter() {
+                    // Looked up first: a new key is allocated only for a new stem.
+                    let stem = match matcher.stems.get(token.stem.as_str()) {
+                        Some(&stem) => stem,
+                        None => {
+                            matcher.stems.insert(token.stem.as_str().into(), next_stem);
+                            next_stem += 1;
+                            next_stem - 1
+                        }
+                    };
                     let next_node = matcher.terminals.len() as NodeId;
                     node = *matcher.edges.entry((node, stem)).or_insert(next_node);
                     if node == next_node {
@@ -385,7 +401,7 @@ impl Matcher {
         let proclitics = written(first.range.start..first.range.start + prefix_len);
         let suffix = written(first.range.start + head.suffix_start..first.range.end);
         let mut orthographic = false;
-        for ((token, reading), form_token) in tokens.iter().zip(&best.readings).zip(&entry.tokens) {
+        for ((token, reading), form_token) in tokens.iter().zip(&best.readings).zip(entry.tokens.iter()) {
             let base = token.range.start + reading.prefix_len..token.range.start + reading.base_end;
             let text_skeleton = written(base);
             let mut expected: &str = &form_token.skeleton;

@@ -272,6 +272,10 @@ fn is_presentation_form(c: char) -> bool {
 /// Step 2: harakat and other marks, Quranic marks, tatweel, invisibles and
 /// direction controls.
 pub fn is_deleted(c: char) -> bool {
+    // Fast path: nothing below U+00AD, and no basic Arabic letter, is deleted.
+    if c < '\u{00AD}' || ('\u{0621}'..='\u{063A}').contains(&c) || ('\u{0641}'..='\u{064A}').contains(&c) {
+        return false;
+    }
     is_word_mark(c)
         || matches!(c,
             '\u{200B}'..='\u{200F}'

@@ -29,19 +29,13 @@ pub struct FormToken {
 /// and marked definite, so «ألمانيا» keeps its first letters and «اللجنة»
 /// registers «لجنه».
 pub fn analyze_form(form: &str) -> Vec<FormToken> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(4);
     for_each_form_token(form, |token, source, definite| {
-        let written = skeleton(source);
-        tokens.push(if definite {
-            FormToken {
-                stem: token.text["ال".len()..].to_string(),
-                definite: true,
-                skeleton: written["ال".len()..].to_string(),
-                script: token.script,
-            }
-        } else {
-            FormToken { stem: token.text.to_string(), definite: false, skeleton: written, script: token.script }
-        });
+        let mut written = skeleton(source);
+        let article = if definite { "ال".len() } else { 0 };
+        // The skeleton of a definite token starts with the bare «ال» too.
+        written.replace_range(..article, "");
+        tokens.push(FormToken { stem: token.text[article..].to_string(), definite, skeleton: written, script: token.script });
     });
     tokens
 }

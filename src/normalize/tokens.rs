@@ -594,13 +594,20 @@ fn two_byte_code(bytes: &[u8], i: usize) -> usize {
 /// read), so `buf` receives whole characters' encodings.
 fn fold_fast_into(source: &[u8], buf: &mut Vec<u8>) {
     let table = scan_table();
+    // A fast-path character never folds to more bytes than it has (ASCII to
+    // ASCII, two bytes to at most two), so one reservation covers the stretch.
+    buf.reserve(source.len());
     let mut i = 0;
     while i < source.len() {
         let b = source[i];
-        let (code, width) =
-            if b < 0x80 { (usize::from(b), 1) } else { ((usize::from(b & 0x1F) << 6) | usize::from(source[i + 1] & 0x3F), 2) };
+        let (code, width) = if b < 0x80 { (usize::from(b), 1) } else { (two_byte_code(source, i), 2) };
         let entry = table[code];
-        buf.extend_from_slice(&entry.bytes[..usize::from(entry.len)]);
+        if entry.len > 0 {
+            buf.push(entry.bytes[0]);
+            if entry.len == 2 {
+                buf.push(entry.bytes[1]);
+            }
+        }
         i += width;
     }
 }
