@@ -425,22 +425,25 @@ fn line_around(text: &str, offset: usize) -> std::ops::Range<usize> {
 const CONTEXT_CHARS: usize = 40;
 
 fn context(text: &str, line: std::ops::Range<usize>, surface: std::ops::Range<usize>) -> Context {
-    let clean = |s: &str| s.replace(['\u{1F}'], " ");
+    let clean = |s: &str| if s.contains('\u{1F}') { s.replace('\u{1F}', " ") } else { s.to_string() };
     let before = &text[line.start..surface.start.max(line.start)];
     let after = &text[surface.end.min(line.end)..line.end.max(surface.end.min(line.end))];
-    let before = if before.chars().count() > CONTEXT_CHARS {
-        let cut = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
-        let cut = before[cut..].find(' ').map_or(cut, |s| cut + s + 1);
-        format!("…{}", &before[cut..])
-    } else {
-        before.to_string()
+    // Only the characters next to the surface are looked at, however long
+    // the line: a paragraph-long line costs no more than a short one.
+    let before = match before.char_indices().rev().nth(CONTEXT_CHARS) {
+        Some(_) => {
+            let cut = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
+            let cut = before[cut..].find(' ').map_or(cut, |s| cut + s + 1);
+            format!("…{}", &before[cut..])
+        }
+        None => before.to_string(),
     };
-    let after = if after.chars().count() > CONTEXT_CHARS {
-        let cut = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
-        let cut = after[..cut].rfind(' ').unwrap_or(cut);
-        format!("{}…", &after[..cut])
-    } else {
-        after.to_string()
+    let after = match after.char_indices().nth(CONTEXT_CHARS) {
+        Some((cut, _)) => {
+            let cut = after[..cut].rfind(' ').unwrap_or(cut);
+            format!("{}…", &after[..cut])
+        }
+        None => after.to_string(),
     };
     Context { before: clean(before.trim_start()), after: clean(after.trim_end()) }
 }
