@@ -387,6 +387,9 @@ impl<F: TokenSink> Tokenizer<F> {
                 break Some(i);
             };
             let width = 1 + usize::from(b >= 0x80);
+            // The common case appends and loops on its own; the same five
+            // lines close the rare path below. Merging the two cost 3 % more
+            // instructions (800 M against 776 M, two 5.2 MB files, callgrind).
             if entry.class & PLAIN != 0 {
                 head |= u64::from(entry.letter) << shift;
                 shift = (shift + 6).min(60);
