@@ -296,7 +296,7 @@ impl<F: TokenSink> Tokenizer<F> {
                     i = crate::normalize::fold::fold_one(source, i, self);
                     continue;
                 }
-                ((usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F), 2)
+                (two_byte_code(bytes, i), 2)
             } else {
                 i = crate::normalize::fold::fold_one(source, i, self);
                 continue;
@@ -411,9 +411,8 @@ impl<F: TokenSink> Tokenizer<F> {
                 break Some(i);
             }
             if entry.class & TOKEN == 0 {
-                // A hyphen after a Latin letter may join two runs (CJTF-OIR).
-                let after_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
-                break (entry.bytes[0] == b'-' && after_latin).then_some(i);
+                // The token ends here; an ASCII hyphen is looked at below.
+                break (b == b'-').then_some(i);
             }
             head |= u64::from(entry.letter) << shift;
             shift = (shift + 6).min(60);
@@ -426,6 +425,9 @@ impl<F: TokenSink> Tokenizer<F> {
         let head = head & ((1 << (6 * HEAD_LETTERS)) - 1);
         let end = last + 1 + usize::from(bytes[last] >= 0x80);
         let last_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
+        // A hyphen after a Latin letter may join two runs (CJTF-OIR): the
+        // general path decides; after anything else it just ends the token.
+        let stop = stop.filter(|&at| bytes[at] != b'-' || last_latin);
         let unchanged = unchanged != 0;
         if let Some(at) = stop {
             // Left to the general path from `at`: the token so far goes into
