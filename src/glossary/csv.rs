@@ -39,7 +39,24 @@ pub const COLUMNS: &[&str] = &[
 /// The columns a curated glossary is edited in; the others are written by
 /// `qamus glossary` and read back only for `attested`.
 pub const CURATED: usize = 11;
-const REQUIRED: &[&str] = &["id", "en", "ar"];
+const REQUIRED: [Column; 3] = [Column::Id, Column::En, Column::Ar];
+
+/// The curated columns a row is read from, numbered as in [`COLUMNS`].
+#[derive(Clone, Copy)]
+enum Column {
+    Id = 0,
+    En = 1,
+    Acronym = 2,
+    Ar = 3,
+    ArAdmitted = 4,
+    ArDeprecated = 5,
+    ArForbidden = 6,
+    EnVariants = 7,
+    Note = 8,
+    Source = 9,
+    Examples = 10,
+    Attested = 15,
+}
 /// The `id` of a row that declares a spelling equivalence.
 pub const SPELLING_ROW: &str = "@spelling";
 
@@ -71,7 +88,8 @@ pub fn parse_with(bytes: &[u8], name: &str, delimiter: u8) -> Result<Glossary> {
         }
     }
     for required in REQUIRED {
-        if column[COLUMNS.iter().position(|c| c == required).unwrap()].is_none() {
+        if column[required as usize].is_none() {
+            let required = COLUMNS[required as usize];
             return Err(Error::glossary(name, Some(1), format!("the header lacks the required column {required:?}")));
         }
     }
@@ -83,95 +101,111 @@ pub fn parse_with(bytes: &[u8], name: &str, delimiter: u8) -> Result<Glossary> {
             Ok(true) => {}
             Err(e) => return Err(csv_error(e, name)),
         }
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let cell = |col: &str| -> &str {
-            let k = COLUMNS.iter().position(|c| *c == col).unwrap();
-            column[k].and_then(|i| record.get(i)).unwrap_or("").trim()
-        };
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
+        match parse_row(&record, &column, name)? {
+            Some(ParsedRow::Concept(concept)) => glossary.concepts.push(concept),
+            Some(ParsedRow::Spelling(class)) => glossary.spellings.push(class),
+            None => {}
         }
-        let location = Location { path: name.to_string(), line };
-        let id = cell("id");
-        if id == SPELLING_ROW {
-            let forms = split(cell("ar"));
-            if forms.len() < 2 {
-                return Err(Error::glossary(name, Some(line), "a @spelling row needs two or more forms in `ar`, separated by ` | `"));
-            }
-            glossary.spellings.push(SpellingClass { forms, location });
-            continue;
-        }
-        for required in REQUIRED {
-            if cell(required).is_empty() {
-                return Err(Error::glossary(name, Some(line), format!("the required cell {required:?} is empty")));
-            }
-        }
-        if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-            return Err(Error::glossary(name, Some(line), format!("id {id:?} may hold only ASCII letters, digits, '-', '_' and '.'")));
-        }
-        let preferred = split(cell("ar"));
-        if preferred.len() != 1 {
-            return Err(Error::glossary(name, Some(line), "`ar` holds the one preferred rendering; put the others in ar_admitted"));
-        }
-        let mut terms = Vec::new();
-        let arabic = [
-            ("ar", Status::Preferred),
-            ("ar_admitted", Status::Admitted),
-            ("ar_deprecated", Status::Deprecated),
-            ("ar_forbidden", Status::Forbidden),
-        ];
-        for (col, status) in arabic {
-            for text in split(cell(col)) {
-                terms.push(Term { text, status, role: TermRole::Arabic });
-            }
-        }
-        let acronym = Some(cell("acronym").to_string()).filter(|a| !a.is_empty());
-        let mut latin = Vec::new();
-        latin.extend(acronym.iter().map(|a| (a.clone(), TermRole::Acronym)));
-        latin.push((cell("en").to_string(), TermRole::English));
-        latin.extend(split(cell("en_variants")).into_iter().map(|v| (v, TermRole::English)));
-        let mut seen: Vec<String> = Vec::new();
-        for (text, role) in latin {
-            let folded = fold_str(&text);
-            if !seen.contains(&folded) {
-                seen.push(folded);
-                terms.push(Term { text, status: Status::Admitted, role });
-            }
-        }
-        // Renderings `qamus glossary` found that the row does not list are admitted.
-        for text in split(cell("attested")) {
-            let folded = fold_str(&text);
-            if !terms.iter().any(|t| fold_str(&t.text) == folded) {
-                terms.push(Term { text, status: Status::Admitted, role: TermRole::Arabic });
-            }
-        }
-        let mut examples = Vec::new();
-        for example in split(cell("examples")) {
-            match (example.strip_prefix('+'), example.strip_prefix('-')) {
-                (Some(text), _) => examples.push((true, text.trim().to_string())),
-                (_, Some(text)) => examples.push((false, text.trim().to_string())),
-                _ => {
-                    return Err(Error::glossary(
-                        name,
-                        Some(line),
-                        format!("example {example:?} must start with + (must match) or - (must not)"),
-                    ))
-                }
-            }
-        }
-        let optional = |col: &str| Some(cell(col).to_string()).filter(|s| !s.is_empty());
-        glossary.concepts.push(Concept {
-            id: id.to_string(),
-            en: cell("en").to_string(),
-            acronym,
-            terms,
-            note: optional("note"),
-            source: optional("source"),
-            examples,
-            location,
-        });
     }
     Ok(glossary)
+}
+
+/// What one row of a curated glossary holds.
+enum ParsedRow {
+    Concept(Concept),
+    Spelling(SpellingClass),
+}
+
+/// Reads one row; `None` for a blank one. `column` maps [`COLUMNS`] to the
+/// file's columns.
+fn parse_row(record: &::csv::StringRecord, column: &[Option<usize>], name: &str) -> Result<Option<ParsedRow>> {
+    let line = record.position().map_or(0, |p| p.line() as usize);
+    let cell = |col: Column| -> &str { column[col as usize].and_then(|i| record.get(i)).unwrap_or("").trim() };
+    if record.iter().all(|c| c.trim().is_empty()) {
+        return Ok(None);
+    }
+    let location = Location { path: name.to_string(), line };
+    let id = cell(Column::Id);
+    if id == SPELLING_ROW {
+        let forms = split(cell(Column::Ar));
+        if forms.len() < 2 {
+            return Err(Error::glossary(name, Some(line), "a @spelling row needs two or more forms in `ar`, separated by ` | `"));
+        }
+        return Ok(Some(ParsedRow::Spelling(SpellingClass { forms, location })));
+    }
+    for required in REQUIRED {
+        if cell(required).is_empty() {
+            let required = COLUMNS[required as usize];
+            return Err(Error::glossary(name, Some(line), format!("the required cell {required:?} is empty")));
+        }
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        return Err(Error::glossary(name, Some(line), format!("id {id:?} may hold only ASCII letters, digits, '-', '_' and '.'")));
+    }
+    let preferred = split(cell(Column::Ar));
+    if preferred.len() != 1 {
+        return Err(Error::glossary(name, Some(line), "`ar` holds the one preferred rendering; put the others in ar_admitted"));
+    }
+    let mut terms = Vec::new();
+    let arabic = [
+        (Column::Ar, Status::Preferred),
+        (Column::ArAdmitted, Status::Admitted),
+        (Column::ArDeprecated, Status::Deprecated),
+        (Column::ArForbidden, Status::Forbidden),
+    ];
+    for (col, status) in arabic {
+        for text in split(cell(col)) {
+            terms.push(Term { text, status, role: TermRole::Arabic });
+        }
+    }
+    let acronym = Some(cell(Column::Acronym).to_string()).filter(|a| !a.is_empty());
+    let mut latin = Vec::new();
+    latin.extend(acronym.iter().map(|a| (a.clone(), TermRole::Acronym)));
+    latin.push((cell(Column::En).to_string(), TermRole::English));
+    latin.extend(split(cell(Column::EnVariants)).into_iter().map(|v| (v, TermRole::English)));
+    // Folded only to drop repeats, so a lone English name is not folded.
+    let mut seen: Vec<String> = Vec::new();
+    let several = latin.len() > 1;
+    for (text, role) in latin {
+        let folded = if several { fold_str(&text) } else { String::new() };
+        if !several || !seen.contains(&folded) {
+            seen.push(folded);
+            terms.push(Term { text, status: Status::Admitted, role });
+        }
+    }
+    // Renderings `qamus glossary` found that the row does not list are admitted.
+    for text in split(cell(Column::Attested)) {
+        let folded = fold_str(&text);
+        if !terms.iter().any(|t| fold_str(&t.text) == folded) {
+            terms.push(Term { text, status: Status::Admitted, role: TermRole::Arabic });
+        }
+    }
+    let mut examples = Vec::new();
+    for example in split(cell(Column::Examples)) {
+        match (example.strip_prefix('+'), example.strip_prefix('-')) {
+            (Some(text), _) => examples.push((true, text.trim().to_string())),
+            (_, Some(text)) => examples.push((false, text.trim().to_string())),
+            _ => {
+                return Err(Error::glossary(
+                    name,
+                    Some(line),
+                    format!("example {example:?} must start with + (must match) or - (must not)"),
+                ))
+            }
+        }
+    }
+    let optional = |col: Column| Some(cell(col).to_string()).filter(|s| !s.is_empty());
+    terms.shrink_to_fit();
+    Ok(Some(ParsedRow::Concept(Concept {
+        id: id.to_string(),
+        en: cell(Column::En).to_string(),
+        acronym,
+        terms,
+        note: optional(Column::Note),
+        source: optional(Column::Source),
+        examples,
+        location,
+    })))
 }
 
 /// Whether a header cell is a locale code (`en`, `ar`, `en-US`, `ar_SA`).
@@ -345,6 +379,27 @@ pub fn write_cat(rows: &[Row], locales: (&str, &str), bom: bool, out: &mut dyn s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_column_number_names_its_column() {
+        let named = [
+            (Column::Id, "id"),
+            (Column::En, "en"),
+            (Column::Acronym, "acronym"),
+            (Column::Ar, "ar"),
+            (Column::ArAdmitted, "ar_admitted"),
+            (Column::ArDeprecated, "ar_deprecated"),
+            (Column::ArForbidden, "ar_forbidden"),
+            (Column::EnVariants, "en_variants"),
+            (Column::Note, "note"),
+            (Column::Source, "source"),
+            (Column::Examples, "examples"),
+            (Column::Attested, "attested"),
+        ];
+        for (column, name) in named {
+            assert_eq!(COLUMNS[column as usize], name);
+        }
+    }
 
     #[test]
     fn unknown_column_is_named_with_the_known_ones() {

@@ -188,6 +188,14 @@ pub struct SpellingClass {
     pub location: Location,
 }
 
+/// The bits of a key hash that are kept: all of them, except in this
+/// module's unit tests, where two bits make hashes meet all the time so that
+/// the exact comparison behind them is exercised.
+#[cfg(not(test))]
+const KEY_HASH_MASK: u64 = u64::MAX;
+#[cfg(test)]
+const KEY_HASH_MASK: u64 = 0b11;
+
 /// A loaded, validated glossary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Glossary {
@@ -281,7 +289,7 @@ impl Glossary {
                         format!("spelling equivalence «{form}» must be one word"),
                     ));
                 }
-                let stem = tokens[0].stem.clone();
+                let stem = tokens[0].stem().to_string();
                 let canonical = canonical.get_or_insert_with(|| stem.clone()).clone();
                 if let Some((other, at)) = map.get(&stem) {
                     if *other != canonical {
@@ -298,21 +306,29 @@ impl Glossary {
         Ok(map.into_iter().map(|(k, (v, _))| (k, v)).collect())
     }
 
-    /// The comparable key of a form, from its [`analyze_form`]: its folded
-    /// stems, spelling-equivalent words made one, with the article marked. Two
-    /// forms with one key are the same form to the matcher.
-    pub fn form_key(tokens: &[FormToken], spellings: &HashMap<String, String>) -> String {
-        let mut key = String::new();
-        for token in tokens {
-            if !key.is_empty() {
-                key.push(' ');
-            }
-            if token.definite {
-                key.push_str("ال");
-            }
-            key.push_str(spellings.get(&token.stem).map_or(&token.stem, String::as_str));
-        }
-        key
+    /// The comparable key of a form, from its [`analyze_form`], in pieces:
+    /// its folded stems, spelling-equivalent words made one, each after «ال»
+    /// where the article is written, spaces between. Two forms whose pieces
+    /// spell the same text are the same form to the matcher.
+    fn key_pieces<'a>(tokens: &'a [FormToken], spellings: &'a HashMap<String, String>) -> impl Iterator<Item = &'a str> + 'a {
+        tokens.iter().enumerate().flat_map(move |(i, token)| {
+            let canonical = if spellings.is_empty() { None } else { spellings.get(token.stem()) };
+            [if i > 0 { " " } else { "" }, if token.definite { "ال" } else { "" }, canonical.map_or(token.stem(), String::as_str)]
+        })
+    }
+
+    /// A hash of a form's key text (FNV-1a, byte by byte, so that it does not
+    /// depend on where the pieces split), made without building the key.
+    fn key_hash(tokens: &[FormToken], spellings: &HashMap<String, String>) -> u64 {
+        Self::key_pieces(tokens, spellings)
+            .flat_map(str::bytes)
+            .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+            & KEY_HASH_MASK
+    }
+
+    /// Whether two forms have the same key.
+    fn same_key(a: &[FormToken], b: &[FormToken], spellings: &HashMap<String, String>) -> bool {
+        Self::key_pieces(a, spellings).flat_map(str::bytes).eq(Self::key_pieces(b, spellings).flat_map(str::bytes))
     }
 
     /// Checks the rules every glossary must keep; the first broken one is the error.
@@ -323,60 +339,83 @@ impl Glossary {
         }
         let spellings = self.spelling_map()?;
         let mut ids: rustc_hash::FxHashMap<&str, &Location> = rustc_hash::FxHashMap::default();
-        // Folded form → (concept, term) that has it.
-        let mut keys: rustc_hash::FxHashMap<String, (usize, usize)> = rustc_hash::FxHashMap::default();
         // Analysing every form is the costly part: in parallel, checked in
-        // order, and kept for the matcher.
-        let analyses: Vec<Vec<AnalysedTerm>> = {
+        // order, and kept for the matcher. Keys are compared by their hash,
+        // and by their text only when hashes meet.
+        let (analyses, hashes): (Vec<Vec<AnalysedTerm>>, Vec<Vec<u64>>) = {
             use rayon::prelude::*;
             self.concepts
                 .par_iter()
-                .map(|c| c.terms.iter().map(|t| (t.text.as_str().into(), analyze_form(&t.text).into())).collect())
-                .collect()
+                .map(|c| {
+                    c.terms
+                        .iter()
+                        .map(|t| {
+                            let tokens: std::sync::Arc<[FormToken]> = analyze_form(&t.text).into();
+                            let hash = Self::key_hash(&tokens, &spellings);
+                            ((t.text.as_str().into(), tokens), hash)
+                        })
+                        .unzip()
+                })
+                .unzip()
         };
-        let all_keys = analyses.iter().map(|terms| terms.iter().map(|(_, tokens)| Self::form_key(tokens, &spellings)));
-        for ((index, concept), concept_keys) in self.concepts.iter().enumerate().zip(all_keys) {
+        // Key hash → the (concept, term) that has it; forms whose hash met
+        // another's with a different key (in practice never) are kept aside.
+        let mut keys: rustc_hash::FxHashMap<u64, (usize, usize)> = rustc_hash::FxHashMap::default();
+        keys.reserve(hashes.iter().map(Vec::len).sum());
+        let mut collided: Vec<(usize, usize)> = Vec::new();
+        let tokens_of = |(c, t): (usize, usize)| -> &[FormToken] { &analyses[c][t].1 };
+        for ((index, concept), concept_hashes) in self.concepts.iter().enumerate().zip(&hashes) {
             let at = &concept.location;
             if let Some(first) = ids.insert(&concept.id, at) {
                 return Err(Error::glossary(&at.path, Some(at.line), format!("duplicate id {:?} (first at {first})", concept.id)));
             }
-            for ((term_index, term), key) in concept.terms.iter().enumerate().zip(concept_keys) {
-                if key.is_empty() {
+            for ((term_index, term), &hash) in concept.terms.iter().enumerate().zip(concept_hashes) {
+                let tokens = tokens_of((index, term_index));
+                if Self::key_pieces(tokens, &spellings).all(str::is_empty) {
                     return Err(Error::glossary(
                         &at.path,
                         Some(at.line),
                         format!("form «{}» of {} folds to nothing (no letters or digits)", term.text, concept.id),
                     ));
                 }
-                let first = keys.get(&key).map(|&(c, t)| (c, self.concepts[c].terms[t].status, &self.concepts[c].terms[t].text));
-                match first {
+                let same = |other: &(usize, usize)| Self::same_key(tokens_of(*other), tokens, &spellings);
+                let first = match keys.get(&hash) {
                     None => {
-                        keys.insert(key, (index, term_index));
+                        keys.insert(hash, (index, term_index));
+                        None
                     }
-                    Some((other, _, text)) if other != index => {
-                        let other = &self.concepts[other];
-                        return Err(Error::glossary(
-                            &at.path,
-                            Some(at.line),
-                            format!(
-                                "form «{}» of {} folds to the same form as «{text}» of {} ({}): a form may name one concept only",
-                                term.text, concept.id, other.id, other.location
-                            ),
-                        ));
+                    Some(other) if same(other) => Some(*other),
+                    Some(_) => {
+                        let earlier = collided.iter().find(|other| same(other)).copied();
+                        if earlier.is_none() {
+                            collided.push((index, term_index));
+                        }
+                        earlier
                     }
-                    Some((_, status, text)) => {
-                        let what = if status == term.status {
-                            "twice".to_string()
-                        } else {
-                            format!("as {} and as {}", status.as_str(), term.status.as_str())
-                        };
-                        return Err(Error::glossary(
-                            &at.path,
-                            Some(at.line),
-                            format!("{} lists one form {what}: «{text}» and «{}» fold alike", concept.id, term.text),
-                        ));
-                    }
+                };
+                let Some((other, other_term)) = first else { continue };
+                let (status, text) = (self.concepts[other].terms[other_term].status, &self.concepts[other].terms[other_term].text);
+                if other != index {
+                    let other = &self.concepts[other];
+                    return Err(Error::glossary(
+                        &at.path,
+                        Some(at.line),
+                        format!(
+                            "form «{}» of {} folds to the same form as «{text}» of {} ({}): a form may name one concept only",
+                            term.text, concept.id, other.id, other.location
+                        ),
+                    ));
                 }
+                let what = if status == term.status {
+                    "twice".to_string()
+                } else {
+                    format!("as {} and as {}", status.as_str(), term.status.as_str())
+                };
+                return Err(Error::glossary(
+                    &at.path,
+                    Some(at.line),
+                    format!("{} lists one form {what}: «{text}» and «{}» fold alike", concept.id, term.text),
+                ));
             }
         }
         self.analyses = FormAnalyses(Some(std::sync::Arc::new(analyses)));
@@ -427,6 +466,29 @@ mod tests {
     fn spelling_equivalences_make_forms_equal() {
         let e = load(&format!("{HEADER}@spelling,,,الأمريكية | الأميركية,,,,,,\na,A,,القيادة الأمريكية,,القيادة الأميركية,,,,\n")).unwrap_err();
         assert!(e.to_string().contains("as preferred and as deprecated"), "{e}");
+    }
+
+    #[test]
+    fn distinct_forms_whose_hashes_meet_are_all_kept() {
+        // Unit tests keep two bits of each hash: eight forms cannot all differ.
+        let rows: String = ["حوار", "لجنة", "قيادة", "اتفاقية", "تحالف", "وزارة", "هيئة", "مجلس"]
+            .iter()
+            .enumerate()
+            .map(|(i, form)| format!("c{i},C{i},,{form},,,,,,\n"))
+            .collect();
+        let g = load(&format!("{HEADER}{rows}")).unwrap();
+        assert_eq!(g.concepts.len(), 8);
+        // A repeat of the last is still found behind the colliding hashes.
+        let e = load(&format!("{HEADER}{rows}d,D,,المجلس,,,,,,\nx,X,,مجلس,,,,,,\n")).unwrap_err();
+        assert!(e.to_string().contains("«مجلس» of x folds to the same form as «مجلس» of c7"), "{e}");
+    }
+
+    #[test]
+    fn a_written_article_and_a_hamza_alef_make_one_key() {
+        // «المانيا» registers the article apart (stem مانيا); «ألمانيا» keeps
+        // it in the stem: the keys are one text split differently.
+        let e = load(&format!("{HEADER}a,A,,ألمانيا,,,,,,\nb,B,,المانيا,,,,,,\n")).unwrap_err();
+        assert!(e.to_string().contains("folds to the same form as «ألمانيا» of a"), "{e}");
     }
 
     #[test]

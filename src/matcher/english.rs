@@ -128,8 +128,15 @@ impl EnglishMatcher {
                 }
                 let mut node = 0u32;
                 for w in &ws {
-                    let next_word = matcher.words.len() as u32;
-                    let id = *matcher.words.entry(w.key.clone()).or_insert(next_word);
+                    // Looked up first: a key is copied only for a new word.
+                    let id = match matcher.words.get(&w.key) {
+                        Some(&id) => id,
+                        None => {
+                            let id = matcher.words.len() as u32;
+                            matcher.words.insert(w.key.clone(), id);
+                            id
+                        }
+                    };
                     let next_node = matcher.terminals.len() as u32;
                     node = *matcher.edges.entry((node, id)).or_insert(next_node);
                     if node == next_node {
@@ -137,7 +144,10 @@ impl EnglishMatcher {
                     }
                 }
                 let case_sensitive = (term.role == TermRole::Acronym).then(|| letters(&term.text));
-                matcher.terminals[node as usize].push(Form { concept: c, term: t, case_sensitive });
+                // Most nodes end one form: no room is kept for more.
+                let terminal = &mut matcher.terminals[node as usize];
+                terminal.reserve_exact(1);
+                terminal.push(Form { concept: c, term: t, case_sensitive });
             }
         }
         matcher

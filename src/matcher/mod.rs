@@ -151,6 +151,7 @@ impl Matcher {
                 concept.terms.iter().enumerate().map(analyse).collect()
             })
             .collect();
+        matcher.forms.reserve_exact(analysed.iter().map(Vec::len).sum());
         for ((c, concept), analysed) in glossary.concepts.iter().enumerate().zip(analysed) {
             for ((t, term), tokens) in concept.terms.iter().enumerate().zip(analysed) {
                 if tokens.is_empty() {
@@ -159,10 +160,10 @@ impl Matcher {
                 let mut node = ROOT;
                 for token in tokens.iter() {
                     // Looked up first: a new key is allocated only for a new stem.
-                    let stem = match matcher.stems.get(token.stem.as_str()) {
+                    let stem = match matcher.stems.get(token.stem()) {
                         Some(&stem) => stem,
                         None => {
-                            matcher.stems.insert(token.stem.as_str().into(), next_stem);
+                            matcher.stems.insert(token.stem().into(), next_stem);
                             next_stem += 1;
                             next_stem - 1
                         }
@@ -175,7 +176,10 @@ impl Matcher {
                 }
                 let all_definite =
                     term.role == TermRole::Arabic && tokens.iter().skip(1).all(|t| t.definite) && (tokens.len() > 1 || tokens[0].definite);
-                matcher.terminals[node as usize].push(matcher.forms.len() as u32);
+                // Most nodes end one form: no room is kept for more.
+                let terminal = &mut matcher.terminals[node as usize];
+                terminal.reserve_exact(1);
+                terminal.push(matcher.forms.len() as u32);
                 matcher.forms.push(FormEntry { concept: c, term: t, tokens, all_definite });
             }
         }
@@ -404,7 +408,7 @@ impl Matcher {
         for ((token, reading), form_token) in tokens.iter().zip(&best.readings).zip(entry.tokens.iter()) {
             let base = token.range.start + reading.prefix_len..token.range.start + reading.base_end;
             let text_skeleton = written(base);
-            let mut expected: &str = &form_token.skeleton;
+            let mut expected: &str = form_token.skeleton();
             if reading.virtual_lam {
                 expected = expected.char_indices().nth(1).map_or("", |(i, _)| &expected[i..]);
             }

@@ -307,6 +307,12 @@ fn is_word_mark(c: char) -> bool {
 /// variant.
 pub fn skeleton(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
+    skeleton_into(source, &mut out);
+    out
+}
+
+/// [`skeleton`], appended to `out`.
+pub fn skeleton_into(source: &str, out: &mut String) {
     let mut chars = source.chars().peekable();
     while let Some(c) = chars.next() {
         let mut c = c;
@@ -322,7 +328,6 @@ pub fn skeleton(source: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -7,21 +7,34 @@ pub mod clitics;
 pub mod fold;
 pub mod tokens;
 
-pub use fold::{fold, fold_into, fold_str, skeleton, source_end, FoldSink, Folded};
+pub use fold::{fold, fold_into, fold_str, skeleton, skeleton_into, source_end, FoldSink, Folded};
 pub use tokens::{tokenize, ScannedToken, Script, Token, TokenSink, Tokenizer};
 
 /// One token of a glossary form, as the matcher registers it (specification §5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormToken {
-    /// The folded stem: the folded token without a written article.
-    pub stem: String,
+    /// The folded stem followed by the skeleton, in one allocation (a large
+    /// glossary has hundreds of thousands of these).
+    letters: Box<str>,
+    /// Where the stem ends in `letters`.
+    stem_len: usize,
     /// Whether the form writes the article «ال» on this token.
     pub definite: bool,
-    /// The stem as written (marks removed, letters unfolded), to tell an
-    /// orthographic variant from an exact occurrence.
-    pub skeleton: String,
     /// The script of the token.
     pub script: Script,
+}
+
+impl FormToken {
+    /// The folded stem: the folded token without a written article.
+    pub fn stem(&self) -> &str {
+        &self.letters[..self.stem_len]
+    }
+
+    /// The stem as written (marks removed, letters unfolded), to tell an
+    /// orthographic variant from an exact occurrence.
+    pub fn skeleton(&self) -> &str {
+        &self.letters[self.stem_len..]
+    }
 }
 
 /// Splits a glossary form into its registered tokens. A token whose written
@@ -30,12 +43,18 @@ pub struct FormToken {
 /// registers «لجنه».
 pub fn analyze_form(form: &str) -> Vec<FormToken> {
     let mut tokens = Vec::with_capacity(4);
+    // Scratch for each token's stem and skeleton: never more than twice the form.
+    let mut letters = String::with_capacity(2 * form.len());
     for_each_form_token(form, |token, source, definite| {
-        let mut written = skeleton(source);
         let article = if definite { "ال".len() } else { 0 };
+        let stem = &token.text[article..];
+        letters.clear();
+        letters.push_str(stem);
         // The skeleton of a definite token starts with the bare «ال» too.
-        written.replace_range(..article, "");
-        tokens.push(FormToken { stem: token.text[article..].to_string(), definite, skeleton: written, script: token.script });
+        let skeleton_start = letters.len();
+        skeleton_into(source, &mut letters);
+        letters.replace_range(skeleton_start..skeleton_start + article, "");
+        tokens.push(FormToken { letters: letters.as_str().into(), stem_len: stem.len(), definite, script: token.script });
     });
     tokens
 }
@@ -69,13 +88,14 @@ mod tests {
     fn article_is_registered_apart_only_when_written_bare() {
         let tokens = analyze_form("اللجنة العسكرية العليا");
         assert_eq!(
-            tokens.iter().map(|t| (t.stem.as_str(), t.definite)).collect::<Vec<_>>(),
+            tokens.iter().map(|t| (t.stem(), t.definite)).collect::<Vec<_>>(),
             vec![("لجنه", true), ("عسكريه", true), ("عليا", true)]
         );
         let germany = analyze_form("ألمانيا");
-        assert_eq!((germany[0].stem.as_str(), germany[0].definite), ("المانيا", false));
+        assert_eq!((germany[0].stem(), germany[0].definite), ("المانيا", false));
         let sfa = analyze_form("اتفاقية الإطار الاستراتيجي");
         assert_eq!(sfa.iter().map(|t| t.definite).collect::<Vec<_>>(), vec![false, true, true]);
-        assert_eq!(sfa[1].skeleton, "إطار");
+        assert_eq!(sfa[1].skeleton(), "إطار");
+        assert_eq!(sfa[1].stem(), "اطار");
     }
 }
