@@ -94,6 +94,7 @@ pub fn parse_with(bytes: &[u8], name: &str, delimiter: u8) -> Result<Glossary> {
         }
     }
     let mut glossary = Glossary { names: vec![name.to_string()], ..Glossary::default() };
+    let path: std::sync::Arc<str> = name.into();
     let mut record = ::csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -101,7 +102,7 @@ pub fn parse_with(bytes: &[u8], name: &str, delimiter: u8) -> Result<Glossary> {
             Ok(true) => {}
             Err(e) => return Err(csv_error(e, name)),
         }
-        match parse_row(&record, &column, name)? {
+        match parse_row(&record, &column, &path)? {
             Some(ParsedRow::Concept(concept)) => glossary.concepts.push(concept),
             Some(ParsedRow::Spelling(class)) => glossary.spellings.push(class),
             None => {}
@@ -116,15 +117,16 @@ enum ParsedRow {
     Spelling(SpellingClass),
 }
 
-/// Reads one row; `None` for a blank one. `column` maps [`COLUMNS`] to the
-/// file's columns.
-fn parse_row(record: &::csv::StringRecord, column: &[Option<usize>], name: &str) -> Result<Option<ParsedRow>> {
+/// Reads one row of the file `path`; `None` for a blank one. `column` maps
+/// [`COLUMNS`] to the file's columns.
+fn parse_row(record: &::csv::StringRecord, column: &[Option<usize>], path: &std::sync::Arc<str>) -> Result<Option<ParsedRow>> {
+    let name = &**path;
     let line = record.position().map_or(0, |p| p.line() as usize);
     let cell = |col: Column| -> &str { column[col as usize].and_then(|i| record.get(i)).unwrap_or("").trim() };
     if record.iter().all(|c| c.trim().is_empty()) {
         return Ok(None);
     }
-    let location = Location { path: name.to_string(), line };
+    let location = Location { path: path.clone(), line };
     let id = cell(Column::Id);
     if id == SPELLING_ROW {
         let forms = split(cell(Column::Ar));
@@ -142,11 +144,11 @@ fn parse_row(record: &::csv::StringRecord, column: &[Option<usize>], name: &str)
     if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
         return Err(Error::glossary(name, Some(line), format!("id {id:?} may hold only ASCII letters, digits, '-', '_' and '.'")));
     }
-    let preferred = split(cell(Column::Ar));
-    if preferred.len() != 1 {
+    if cell(Column::Ar).split('|').filter(|form| !form.trim().is_empty()).count() != 1 {
         return Err(Error::glossary(name, Some(line), "`ar` holds the one preferred rendering; put the others in ar_admitted"));
     }
-    let mut terms = Vec::new();
+    // Room for the usual row: one Arabic form and the English name.
+    let mut terms = Vec::with_capacity(2);
     let arabic = [
         (Column::Ar, Status::Preferred),
         (Column::ArAdmitted, Status::Admitted),
@@ -159,19 +161,22 @@ fn parse_row(record: &::csv::StringRecord, column: &[Option<usize>], name: &str)
         }
     }
     let acronym = Some(cell(Column::Acronym).to_string()).filter(|a| !a.is_empty());
-    let mut latin = Vec::new();
-    latin.extend(acronym.iter().map(|a| (a.clone(), TermRole::Acronym)));
-    latin.push((cell(Column::En).to_string(), TermRole::English));
-    latin.extend(split(cell(Column::EnVariants)).into_iter().map(|v| (v, TermRole::English)));
+    let variants = split(cell(Column::EnVariants));
     // Folded only to drop repeats, so a lone English name is not folded.
+    let several = acronym.is_some() || !variants.is_empty();
+    let latin = (acronym.iter().map(|a| (a.clone(), TermRole::Acronym)))
+        .chain(std::iter::once((cell(Column::En).to_string(), TermRole::English)))
+        .chain(variants.into_iter().map(|v| (v, TermRole::English)));
     let mut seen: Vec<String> = Vec::new();
-    let several = latin.len() > 1;
     for (text, role) in latin {
-        let folded = if several { fold_str(&text) } else { String::new() };
-        if !several || !seen.contains(&folded) {
+        if several {
+            let folded = fold_str(&text);
+            if seen.contains(&folded) {
+                continue;
+            }
             seen.push(folded);
-            terms.push(Term { text, status: Status::Admitted, role });
         }
+        terms.push(Term { text, status: Status::Admitted, role });
     }
     // Renderings `qamus glossary` found that the row does not list are admitted.
     for text in split(cell(Column::Attested)) {
@@ -195,7 +200,6 @@ fn parse_row(record: &::csv::StringRecord, column: &[Option<usize>], name: &str)
         }
     }
     let optional = |col: Column| Some(cell(col).to_string()).filter(|s| !s.is_empty());
-    terms.shrink_to_fit();
     Ok(Some(ParsedRow::Concept(Concept {
         id: id.to_string(),
         en: cell(Column::En).to_string(),
@@ -235,6 +239,7 @@ pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
     };
     let description = lower.iter().position(|h| matches!(h.as_str(), "description" | "note" | "definition"));
     let mut glossary = Glossary { names: vec![name.to_string()], ..Glossary::default() };
+    let path: std::sync::Arc<str> = name.into();
     let mut record = ::csv::StringRecord::new();
     let mut ids: Vec<String> = Vec::new();
     while reader.read_record(&mut record).map_err(|e| csv_error(e, name))? {
@@ -267,7 +272,7 @@ pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
             note: description.and_then(|d| record.get(d)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
             source: None,
             examples: Vec::new(),
-            location: Location { path: name.to_string(), line },
+            location: Location { path: path.clone(), line },
         });
     }
     Ok(glossary)
@@ -275,6 +280,11 @@ pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
 
 /// Splits a multi-valued cell on `|`.
 pub fn split(cell: &str) -> Vec<String> {
+    // Most cells are empty or hold one form: no splitting machinery for them.
+    if !cell.as_bytes().contains(&b'|') {
+        let form = cell.trim();
+        return if form.is_empty() { Vec::new() } else { vec![form.to_string()] };
+    }
     cell.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 

@@ -71,10 +71,19 @@ pub struct Term {
 /// Where a row sits in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
-    /// The glossary file, as named by the user.
-    pub path: String,
+    /// The glossary file, as named by the user (shared by all its rows).
+    pub path: std::sync::Arc<str>,
     /// 1-based line of the row.
     pub line: usize,
+}
+
+/// The path of the file `name` for a new row of `glossary`: the previous
+/// row's, shared, when it is the same file.
+fn shared_path(glossary: &Glossary, name: &str) -> std::sync::Arc<str> {
+    match glossary.concepts.last() {
+        Some(last) if *last.location.path == *name => last.location.path.clone(),
+        _ => name.into(),
+    }
 }
 
 impl std::fmt::Display for Location {

@@ -356,6 +356,6 @@ fn finish(raw: RawConcept, name: &str, glossary: &mut Glossary) {
         note: raw.note,
         source,
         examples: Vec::new(),
-        location: Location { path: name.to_string(), line: raw.line },
+        location: Location { path: super::shared_path(glossary, name), line: raw.line },
     });
 }

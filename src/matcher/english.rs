@@ -34,7 +34,7 @@ struct Form {
 pub struct EnglishMatcher {
     words: FxHashMap<String, u32>,
     edges: FxHashMap<(u32, u32), u32>,
-    terminals: Vec<Vec<Form>>,
+    terminals: super::NodeLists<Form>,
 }
 
 /// A word of English text: its normalized form and byte range.
@@ -116,7 +116,9 @@ fn is_initials(written: &str) -> bool {
 impl EnglishMatcher {
     /// Indexes the English names, variants and acronyms of a glossary.
     pub fn new(glossary: &Glossary) -> EnglishMatcher {
-        let mut matcher = EnglishMatcher { words: FxHashMap::default(), edges: FxHashMap::default(), terminals: vec![Vec::new()] };
+        let mut matcher =
+            EnglishMatcher { words: FxHashMap::default(), edges: FxHashMap::default(), terminals: super::NodeLists::new(0, Vec::new()) };
+        let (mut nodes, mut ends) = (1, Vec::new());
         for (c, concept) in glossary.concepts.iter().enumerate() {
             for (t, term) in concept.terms.iter().enumerate() {
                 if term.role == TermRole::Arabic {
@@ -137,19 +139,17 @@ impl EnglishMatcher {
                             id
                         }
                     };
-                    let next_node = matcher.terminals.len() as u32;
+                    let next_node = nodes;
                     node = *matcher.edges.entry((node, id)).or_insert(next_node);
                     if node == next_node {
-                        matcher.terminals.push(Vec::new());
+                        nodes += 1;
                     }
                 }
                 let case_sensitive = (term.role == TermRole::Acronym).then(|| letters(&term.text));
-                // Most nodes end one form: no room is kept for more.
-                let terminal = &mut matcher.terminals[node as usize];
-                terminal.reserve_exact(1);
-                terminal.push(Form { concept: c, term: t, case_sensitive });
+                ends.push((node, Form { concept: c, term: t, case_sensitive }));
             }
         }
+        matcher.terminals = super::NodeLists::new(nodes as usize, ends);
         matcher
     }
 
@@ -185,7 +185,7 @@ impl EnglishMatcher {
                 }
                 let Some(n) = next else { break };
                 node = n;
-                for form in &self.terminals[node as usize] {
+                for form in self.terminals.at(node) {
                     let written = &text[ws[i].range.start..word.range.end];
                     let ok = match &form.case_sensitive {
                         Some(acronym) => letters(written) == *acronym && !plural || letters(written) == format!("{acronym}s"),

@@ -10,6 +10,7 @@
 //! proclitics, suffix); it does not judge.
 
 pub mod english;
+mod node_lists;
 
 use std::collections::HashMap;
 
@@ -22,6 +23,7 @@ use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
 use crate::normalize::tokens::letter_class;
 use crate::normalize::{analyze_form, fold, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, Token, TokenSink, Tokenizer};
+pub(crate) use node_lists::NodeLists;
 
 type StemId = u32;
 type NodeId = u32;
@@ -98,7 +100,7 @@ pub struct Matcher {
     prefilter: ReadingPrefilter,
     edges: FxHashMap<(NodeId, StemId), NodeId>,
     /// Forms ending at each node.
-    terminals: Vec<Vec<u32>>,
+    terminals: NodeLists<u32>,
     forms: Vec<FormEntry>,
 }
 
@@ -125,7 +127,7 @@ impl Matcher {
             filter: StemFilter::default(),
             prefilter: ReadingPrefilter::default(),
             edges: FxHashMap::default(),
-            terminals: vec![Vec::new()],
+            terminals: NodeLists::new(0, Vec::new()),
             forms: Vec::new(),
         };
         // Spelling classes first, so that every variant shares its canonical id.
@@ -140,20 +142,19 @@ impl Matcher {
         // done in parallel, then indexed in glossary order.
         // Validation analysed them already (`Glossary::analyses`); a term
         // changed since is analysed again.
-        let analysed: Vec<Vec<std::sync::Arc<[FormToken]>>> = glossary
-            .concepts
-            .par_iter()
-            .enumerate()
-            .map(|(c, concept)| {
-                let analyse = |(t, term): (usize, &crate::glossary::Term)| {
-                    glossary.analyses.of(c, t, &term.text).cloned().unwrap_or_else(|| analyze_form(&term.text).into())
-                };
-                concept.terms.iter().enumerate().map(analyse).collect()
-            })
-            .collect();
-        matcher.forms.reserve_exact(analysed.iter().map(Vec::len).sum());
-        for ((c, concept), analysed) in glossary.concepts.iter().enumerate().zip(analysed) {
-            for ((t, term), tokens) in concept.terms.iter().enumerate().zip(analysed) {
+        let reused = |c: usize, t: usize| glossary.analyses.of(c, t, &glossary.concepts[c].terms[t].text).cloned();
+        let all_reused = glossary.concepts.iter().enumerate().all(|(c, concept)| (0..concept.terms.len()).all(|t| reused(c, t).is_some()));
+        let afresh: Vec<Vec<std::sync::Arc<[FormToken]>>> = if all_reused {
+            Vec::new()
+        } else {
+            glossary.concepts.par_iter().map(|concept| concept.terms.iter().map(|term| analyze_form(&term.text).into()).collect()).collect()
+        };
+        let mut nodes = 1; // the root
+        let mut ends: Vec<(NodeId, u32)> = Vec::with_capacity(glossary.concepts.iter().map(|c| c.terms.len()).sum());
+        matcher.forms.reserve_exact(ends.capacity());
+        for (c, concept) in glossary.concepts.iter().enumerate() {
+            for (t, term) in concept.terms.iter().enumerate() {
+                let tokens = if all_reused { reused(c, t).unwrap_or_default() } else { afresh[c][t].clone() };
                 if tokens.is_empty() {
                     continue;
                 }
@@ -168,21 +169,19 @@ impl Matcher {
                             next_stem - 1
                         }
                     };
-                    let next_node = matcher.terminals.len() as NodeId;
+                    let next_node = nodes as NodeId;
                     node = *matcher.edges.entry((node, stem)).or_insert(next_node);
                     if node == next_node {
-                        matcher.terminals.push(Vec::new());
+                        nodes += 1;
                     }
                 }
                 let all_definite =
                     term.role == TermRole::Arabic && tokens.iter().skip(1).all(|t| t.definite) && (tokens.len() > 1 || tokens[0].definite);
-                // Most nodes end one form: no room is kept for more.
-                let terminal = &mut matcher.terminals[node as usize];
-                terminal.reserve_exact(1);
-                terminal.push(matcher.forms.len() as u32);
+                ends.push((node, matcher.forms.len() as u32));
                 matcher.forms.push(FormEntry { concept: c, term: t, tokens, all_definite });
             }
         }
+        matcher.terminals = NodeLists::new(nodes, ends);
         matcher.filter = StemFilter::new(matcher.stems.keys().map(|k| &**k));
         matcher.prefilter = ReadingPrefilter::new(matcher.stems.keys().map(|k| &**k));
         matcher
@@ -312,7 +311,7 @@ impl Matcher {
 
     /// Depth-first walk of the trie along the readings of the following hits.
     fn extend(&self, hits: &Hits, start: usize, node: NodeId, path: &mut Vec<Reading<StemId>>, best: &mut Option<Candidate>) {
-        for &form in &self.terminals[node as usize] {
+        for &form in self.terminals.at(node) {
             self.consider(form, start, hits, path, best);
         }
         let next = start + path.len();
