@@ -242,6 +242,13 @@ impl FormAnalyses {
     }
 }
 
+impl FormAnalyses {
+    /// How many tokens all the analyses hold.
+    pub fn token_count(&self) -> usize {
+        self.0.as_ref().map_or(0, |all| all.iter().flatten().map(|(_, tokens)| tokens.len()).sum())
+    }
+}
+
 impl PartialEq for FormAnalyses {
     fn eq(&self, _: &Self) -> bool {
         true
@@ -348,22 +355,27 @@ impl Glossary {
         }
         let spellings = self.spelling_map()?;
         let mut ids: rustc_hash::FxHashMap<&str, &Location> = rustc_hash::FxHashMap::default();
+        ids.reserve(self.concepts.len());
         // Analysing every form is the costly part: in parallel, checked in
         // order, and kept for the matcher. Keys are compared by their hash,
         // and by their text only when hashes meet.
-        let (analyses, hashes): (Vec<Vec<AnalysedTerm>>, Vec<Vec<u64>>) = {
+        let (analyses, hashes): (Vec<Vec<AnalysedTerm>>, Vec<Vec<Option<u64>>>) = {
             use rayon::prelude::*;
             self.concepts
                 .par_iter()
                 .map(|c| {
-                    c.terms
+                    // Collected from exact-size iterators: no spare room.
+                    let analysed: Vec<AnalysedTerm> =
+                        c.terms.iter().map(|t| (t.text.as_str().into(), analyze_form(&t.text).into())).collect();
+                    let hashes = analysed
                         .iter()
-                        .map(|t| {
-                            let tokens: std::sync::Arc<[FormToken]> = analyze_form(&t.text).into();
-                            let hash = Self::key_hash(&tokens, &spellings);
-                            ((t.text.as_str().into(), tokens), hash)
+                        .map(|(_, tokens)| {
+                            // No hash for a form that folds to nothing.
+                            let empty = Self::key_pieces(tokens, &spellings).all(str::is_empty);
+                            (!empty).then(|| Self::key_hash(tokens, &spellings))
                         })
-                        .unzip()
+                        .collect();
+                    (analysed, hashes)
                 })
                 .unzip()
         };
@@ -379,14 +391,14 @@ impl Glossary {
                 return Err(Error::glossary(&at.path, Some(at.line), format!("duplicate id {:?} (first at {first})", concept.id)));
             }
             for ((term_index, term), &hash) in concept.terms.iter().enumerate().zip(concept_hashes) {
-                let tokens = tokens_of((index, term_index));
-                if Self::key_pieces(tokens, &spellings).all(str::is_empty) {
+                let Some(hash) = hash else {
                     return Err(Error::glossary(
                         &at.path,
                         Some(at.line),
                         format!("form «{}» of {} folds to nothing (no letters or digits)", term.text, concept.id),
                     ));
-                }
+                };
+                let tokens = tokens_of((index, term_index));
                 let same = |other: &(usize, usize)| Self::same_key(tokens_of(*other), tokens, &spellings);
                 let first = match keys.get(&hash) {
                     None => {

@@ -152,6 +152,9 @@ impl Matcher {
         let mut nodes = 1; // the root
         let mut ends: Vec<(NodeId, u32)> = Vec::with_capacity(glossary.concepts.iter().map(|c| c.terms.len()).sum());
         matcher.forms.reserve_exact(ends.capacity());
+        // A node per form token at most: the edge map never grows twice over.
+        let form_tokens = if all_reused { glossary.analyses.token_count() } else { afresh.iter().flatten().map(|t| t.len()).sum() };
+        matcher.edges.reserve(form_tokens);
         for (c, concept) in glossary.concepts.iter().enumerate() {
             for (t, term) in concept.terms.iter().enumerate() {
                 let tokens = if all_reused { reused(c, t).unwrap_or_default() } else { afresh[c][t].clone() };

@@ -313,6 +313,12 @@ pub fn skeleton(source: &str) -> String {
 
 /// [`skeleton`], appended to `out`.
 pub fn skeleton_into(source: &str, out: &mut String) {
+    // The usual form has no marks: then nothing is removed, and nothing
+    // composes either (the combining hamza and madda are marks).
+    if !source.chars().any(is_deleted) {
+        out.push_str(source);
+        return;
+    }
     let mut chars = source.chars().peekable();
     while let Some(c) = chars.next() {
         let mut c = c;
