@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind};
 use crate::glossary::Glossary;
 use crate::input::walk::{self, Input, WalkOptions};
 use crate::input::{pragmas, Document, Encoding, Format, LineIndex, ReadOptions, Unit};
-use crate::judge::{judge_document, Context, Finding, Occurrence, Severities, UnitPair};
+use crate::judge::{judge_document, Context, Finding, Occurrence, Rule, Severities, UnitPair};
 use crate::matcher::english::EnglishMatcher;
 use crate::matcher::{Match, Matcher};
 use crate::normalize::tokens::line_ends_phrases;
@@ -196,7 +196,10 @@ pub fn check_document(
 ) -> Result<DocumentResult, Error> {
     let units = document.units(&options.read, options.encoding)?;
     let parallel = options.jobs != 1;
-    let (mut occurrences, pairs, words) = find_occurrences(glossary, matchers, document, &units, parallel);
+    // Contexts are made for every occurrence only when the output lists
+    // them all; otherwise only for those the findings point at (below).
+    let Found { mut occurrences, sites, pairs, words } =
+        find_occurrences(glossary, matchers, document, &units, parallel, options.keep_occurrences);
     let match_count = occurrences.len();
     let mut notices = Vec::new();
     let suppressions = pragmas::scan(&document.text, document.format);
@@ -225,9 +228,36 @@ pub fn check_document(
         }
     }
     if !options.keep_occurrences {
+        give_contexts(&mut findings, &occurrences, &sites, &units);
         occurrences = Vec::new();
     }
     Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, finding_counts: [0; 4], notices })
+}
+
+/// Gives each finding that points at an occurrence the occurrence's context
+/// (a finding about a whole unit points at its first line and has none).
+fn give_contexts(findings: &mut [Finding], occurrences: &[Occurrence], sites: &[Site], units: &[Unit]) {
+    if findings.is_empty() {
+        return;
+    }
+    let key = |o: &Occurrence| (o.byte_start, o.byte_end, o.concept, o.term);
+    // Occurrences come in file order for every format but the odd one out;
+    // a map is made only then.
+    let sorted = occurrences.windows(2).all(|w| w[0].byte_start <= w[1].byte_start);
+    let map: rustc_hash::FxHashMap<_, usize> =
+        if sorted { Default::default() } else { occurrences.iter().enumerate().map(|(i, o)| (key(o), i)).collect() };
+    for finding in findings.iter_mut().filter(|f| f.rule != Rule::MissingRendering) {
+        let wanted = key(&finding.at);
+        let index = if sorted {
+            let first = occurrences.partition_point(|o| o.byte_start < wanted.0);
+            occurrences[first..].iter().take_while(|o| o.byte_start == wanted.0).position(|o| key(o) == wanted).map(|i| first + i)
+        } else {
+            map.get(&wanted).copied()
+        };
+        if let Some(i) = index {
+            finding.at.context = sites[i].context(units);
+        }
+    }
 }
 
 /// The matchers a run uses.
@@ -253,9 +283,41 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
     Some(path.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/"))
 }
 
+/// What [`find_occurrences`] finds in a document.
+pub struct Found {
+    /// Every occurrence, located in the file, in unit order.
+    pub occurrences: Vec<Occurrence>,
+    /// Where each occurrence stands in its unit, to make its context later.
+    pub sites: Vec<Site>,
+    /// For units with a source, what the bilingual check needs.
+    pub pairs: Vec<UnitPair>,
+    /// The number of words in the units.
+    pub words: usize,
+}
+
+/// Where an occurrence stands: its unit (an index into the document's units)
+/// and its byte range in the unit's text.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The unit.
+    pub unit: usize,
+    /// The occurrence's bytes in the unit's text.
+    pub span: std::ops::Range<usize>,
+}
+
+impl Site {
+    /// The words around the occurrence (see [`Occurrence::context`]).
+    pub fn context(&self, units: &[Unit]) -> Context {
+        let target = &units[self.unit].target;
+        context(&target.shown, line_around(&target.text, self.span.start), self.span.clone())
+    }
+}
+
 /// Every occurrence in a document's units, located in the file; for units
 /// with a source, what the bilingual check needs; and the number of words in
-/// the units.
+/// the units. Each occurrence's context (the words around it) is made only
+/// `with_context`; otherwise it is left empty, and [`Site::context`] makes it
+/// for the occurrences that are shown.
 /// With `parallel`, a large unit is cut into chunks matched in parallel
 /// (see [`find_in_chunks`]).
 pub fn find_occurrences(
@@ -264,7 +326,8 @@ pub fn find_occurrences(
     document: &Document,
     units: &[Unit],
     parallel: bool,
-) -> (Vec<Occurrence>, Vec<UnitPair>, usize) {
+    with_context: bool,
+) -> Found {
     let (matcher, english) = (&matchers.arabic, &matchers.english);
     let text = &document.text;
     let lines = LineIndex::new(text);
@@ -293,10 +356,11 @@ pub fn find_occurrences(
         }
     };
     let mut occurrences = Vec::new();
+    let mut sites = Vec::new();
     let mut pairs = Vec::new();
     let mut words = 0;
     let mut anchor_cursor = LineIndex::START;
-    for unit in units {
+    for (unit_index, unit) in units.iter().enumerate() {
         let target = &unit.target;
         let first = occurrences.len();
         // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
@@ -306,14 +370,15 @@ pub fn find_occurrences(
         words += unit_words;
         // Each chunk's matches are placed with a cursor of its own, in
         // parallel when the unit was cut into chunks, and kept in order.
-        let place_part = |matches: Vec<Match>| -> Vec<Occurrence> {
+        let place_part = |matches: Vec<Match>| -> Vec<(Occurrence, Site)> {
             let mut cursor = LineIndex::START;
             let mut placed_part = Vec::with_capacity(matches.len());
             for m in matches.into_iter().filter(|m| !silenced_concept(m.concept)) {
                 let start = target.map.start(m.span.start);
                 let end = target.map.end(m.span.end).max(start);
                 let unit_line = line_around(&target.text, m.span.start);
-                placed_part.push(Occurrence {
+                let site = Site { unit: unit_index, span: m.span.clone() };
+                let occurrence = Occurrence {
                     concept: m.concept,
                     term: m.term,
                     surface: target.text[m.span.clone()].to_string(),
@@ -323,15 +388,19 @@ pub fn find_occurrences(
                     proclitics: m.proclitics,
                     suffix: m.suffix,
                     in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                    context: context(&target.shown, unit_line, m.span.clone()),
+                    context: if with_context { context(&target.shown, unit_line, m.span.clone()) } else { Context::default() },
                     ..placed(start, end, &mut cursor)
-                });
+                };
+                placed_part.push((occurrence, site));
             }
             placed_part
         };
-        let placed_parts: Vec<Vec<Occurrence>> =
+        let placed_parts: Vec<Vec<(Occurrence, Site)>> =
             if parts.len() > 1 { parts.into_par_iter().map(place_part).collect() } else { parts.into_iter().map(place_part).collect() };
-        occurrences.extend(placed_parts.into_iter().flatten());
+        for (occurrence, site) in placed_parts.into_iter().flatten() {
+            occurrences.push(occurrence);
+            sites.push(site);
+        }
         let Some(source) = &unit.source else { continue };
         let mut source_concepts: Vec<(usize, String)> = Vec::new();
         for m in english.find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
@@ -353,7 +422,7 @@ pub fn find_occurrences(
             anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..placed(start, end, &mut anchor_cursor) },
         });
     }
-    (occurrences, pairs, words)
+    Found { occurrences, sites, pairs, words }
 }
 
 /// Units of at least twice this size are matched in chunks of about this
@@ -446,4 +515,80 @@ fn context(text: &str, line: std::ops::Range<usize>, surface: std::ops::Range<us
         None => after.to_string(),
     };
     Context { before: clean(before.trim_start()), after: clean(after.trim_end()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::units::{OffsetMap, Side};
+    use crate::judge::Severity;
+    use std::sync::Arc;
+
+    fn unit(text: &str, start: usize) -> Unit {
+        let text = Arc::new(text.to_string());
+        Unit::monolingual(Side { text: Arc::clone(&text), shown: text, map: OffsetMap::identity(start, 0) })
+    }
+
+    fn occurrence(concept: usize, byte_start: usize, byte_end: usize) -> Occurrence {
+        Occurrence {
+            concept,
+            term: 0,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            byte_start,
+            byte_end,
+            surface: String::new(),
+            kind: crate::matcher::MatchKind::Exact,
+            orthographic: false,
+            proclitics: String::new(),
+            suffix: String::new(),
+            in_arabic: true,
+            verbatim: true,
+            context: Context::default(),
+        }
+    }
+
+    fn finding(rule: Rule, at: &Occurrence) -> Finding {
+        let (suggestion, replacement, renderings) = (None, None, Vec::new());
+        Finding {
+            rule,
+            severity: Severity::Error,
+            path: "a.po".into(),
+            at: at.clone(),
+            suggestion,
+            replacement,
+            message: String::new(),
+            renderings,
+        }
+    }
+
+    #[test]
+    fn findings_get_the_context_of_their_occurrence_in_or_out_of_file_order() {
+        // Two units; the second stands earlier in the file than the first.
+        let units = [unit("قال إن الحوار الأمني المشترك انعقد", 500), unit("وعقدت اللجنة العسكرية العليا اجتماعا", 100)];
+        let span = |u: usize, word: &str| {
+            let text = &units[u].target.text;
+            let at = text.find(word).unwrap();
+            at..at + word.len()
+        };
+        let sites = vec![Site { unit: 0, span: span(0, "الحوار") }, Site { unit: 1, span: span(1, "اللجنة") }];
+        for order in [[0, 1], [1, 0]] {
+            let starts = [500, 100];
+            let occurrences: Vec<Occurrence> = order.iter().map(|&u| occurrence(u, starts[u], starts[u] + 10)).collect();
+            let sites: Vec<Site> = order.iter().map(|&u| sites[u].clone()).collect();
+            let mut findings = vec![
+                finding(Rule::ForbiddenRendering, &occurrence(1, 100, 110)),
+                finding(Rule::MissingRendering, &occurrence(0, 500, 510)),
+                finding(Rule::DeprecatedRendering, &occurrence(0, 500, 510)),
+            ];
+            give_contexts(&mut findings, &occurrences, &sites, &units);
+            assert_eq!(findings[0].at.context.before, "وعقدت ", "{order:?}");
+            assert_eq!(findings[0].at.context.after, " العسكرية العليا اجتماعا", "{order:?}");
+            // A finding about a whole unit keeps no context.
+            assert_eq!(findings[1].at.context, Context::default(), "{order:?}");
+            assert_eq!(findings[2].at.context.before, "قال إن ", "{order:?}");
+        }
+    }
 }

@@ -377,9 +377,8 @@ pub fn judge_document(
     pairs: &[UnitPair],
     severities: &Severities,
 ) -> Vec<Finding> {
-    let occurrences: Vec<Occurrence> =
-        all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o.clone()).collect();
-    let occurrences = &occurrences[..];
+    let occurrences: Vec<&Occurrence> =
+        all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o).collect();
     let mut findings = Vec::new();
     let mut push = |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: String, renderings: Vec<RenderingCount>| {
         if let Some(severity) = severities.get_for(rule, &glossary.concepts[at.concept].id) {
@@ -392,7 +391,7 @@ pub fn judge_document(
             findings.push(Finding { rule, severity, path: path.to_string(), at: at.clone(), suggestion, replacement, message, renderings });
         }
     };
-    for occ in occurrences {
+    for &occ in &occurrences {
         let concept = &glossary.concepts[occ.concept];
         let term = &concept.terms[occ.term];
         let note = || note_for(concept, &term.text).map(|n| format!(" {n}")).unwrap_or_default();
@@ -443,7 +442,7 @@ pub fn judge_document(
     }
     // Per concept: the Arabic renderings used, and acronyms used bare.
     let mut by_concept: BTreeMap<usize, Vec<&Occurrence>> = BTreeMap::new();
-    for occ in occurrences {
+    for &occ in &occurrences {
         by_concept.entry(occ.concept).or_default().push(occ);
     }
     for (&c, occs) in &by_concept {
