@@ -573,7 +573,7 @@ mod tests {
             let at = text.find(word).unwrap();
             at..at + word.len()
         };
-        let sites = vec![Site { unit: 0, span: span(0, "الحوار") }, Site { unit: 1, span: span(1, "اللجنة") }];
+        let sites = [Site { unit: 0, span: span(0, "الحوار") }, Site { unit: 1, span: span(1, "اللجنة") }];
         for order in [[0, 1], [1, 0]] {
             let starts = [500, 100];
             let occurrences: Vec<Occurrence> = order.iter().map(|&u| occurrence(u, starts[u], starts[u] + 10)).collect();
