@@ -138,10 +138,10 @@ impl Matcher {
             matcher.stems.insert(variant.as_str().into(), id);
         }
         let mut next_stem = canonical_ids.len() as StemId;
-        // Analysing the forms is the costly part and independent per form:
-        // done in parallel, then indexed in glossary order.
-        // Validation analysed them already (`Glossary::analyses`); a term
-        // changed since is analysed again.
+        // Validation analysed every form already (`Glossary::analyses`) and
+        // those analyses are shared. If any term changed since (or the
+        // glossary was never validated), all forms are analysed afresh, in
+        // parallel: the costly part, independent per form.
         let reused = |c: usize, t: usize| glossary.analyses.of(c, t, &glossary.concepts[c].terms[t].text).cloned();
         let all_reused = glossary.concepts.iter().enumerate().all(|(c, concept)| (0..concept.terms.len()).all(|t| reused(c, t).is_some()));
         let afresh: Vec<Vec<std::sync::Arc<[FormToken]>>> = if all_reused {
