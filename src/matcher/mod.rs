@@ -22,7 +22,7 @@ use std::ops::Range;
 use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
 use crate::normalize::tokens::letter_class;
-use crate::normalize::{analyze_form, fold, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, Token, TokenSink, Tokenizer};
+use crate::normalize::{analyze_form, fold, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, TokenSink, Tokenizer};
 pub(crate) use node_lists::NodeLists;
 
 type StemId = u32;
@@ -371,25 +371,35 @@ impl Matcher {
         let end = source_end(text, matched[matched.len() - 1].last_origin);
         let local = &text[start..end];
         let folded = fold(local);
-        let tokens = tokenize(folded.as_str());
-        let lines_up = tokens.len() == matched.len()
-            && tokens.iter().enumerate().all(|(k, t)| folded.as_str()[t.range.clone()] == *hits.text(first + k));
-        if lines_up {
-            let mut m = self.describe(best, &tokens, folded.as_str(), &folded, local);
+        // Each hit's folded text, found where its first character folded to:
+        // no need to tokenize the stretch again.
+        let ranges: Option<Vec<Range<usize>>> = matched
+            .iter()
+            .enumerate()
+            .map(|(k, hit)| {
+                let at = folded.folded_at(hit.first_origin - start)?;
+                let range = at..at + hits.text(first + k).len();
+                (folded.as_str().get(range.clone()) == Some(hits.text(first + k))).then_some(range)
+            })
+            .collect();
+        if let Some(ranges) = ranges {
+            let mut m = self.describe(best, &ranges, folded.as_str(), &folded, local);
             m.span = m.span.start + start..m.span.end + start;
             return m;
         }
         let folded = fold(text);
-        let tokens = tokenize(folded.as_str());
         let ordinal = matched[0].ordinal;
-        self.describe(best, &tokens[ordinal..ordinal + best.tokens], folded.as_str(), &folded, text)
+        let ranges: Vec<Range<usize>> = tokenize(folded.as_str())[ordinal..ordinal + best.tokens].iter().map(|t| t.range.clone()).collect();
+        self.describe(best, &ranges, folded.as_str(), &folded, text)
     }
 
-    fn describe(&self, best: &Candidate, tokens: &[Token], ftext: &str, folded: &crate::normalize::Folded, text: &str) -> Match {
+    /// The match of `best` over `tokens` (their byte ranges in `ftext`, the
+    /// folding of `text`).
+    fn describe(&self, best: &Candidate, tokens: &[Range<usize>], ftext: &str, folded: &crate::normalize::Folded, text: &str) -> Match {
         let entry = &self.forms[best.form as usize];
         let first = &tokens[0];
         let last = &tokens[tokens.len() - 1];
-        let span = folded.source_range(first.range.start..last.range.end, text);
+        let span = folded.source_range(first.start..last.end, text);
         let written = |range: Range<usize>| -> String {
             if range.is_empty() {
                 String::new()
@@ -401,14 +411,14 @@ impl Matcher {
         // The article of a definite form is part of the form, not a proclitic;
         // «لل» (ل + ال) is reported whole.
         let mut prefix_len = head.prefix_len;
-        if entry.tokens[0].definite && ftext[first.range.start..first.range.start + prefix_len].ends_with("ال") {
+        if entry.tokens[0].definite && ftext[first.start..first.start + prefix_len].ends_with("ال") {
             prefix_len -= "ال".len();
         }
-        let proclitics = written(first.range.start..first.range.start + prefix_len);
-        let suffix = written(first.range.start + head.suffix_start..first.range.end);
+        let proclitics = written(first.start..first.start + prefix_len);
+        let suffix = written(first.start + head.suffix_start..first.end);
         let mut orthographic = false;
         for ((token, reading), form_token) in tokens.iter().zip(&best.readings).zip(entry.tokens.iter()) {
-            let base = token.range.start + reading.prefix_len..token.range.start + reading.base_end;
+            let base = token.start + reading.prefix_len..token.start + reading.base_end;
             let text_skeleton = written(base);
             let mut expected: &str = form_token.skeleton();
             if reading.virtual_lam {
@@ -424,7 +434,7 @@ impl Matcher {
         let indefinite = best.indefinite;
         let kind = if orthographic {
             MatchKind::Orthographic
-        } else if head.suffix_start < first.range.len() {
+        } else if head.suffix_start < first.len() {
             MatchKind::Inflected
         } else if indefinite {
             MatchKind::Indefinite

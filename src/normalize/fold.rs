@@ -29,6 +29,13 @@ impl Folded {
         self.origin[i] as usize
     }
 
+    /// The first folded byte made from the source character at `source`, if
+    /// that character made any (origins never decrease).
+    pub fn folded_at(&self, source: usize) -> Option<usize> {
+        let i = self.origin[..self.text.len()].partition_point(|&o| (o as usize) < source);
+        (i < self.text.len() && self.origin[i] as usize == source).then_some(i)
+    }
+
     /// The source byte range that the folded range `folded` came from: from the
     /// first source character to the end of the last one, extended over the
     /// marks (harakat, tatweel) written right after it, which belong to the word.
