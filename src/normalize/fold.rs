@@ -357,6 +357,20 @@ mod tests {
     }
 
     #[test]
+    fn folded_at_finds_the_first_byte_a_source_character_made() {
+        // «الـلجنة»: a tatweel (folds to nothing) inside; «ا» + combining hamza.
+        let source = "قال الـلجنة ا\u{0655}طار";
+        let folded = fold(source);
+        assert_eq!(folded.as_str(), "قال اللجنه اطار");
+        let lam = source.find("لجنة").unwrap();
+        assert_eq!(folded.folded_at(lam), folded.as_str().find("لجنه"));
+        assert_eq!(folded.folded_at(source.find('ـ').unwrap()), None, "the tatweel made nothing");
+        assert_eq!(folded.folded_at(source.find("ا\u{0655}").unwrap()), folded.as_str().find("اطار"));
+        assert_eq!(folded.folded_at(source.find('\u{0655}').unwrap()), None, "the hamza composed into the alef");
+        assert_eq!(folded.folded_at(source.len()), None);
+    }
+
+    #[test]
     fn keeps_hamza_on_carriers() {
         assert_eq!(fold_str("رئيس مؤتمر ماء"), "رئيس مؤتمر ماء");
     }
