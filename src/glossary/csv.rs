@@ -110,20 +110,7 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
         let (from, first_line) = splits[k];
         let to = splits.get(k + 1).map_or(body.len(), |&(to, _)| to);
         let piece = &body[from..to];
-        // Lines are counted here, newlines in quoted cells included (the
-        // csv crate's own count leaves those out). The crate's position of a
-        // record is where the one before ended: the rest of its line ending
-        // and any blank lines are skipped to reach the record's first line.
-        let (mut counted_to, mut line) = (0, first_line);
-        let mut line_at = |position: Option<&::csv::Position>| -> usize {
-            let mut byte = position.map_or(counted_to, |p| p.byte() as usize).clamp(counted_to, piece.len());
-            while matches!(piece.get(byte), Some(b'\r' | b'\n')) {
-                byte += 1;
-            }
-            line += piece[counted_to..byte].iter().filter(|&&b| b == b'\n').count() as u64;
-            counted_to = byte;
-            line as usize
-        };
+        let mut lines = LineCounter::new(piece, first_line);
         let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(piece);
         let mut record = ::csv::StringRecord::new();
         let mut rows = Vec::new();
@@ -132,11 +119,11 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    let line = line_at(e.position());
+                    let line = lines.line_at(e.position());
                     return Err(csv_error_at(e, name, Some(line)));
                 }
             }
-            let line = line_at(record.position());
+            let line = lines.line_at(record.position());
             if record.len() != headers.len() {
                 return Err(Error::glossary(name, Some(line), unequal_lengths(record.len(), headers.len())));
             }
@@ -161,6 +148,35 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
         }
     }
     Ok(glossary)
+}
+
+/// The file's own line of each record a csv reader reads, newlines in quoted
+/// cells included: the csv crate's count leaves those out. The crate's
+/// position of a record is where the one before ended, so the rest of its
+/// line ending and any blank lines are skipped to reach the record's line.
+/// Records must be asked for in order.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    /// For a reader over `bytes`, which start on line `first_line`.
+    fn new(bytes: &'a [u8], first_line: u64) -> LineCounter<'a> {
+        LineCounter { bytes, counted_to: 0, line: first_line }
+    }
+
+    /// The line of the record (or error) at `position`.
+    fn line_at(&mut self, position: Option<&::csv::Position>) -> usize {
+        let mut byte = position.map_or(self.counted_to, |p| p.byte() as usize).clamp(self.counted_to, self.bytes.len());
+        while matches!(self.bytes.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        self.line += self.bytes[self.counted_to..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.counted_to = byte;
+        self.line as usize
+    }
 }
 
 /// Below this many bytes of rows a glossary is read in one piece.
@@ -341,8 +357,17 @@ pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
     let path: std::sync::Arc<str> = name.into();
     let mut record = ::csv::StringRecord::new();
     let mut ids: Vec<String> = Vec::new();
-    while reader.read_record(&mut record).map_err(|e| csv_error(e, name))? {
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    let mut lines = LineCounter::new(bytes, 1);
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = lines.line_at(e.position());
+                return Err(csv_error_at(e, name, Some(line)));
+            }
+        }
+        let line = lines.line_at(record.position());
         let english = record.get(en).unwrap_or("").trim();
         let arabic = split(record.get(ar).unwrap_or(""));
         if english.is_empty() && arabic.is_empty() {
@@ -585,6 +610,15 @@ mod tests {
         for pieces in [2, 3, 7, 50] {
             assert_eq!(parse_in_pieces(text.as_bytes(), "g.csv", b',', pieces).unwrap_err().to_string(), whole, "{pieces} pieces");
         }
+    }
+
+    #[test]
+    fn a_two_language_glossary_names_the_file_lines_after_a_multi_line_cell() {
+        let text = "en,ar,note\r\nJoint Dialogue,الحوار المشترك,\"held twice\na year\"\r\n\nHigher Commission,اللجنة العليا,\nBroken row\n";
+        let e = parse_locale_csv(text.as_bytes(), "l.csv").unwrap_err().to_string();
+        assert!(e.starts_with("l.csv:6: this row has 1 cells but the header has 3"), "{e}");
+        let g = parse_locale_csv(text.replace("Broken row\n", "").as_bytes(), "l.csv").unwrap();
+        assert_eq!(g.concepts.iter().map(|c| c.location.line).collect::<Vec<_>>(), vec![2, 5]);
     }
 
     #[test]
