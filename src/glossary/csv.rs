@@ -114,16 +114,7 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
         let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(piece);
         let mut record = ::csv::StringRecord::new();
         let mut rows = Vec::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let line = lines.line_at(e.position());
-                    return Err(csv_error_at(e, name, Some(line)));
-                }
-            }
-            let line = lines.line_at(record.position());
+        while let Some(line) = lines.read(&mut reader, &mut record, name)? {
             if record.len() != headers.len() {
                 return Err(Error::glossary(name, Some(line), unequal_lengths(record.len(), headers.len())));
             }
@@ -165,6 +156,19 @@ impl<'a> LineCounter<'a> {
     /// For a reader over `bytes`, which start on line `first_line`.
     fn new(bytes: &'a [u8], first_line: u64) -> LineCounter<'a> {
         LineCounter { bytes, counted_to: 0, line: first_line }
+    }
+
+    /// Reads the next record into `record` and gives its line; `None` at the
+    /// end. An error names the line it is on.
+    fn read(&mut self, reader: &mut ::csv::Reader<&[u8]>, record: &mut ::csv::StringRecord, name: &str) -> Result<Option<usize>> {
+        match reader.read_record(record) {
+            Ok(true) => Ok(Some(self.line_at(record.position()))),
+            Ok(false) => Ok(None),
+            Err(e) => {
+                let line = self.line_at(e.position());
+                Err(csv_error_at(e, name, Some(line)))
+            }
+        }
     }
 
     /// The line of the record (or error) at `position`.
@@ -358,16 +362,7 @@ pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
     let mut record = ::csv::StringRecord::new();
     let mut ids: Vec<String> = Vec::new();
     let mut lines = LineCounter::new(bytes, 1);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = lines.line_at(e.position());
-                return Err(csv_error_at(e, name, Some(line)));
-            }
-        }
-        let line = lines.line_at(record.position());
+    while let Some(line) = lines.read(&mut reader, &mut record, name)? {
         let english = record.get(en).unwrap_or("").trim();
         let arabic = split(record.get(ar).unwrap_or(""));
         if english.is_empty() && arabic.is_empty() {
