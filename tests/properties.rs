@@ -29,24 +29,29 @@ fn glossary_words() -> Vec<String> {
 fn glossary_text() -> impl Strategy<Value = String> {
     let words = glossary_words();
     let prefixes = ["", "", "", "و", "ل", "ب", "وال", "لل", "ف", "بال"];
-    let marks = ["", "", "", "\u{064E}", "\u{0651}", "\u{0640}", "\u{200F}", "\u{0654}"];
+    let marks = ["", "", "", "\u{064E}", "\u{0651}", "\u{0640}", "\u{200F}", "\u{0654}", "\u{0653}", "\u{0655}"];
     let separators = [" ", " ", " ", "، ", "\n", " – ", "\r\n", " «", "» ", "\n\n"];
-    prop::collection::vec((0..prefixes.len(), 0..words.len(), 0..marks.len(), 0..separators.len()), 0..40).prop_map(move |parts| {
-        let mut text = String::new();
-        for (p, w, m, s) in parts {
-            text.push_str(prefixes[p]);
-            let word = &words[w];
-            // A mark after the first letter, where there is one.
-            let mut chars = word.chars();
-            if let Some(first) = chars.next() {
-                text.push(first);
-                text.push_str(marks[m]);
-                text.push_str(chars.as_str());
+    prop::collection::vec((0..prefixes.len(), 0..words.len(), 0..marks.len(), 0..8usize, 0..separators.len()), 0..40).prop_map(
+        move |parts| {
+            let mut text = String::new();
+            for (p, w, m, at, s) in parts {
+                text.push_str(prefixes[p]);
+                // A mark after one of the word's letters (the first one
+                // time in two): a combining maddah or hamza composes with
+                // an alef, waw or yeh before it, wherever it stands.
+                let word = &words[w];
+                let at = if at < 4 { 1 } else { at - 2 };
+                for (k, c) in word.chars().enumerate() {
+                    text.push(c);
+                    if k + 1 == at {
+                        text.push_str(marks[m]);
+                    }
+                }
+                text.push_str(separators[s]);
             }
-            text.push_str(separators[s]);
-        }
-        text
-    })
+            text
+        },
+    )
 }
 
 /// One matcher for the whole test binary, so that its per-thread reading

@@ -509,19 +509,25 @@ impl StemFilter {
 /// letters outside U+0621..U+064A as one class; it never rejects a token with
 /// a reading, so it changes no result (a property test compares against the
 /// path without it).
+///
+/// One table serves both: a pair is kept as every triple it starts, the
+/// third class 0 included — the class of no letter, which is what
+/// [`ScannedToken::head`] holds past a token's last letter. So each of the
+/// first five offsets costs one bit test, whether two or three letters are
+/// left from it.
 struct ReadingPrefilter {
-    /// Bit per letter triple (64 × 64 × 64 classes).
-    triples: Vec<u64>,
-    /// Bit per letter pair (64 × 64 classes), for the stems of two letters.
-    pairs: [u64; 64],
-    /// Whether any stem has two letters (the pair check is needed).
-    any_pairs: bool,
+    /// Bit per letter triple (64 × 64 × 64 classes): word `b | c << 6`, bit
+    /// `a`, as [`ScannedToken::head`] packs the letters.
+    triples: Box<[u64; TRIPLE_WORDS]>,
 }
+
+/// Words of [`ReadingPrefilter::triples`]: 64 × 64 × 64 bits, 32 KiB.
+const TRIPLE_WORDS: usize = 64 * 64;
 
 impl Default for ReadingPrefilter {
     /// Lets everything through (used only before the stems are known).
     fn default() -> Self {
-        ReadingPrefilter { triples: vec![u64::MAX; 64 * 64 * 64 / 64], pairs: [u64::MAX; 64], any_pairs: true }
+        ReadingPrefilter { triples: Box::new([u64::MAX; TRIPLE_WORDS]) }
     }
 }
 
@@ -534,7 +540,7 @@ impl ReadingPrefilter {
     }
 
     fn new<'a>(stems: impl Iterator<Item = &'a str>) -> ReadingPrefilter {
-        let mut filter = ReadingPrefilter { triples: vec![0; 64 * 64 * 64 / 64], pairs: [0; 64], any_pairs: false };
+        let mut filter = ReadingPrefilter { triples: Box::new([0; TRIPLE_WORDS]) };
         let (taa, alef, heh) = (Self::class('ت'), Self::class('ا'), Self::class('ه'));
         for stem in stems {
             let letters: Vec<usize> = stem.chars().map(Self::class).collect();
@@ -560,38 +566,30 @@ impl ReadingPrefilter {
         filter
     }
 
-    /// The bits are laid out as [`ScannedToken::head`] packs letters: the
-    /// first letter in the lowest six bits.
+    /// A pair: every triple it starts, whatever follows (or nothing).
     fn add_pair(&mut self, a: usize, b: usize) {
-        let bit = b << 6 | a;
-        self.pairs[bit >> 6] |= 1 << (bit & 63);
-        self.any_pairs = true;
+        for c in 0..64 {
+            self.add_triple(a, b, c);
+        }
     }
 
+    /// The bits are laid out as [`ScannedToken::head`] packs letters: the
+    /// first letter in the lowest six bits.
     fn add_triple(&mut self, a: usize, b: usize, c: usize) {
         let bit = c << 12 | b << 6 | a;
         self.triples[bit >> 6] |= 1 << (bit & 63);
     }
 
     /// Whether an Arabic token may have a reading, from the classes of its
-    /// first letters as the tokenizer packed them ([`ScannedToken::head`]).
+    /// first letters as the tokenizer packed them ([`ScannedToken::head`]):
+    /// one test at each of the first five letters that has another after it.
     #[inline]
     fn may_read(&self, head: u64, head_len: u32) -> bool {
-        for o in 0..=PROCLITIC_LETTERS as u32 {
-            if o + 3 <= head_len {
-                let bit = ((head >> (6 * o)) & 0x3FFFF) as usize;
-                if self.triples[bit >> 6] & (1 << (bit & 63)) != 0 {
-                    return true;
-                }
-            }
-            if self.any_pairs && o + 2 <= head_len {
-                let bit = ((head >> (6 * o)) & 0xFFF) as usize;
-                if self.pairs[bit >> 6] & (1 << (bit & 63)) != 0 {
-                    return true;
-                }
-            }
-        }
-        false
+        let offsets = head_len.saturating_sub(1).min(PROCLITIC_LETTERS as u32 + 1);
+        (0..offsets).any(|o| {
+            let bit = ((head >> (6 * o)) & 0x3FFFF) as usize;
+            self.triples[(bit >> 6) & (TRIPLE_WORDS - 1)] & (1 << (bit & 63)) != 0
+        })
     }
 }
 

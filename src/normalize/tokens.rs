@@ -79,7 +79,7 @@ pub struct ScannedToken<'a> {
     /// Where its last folded character came from.
     pub last_origin: usize,
     /// The [`letter_class`] of its first [`HEAD_LETTERS`] characters, six
-    /// bits each, the first in the lowest bits.
+    /// bits each, the first in the lowest bits; the bits past them are 0.
     pub head: u64,
     /// How many characters `head` holds.
     pub head_len: u32,
@@ -89,11 +89,12 @@ pub struct ScannedToken<'a> {
 pub const HEAD_LETTERS: u32 = 7;
 
 /// A folded character's class for letter-pattern filters: the basic Arabic
-/// letters U+0621..U+064A are 0..41, everything else is 63.
+/// letters U+0621..U+064A are 1..42, everything else is 63. Class 0 is no
+/// letter: what [`ScannedToken::head`] holds past a token's last letter.
 #[inline]
 pub fn letter_class(c: char) -> u64 {
     if ('\u{0621}'..='\u{064A}').contains(&c) {
-        c as u64 - 0x0621
+        c as u64 - 0x0620
     } else {
         63
     }
@@ -111,9 +112,18 @@ const UNCHANGED: u8 = 32;
 /// hamza (U+0653..U+0655) after it, so the scanner must look at what follows.
 const COMPOSES: u8 = 64;
 /// In [`scan_table`] only: a token character that needs no second look — it
-/// is not deleted by folding, does not take the general path and does not
-/// compose. The token scanner's loop tests this bit alone.
+/// is not deleted by folding, does not take the general path and is not one
+/// of the combining marks that compose with the letter before them. The
+/// token scanner's loop tests this bit alone; a letter that composes is
+/// plain there, because the mark after it is not (see
+/// [`Tokenizer::scan_token`]).
 const PLAIN: u8 = 128;
+
+/// Whether `c` is a combining maddah or hamza (U+0653..U+0655, UTF-8
+/// D9 93..D9 95), which compose with the character before them.
+fn is_composing_mark(c: char) -> bool {
+    ('\u{0653}'..='\u{0655}').contains(&c)
+}
 
 /// The classes of a folded character, from the predicates above.
 fn classify(c: char) -> u8 {
@@ -184,7 +194,7 @@ fn scan_table() -> &'static [ScanEntry; 0x800] {
                     let composes =
                         ['\u{0653}', '\u{0654}', '\u{0655}'].iter().any(|&mark| unicode_normalization::char::compose(c, mark).is_some());
                     let mut class = classify(f) | unchanged | if composes { COMPOSES } else { 0 };
-                    if class & (TOKEN | COMPOSES) == TOKEN {
+                    if class & TOKEN != 0 && !is_composing_mark(c) {
                         class |= PLAIN;
                     }
                     ScanEntry { bytes, len: f.len_utf8() as u8, class, letter: letter_class(f) as u8 }
@@ -290,18 +300,19 @@ impl<F: TokenSink> Tokenizer<F> {
                 (usize::from(b), 1)
             } else if b < 0xE0 {
                 // A two-byte character: `source` is valid UTF-8, so its
-                // second byte is there. A combining maddah or hamza after it
-                // (D9 93..D9 95) composes with it: the general path.
-                if bytes.get(i + 2) == Some(&0xD9) && matches!(bytes.get(i + 3), Some(0x93..=0x95)) {
-                    i = crate::normalize::fold::fold_one(source, i, self);
-                    continue;
-                }
+                // second byte is there.
                 (two_byte_code(bytes, i), 2)
             } else {
                 i = crate::normalize::fold::fold_one(source, i, self);
                 continue;
             };
             let entry = table[code];
+            // A combining maddah or hamza after it (D9 93..D9 95) composes
+            // with it: the general path.
+            if entry.class & COMPOSES != 0 && bytes.get(i + 2) == Some(&0xD9) && matches!(bytes.get(i + 3), Some(0x93..=0x95)) {
+                i = crate::normalize::fold::fold_one(source, i, self);
+                continue;
+            }
             if entry.len == 0 {
                 i += width;
                 continue;
@@ -319,7 +330,7 @@ impl<F: TokenSink> Tokenizer<F> {
             self.in_space = class & SPACE != 0;
             if class & TOKEN != 0 {
                 if self.buf.is_empty() {
-                    i = self.scan_token(source, i);
+                    i = self.scan_token(source, i, table, class);
                     continue;
                 }
                 if self.head_len < HEAD_LETTERS {
@@ -352,21 +363,23 @@ impl<F: TokenSink> Tokenizer<F> {
     }
 
     /// Reads the token that starts at `start` (a token character of the fast
-    /// path, already counted as a word) and returns where it ends. The token
-    /// is not copied as it is read: only its letter classes, its last
-    /// character and whether folding changed anything are kept, and when it
-    /// ends the sink is asked whether it [wants](TokenSink::wants) it. Only
-    /// a wanted token is folded, into `buf`, or handed on as a slice of
-    /// `source` when folding changed nothing in it.
+    /// path, of class `first_class`, already counted as a word) and returns
+    /// where it ends. The token is not copied as it is read: only its letter
+    /// classes, its last character and whether folding changed anything are
+    /// kept, and when it ends the sink is asked whether it
+    /// [wants](TokenSink::wants) it. Only a wanted token is folded, into
+    /// `buf`, or handed on as a slice of `source` when folding changed
+    /// nothing in it.
     ///
     /// A token the fast path cannot finish — it meets a character of the
     /// general path, or a hyphen after a Latin letter, which may join it to
     /// the next run — is folded into `buf` so far, with the tokenizer's state
-    /// set as if `push` had read it, and the caller goes on from there.
-    fn scan_token(&mut self, source: &str, start: usize) -> usize {
-        let table = scan_table();
+    /// set as if `push` had read it, and the caller goes on from there. A
+    /// combining maddah or hamza may change the letter before it, which the
+    /// loop has already counted: the general path reads the token again from
+    /// its start, as far as the mark.
+    fn scan_token(&mut self, source: &str, start: usize, table: &[ScanEntry; 0x800], first_class: u8) -> usize {
         let bytes = source.as_bytes();
-        let first_arabic = bytes[start] >= 0x80 && table[two_byte_code(bytes, start)].class & ARABIC != 0;
         // The letter classes go in at `shift`, which stops growing at 60:
         // classes after the seventh land above bit 42 and are masked off.
         let mut head = 0u64;
@@ -399,8 +412,8 @@ impl<F: TokenSink> Tokenizer<F> {
                 i += width;
                 continue;
             }
-            if entry.class & COMPOSES != 0 && bytes.get(i + 2) == Some(&0xD9) && matches!(bytes.get(i + 3), Some(0x93..=0x95)) {
-                break Some(i);
+            if b == 0xD9 && matches!(bytes[i + 1], 0x93..=0x95) {
+                return self.rescan(source, start, i);
             }
             if entry.len == 0 {
                 unchanged = 0;
@@ -424,26 +437,27 @@ impl<F: TokenSink> Tokenizer<F> {
         let head_len = letters.min(HEAD_LETTERS);
         let head = head & ((1 << (6 * HEAD_LETTERS)) - 1);
         let end = last + 1 + usize::from(bytes[last] >= 0x80);
-        let last_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
-        // A hyphen after a Latin letter may join two runs (CJTF-OIR): the
-        // general path decides; after anything else it just ends the token.
-        let stop = stop.filter(|&at| bytes[at] != b'-' || last_latin);
-        let unchanged = unchanged != 0;
+        let first_arabic = first_class & ARABIC != 0;
         if let Some(at) = stop {
-            // Left to the general path from `at`: the token so far goes into
-            // `buf`, as `push` would have put it there.
-            fold_fast_into(&bytes[start..at], &mut self.buf);
-            self.first_origin = start;
-            self.first_arabic = first_arabic;
-            self.head = head;
-            self.head_len = head_len;
-            self.last_origin = last;
-            self.last_latin = last_latin;
-            return at;
+            let last_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
+            // A hyphen after a Latin letter may join two runs (CJTF-OIR): the
+            // general path decides; after anything else it just ends the token.
+            if bytes[at] != b'-' || last_latin {
+                // Left to the general path from `at`: the token so far goes
+                // into `buf`, as `push` would have put it there.
+                fold_fast_into(&bytes[start..at], &mut self.buf);
+                self.first_origin = start;
+                self.first_arabic = first_arabic;
+                self.head = head;
+                self.head_len = head_len;
+                self.last_origin = last;
+                self.last_latin = last_latin;
+                return at;
+            }
         }
         let script = if first_arabic { Script::Arabic } else { Script::Other };
         if self.on_token.wants(script, head, head_len) {
-            let text = if unchanged {
+            let text = if unchanged != 0 {
                 &source[start..end]
             } else {
                 fold_fast_into(&bytes[start..end], &mut self.buf);
@@ -466,6 +480,20 @@ impl<F: TokenSink> Tokenizer<F> {
         self.count += 1;
         self.gap_ok = true;
         self.gap_newlines = 0;
+        i
+    }
+
+    /// Reads by the general path the token that starts at `start`, as far as
+    /// the combining mark at `mark` (and past it when it composes with the
+    /// character before it); returns where the general path stopped. Nothing
+    /// of the token has been handed on or put in `buf` yet.
+    #[cold]
+    #[inline(never)]
+    fn rescan(&mut self, source: &str, start: usize, mark: usize) -> usize {
+        let mut i = start;
+        while i <= mark {
+            i = crate::normalize::fold::fold_one(source, i, self);
+        }
         i
     }
 
@@ -677,12 +705,12 @@ mod tests {
         assert_eq!(words("حمله هزيمه \"داعش\""), vec![("حمله", false), ("هزيمه", true), ("داعش", true)]);
     }
 
-    /// Wants only tokens starting with «ل» (class 0x0644 - 0x0621).
+    /// Wants only tokens starting with «ل».
     struct LamOnly<'a>(&'a mut Vec<(String, usize, bool)>);
 
     impl TokenSink for LamOnly<'_> {
         fn wants(&mut self, _script: Script, head: u64, head_len: u32) -> bool {
-            head_len > 0 && head & 63 == 0x0644 - 0x0621
+            head_len > 0 && head & 63 == letter_class('ل')
         }
         fn token(&mut self, token: &ScannedToken<'_>) {
             self.0.push((token.text.to_string(), token.ordinal, token.joins_previous));
