@@ -363,8 +363,9 @@ impl<F: TokenSink> Tokenizer<F> {
     }
 
     /// Reads the token that starts at `start` (a token character of the fast
-    /// path, of class `first_class`, already counted as a word) and returns
-    /// where it ends. The token is not copied as it is read: only its letter
+    /// path, of class `first_class`, already counted as a word), and the
+    /// tokens after it as long as one ASCII space leads to the next, and
+    /// returns where the last one ends. A token is not copied as it is read: only its letter
     /// classes, its last character and whether folding changed anything are
     /// kept, and when it ends the sink is asked whether it
     /// [wants](TokenSink::wants) it. Only a wanted token is folded, into
@@ -378,109 +379,125 @@ impl<F: TokenSink> Tokenizer<F> {
     /// combining maddah or hamza may change the letter before it, which the
     /// loop has already counted: the general path reads the token again from
     /// its start, as far as the mark.
-    fn scan_token(&mut self, source: &str, start: usize, table: &[ScanEntry; 0x800], first_class: u8) -> usize {
+    fn scan_token(&mut self, source: &str, mut start: usize, table: &[ScanEntry; 0x800], mut first_class: u8) -> usize {
         let bytes = source.as_bytes();
-        // The letter classes go in at `shift`, which stops growing at 60:
-        // classes after the seventh land above bit 42 and are masked off.
-        let mut head = 0u64;
-        let mut shift = 0u32;
-        let mut letters = 0u32;
-        let mut unchanged = UNCHANGED;
-        let mut last = start;
-        let mut i = start;
-        // Per character: one table lookup and a few bit operations; the rare
-        // cases leave the loop with the offset to hand to the general path.
-        let stop = loop {
-            let Some(&b) = bytes.get(i) else { break None };
-            let entry = if b < 0x80 {
-                table[usize::from(b)]
-            } else if b < 0xE0 {
-                table[two_byte_code(bytes, i)]
-            } else {
-                break Some(i);
-            };
-            let width = 1 + usize::from(b >= 0x80);
-            // The common case appends and loops on its own; the same five
-            // lines close the rare path below. Merging the two cost 3 % more
-            // instructions (800 M against 776 M, two 5.2 MB files, callgrind).
-            if entry.class & PLAIN != 0 {
-                head |= u64::from(entry.letter) << shift;
-                shift = (shift + 6).min(60);
+        loop {
+            // The classes of the first `HEAD_LETTERS` letters go into `head`.
+            let mut head = 0u64;
+            let mut letters = 0u32;
+            let mut unchanged = UNCHANGED;
+            let mut last = start;
+            let mut i = start;
+            // Per character: one table lookup and a few bit operations; the rare
+            // cases leave the loop with the offset to hand to the general path.
+            let stop = loop {
+                let Some(&b) = bytes.get(i) else { break None };
+                let entry = if b < 0x80 {
+                    table[usize::from(b)]
+                } else if b < 0xE0 {
+                    table[two_byte_code(bytes, i)]
+                } else {
+                    break Some(i);
+                };
+                let width = 1 + usize::from(b >= 0x80);
+                // The common case appends and loops on its own; the same five
+                // lines close the rare path below. Merging the two cost 3 % more
+                // instructions (800 M against 776 M, two 5.2 MB files, callgrind).
+                if entry.class & PLAIN != 0 {
+                    if letters < HEAD_LETTERS {
+                        head |= u64::from(entry.letter) << (6 * letters);
+                    }
+                    letters += 1;
+                    unchanged &= entry.class;
+                    last = i;
+                    i += width;
+                    continue;
+                }
+                if b == 0xD9 && matches!(bytes[i + 1], 0x93..=0x95) {
+                    return self.rescan(source, start, i);
+                }
+                if entry.len == 0 {
+                    unchanged = 0;
+                    i += width;
+                    continue;
+                }
+                if entry.len == SCAN_SLOW {
+                    break Some(i);
+                }
+                if entry.class & TOKEN == 0 {
+                    // The token ends here; an ASCII hyphen is looked at below.
+                    break (b == b'-').then_some(i);
+                }
+                if letters < HEAD_LETTERS {
+                    head |= u64::from(entry.letter) << (6 * letters);
+                }
                 letters += 1;
                 unchanged &= entry.class;
                 last = i;
                 i += width;
-                continue;
-            }
-            if b == 0xD9 && matches!(bytes[i + 1], 0x93..=0x95) {
-                return self.rescan(source, start, i);
-            }
-            if entry.len == 0 {
-                unchanged = 0;
-                i += width;
-                continue;
-            }
-            if entry.len == SCAN_SLOW {
-                break Some(i);
-            }
-            if entry.class & TOKEN == 0 {
-                // The token ends here; an ASCII hyphen is looked at below.
-                break (b == b'-').then_some(i);
-            }
-            head |= u64::from(entry.letter) << shift;
-            shift = (shift + 6).min(60);
-            letters += 1;
-            unchanged &= entry.class;
-            last = i;
-            i += width;
-        };
-        let head_len = letters.min(HEAD_LETTERS);
-        let head = head & ((1 << (6 * HEAD_LETTERS)) - 1);
-        let end = last + 1 + usize::from(bytes[last] >= 0x80);
-        let first_arabic = first_class & ARABIC != 0;
-        if let Some(at) = stop {
-            let last_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
-            // A hyphen after a Latin letter may join two runs (CJTF-OIR): the
-            // general path decides; after anything else it just ends the token.
-            if bytes[at] != b'-' || last_latin {
-                // Left to the general path from `at`: the token so far goes
-                // into `buf`, as `push` would have put it there.
-                fold_fast_into(&bytes[start..at], &mut self.buf);
-                self.first_origin = start;
-                self.first_arabic = first_arabic;
-                self.head = head;
-                self.head_len = head_len;
-                self.last_origin = last;
-                self.last_latin = last_latin;
-                return at;
-            }
-        }
-        let script = if first_arabic { Script::Arabic } else { Script::Other };
-        if self.on_token.wants(script, head, head_len) {
-            let text = if unchanged != 0 {
-                &source[start..end]
-            } else {
-                fold_fast_into(&bytes[start..end], &mut self.buf);
-                // SAFETY: as in `end_token`: whole characters' encodings only.
-                unsafe { std::str::from_utf8_unchecked(&self.buf) }
             };
-            let token = ScannedToken {
-                text,
-                script,
-                joins_previous: self.gap_ok && self.gap_newlines <= 1 && self.count > 0,
-                ordinal: self.count,
-                first_origin: start,
-                last_origin: last,
-                head,
-                head_len,
+            let head_len = letters.min(HEAD_LETTERS);
+            let end = last + 1 + usize::from(bytes[last] >= 0x80);
+            let first_arabic = first_class & ARABIC != 0;
+            if let Some(at) = stop {
+                let last_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
+                // A hyphen after a Latin letter may join two runs (CJTF-OIR): the
+                // general path decides; after anything else it just ends the token.
+                if bytes[at] != b'-' || last_latin {
+                    // Left to the general path from `at`: the token so far goes
+                    // into `buf`, as `push` would have put it there.
+                    fold_fast_into(&bytes[start..at], &mut self.buf);
+                    self.first_origin = start;
+                    self.first_arabic = first_arabic;
+                    self.head = head;
+                    self.head_len = head_len;
+                    self.last_origin = last;
+                    self.last_latin = last_latin;
+                    return at;
+                }
+            }
+            let script = if first_arabic { Script::Arabic } else { Script::Other };
+            if self.on_token.wants(script, head, head_len) {
+                let text = if unchanged != 0 {
+                    &source[start..end]
+                } else {
+                    fold_fast_into(&bytes[start..end], &mut self.buf);
+                    // SAFETY: as in `end_token`: whole characters' encodings only.
+                    unsafe { std::str::from_utf8_unchecked(&self.buf) }
+                };
+                let token = ScannedToken {
+                    text,
+                    script,
+                    joins_previous: self.gap_ok && self.gap_newlines <= 1 && self.count > 0,
+                    ordinal: self.count,
+                    first_origin: start,
+                    last_origin: last,
+                    head,
+                    head_len,
+                };
+                self.on_token.token(&token);
+                self.buf.clear();
+            }
+            self.count += 1;
+            self.gap_ok = true;
+            self.gap_newlines = 0;
+            // The way to the next token, taken here in the common case: one
+            // ASCII space, then a character the loop above starts a token
+            // with. The space ends a word and the character starts one; the
+            // space is a phrase gap and no newline, so the gap state stays.
+            let next = i + 1;
+            let entry = match bytes.get(next) {
+                Some(&b) if bytes[i] == b' ' && b < 0x80 => table[usize::from(b)],
+                Some(&b) if bytes[i] == b' ' && (0xC0..0xE0).contains(&b) => table[two_byte_code(bytes, next)],
+                _ => return i,
             };
-            self.on_token.token(&token);
-            self.buf.clear();
+            if entry.class & PLAIN == 0 {
+                return i;
+            }
+            self.words += 1;
+            start = next;
+            first_class = entry.class;
         }
-        self.count += 1;
-        self.gap_ok = true;
-        self.gap_newlines = 0;
-        i
     }
 
     /// Reads by the general path the token that starts at `start`, as far as
