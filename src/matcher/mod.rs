@@ -583,13 +583,19 @@ impl ReadingPrefilter {
     /// Whether an Arabic token may have a reading, from the classes of its
     /// first letters as the tokenizer packed them ([`ScannedToken::head`]):
     /// one test at each of the first five letters that has another after it.
+    /// All five are tested, without branches, and the ones past the token's
+    /// letters masked off: most tokens fail every test, and a branch per
+    /// test would be taken at random.
     #[inline]
     fn may_read(&self, head: u64, head_len: u32) -> bool {
-        let offsets = head_len.saturating_sub(1).min(PROCLITIC_LETTERS as u32 + 1);
-        (0..offsets).any(|o| {
+        const OFFSETS: u32 = PROCLITIC_LETTERS as u32 + 1;
+        let offsets = head_len.saturating_sub(1).min(OFFSETS);
+        let mut found = 0u32;
+        for o in 0..OFFSETS {
             let bit = ((head >> (6 * o)) & 0x3FFFF) as usize;
-            self.triples[(bit >> 6) & (TRIPLE_WORDS - 1)] & (1 << (bit & 63)) != 0
-        })
+            found |= (((self.triples[(bit >> 6) & (TRIPLE_WORDS - 1)] >> (bit & 63)) & 1) as u32) << o;
+        }
+        found & ((1 << offsets) - 1) != 0
     }
 }
 
