@@ -22,7 +22,9 @@ use std::ops::Range;
 use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
 use crate::normalize::tokens::letter_class;
-use crate::normalize::{analyze_form, fold, skeleton, source_end, tokenize, FormToken, ScannedToken, Script, TokenSink, Tokenizer};
+use crate::normalize::{
+    analyze_form, fold, skeleton, skeleton_into, source_end, tokenize, Folded, FormToken, ScannedToken, Script, TokenSink, Tokenizer,
+};
 pub(crate) use node_lists::NodeLists;
 
 type StemId = u32;
@@ -106,6 +108,13 @@ pub struct Matcher {
 
 /// A candidate being compared at one text position.
 #[derive(Clone)]
+/// Buffers [`Matcher::describe_hits`] reuses from one match to the next.
+#[derive(Default)]
+struct DescribeScratch {
+    folded: Folded,
+    skeleton: String,
+}
+
 struct Candidate {
     form: u32,
     tokens: usize,
@@ -286,11 +295,12 @@ impl Matcher {
     /// Leftmost-longest over the hits.
     fn resolve(&self, hits: &Hits, text: &str) -> Vec<Match> {
         let mut matches = Vec::new();
+        let mut scratch = DescribeScratch::default();
         let mut i = 0;
         while i < hits.tokens.len() {
             match self.longest_at(hits, i) {
                 Some(best) => {
-                    matches.push(self.describe_hits(&best, hits, i, text));
+                    matches.push(self.describe_hits(&best, hits, i, text, &mut scratch));
                     i += best.tokens;
                 }
                 None => i += 1,
@@ -347,16 +357,11 @@ impl Matcher {
             return;
         }
         let stripped = path.iter().enumerate().map(|(k, r)| r.stripped(hits.text(start + k))).sum();
-        let candidate = Candidate { form, tokens: path.len(), exact_pattern, indefinite, stripped, readings: path.to_vec() };
-        let better = match best {
-            None => true,
-            Some(b) => {
-                (candidate.tokens, candidate.exact_pattern, std::cmp::Reverse(candidate.stripped))
-                    > (b.tokens, b.exact_pattern, std::cmp::Reverse(b.stripped))
-            }
-        };
+        let better = best.as_ref().is_none_or(|b| {
+            (path.len(), exact_pattern, std::cmp::Reverse(stripped)) > (b.tokens, b.exact_pattern, std::cmp::Reverse(b.stripped))
+        });
         if better {
-            *best = Some(candidate);
+            *best = Some(Candidate { form, tokens: path.len(), exact_pattern, indefinite, stripped, readings: path.to_vec() });
         }
     }
 
@@ -365,12 +370,13 @@ impl Matcher {
     /// what was stripped and how it was written; when that stretch does not
     /// fold to the same tokens on its own (a ligature spelling several words,
     /// U+FDFA), the whole text is.
-    fn describe_hits(&self, best: &Candidate, hits: &Hits, first: usize, text: &str) -> Match {
+    fn describe_hits(&self, best: &Candidate, hits: &Hits, first: usize, text: &str, scratch: &mut DescribeScratch) -> Match {
         let matched = &hits.tokens[first..first + best.tokens];
         let start = matched[0].first_origin;
         let end = source_end(text, matched[matched.len() - 1].last_origin);
         let local = &text[start..end];
-        let folded = fold(local);
+        let DescribeScratch { folded, skeleton } = scratch;
+        folded.refold(local);
         // Each hit's folded text, found where its first character folded to:
         // no need to tokenize the stretch again.
         let ranges: Option<Vec<Range<usize>>> = matched
@@ -383,19 +389,20 @@ impl Matcher {
             })
             .collect();
         if let Some(ranges) = ranges {
-            let mut m = self.describe(best, &ranges, folded.as_str(), &folded, local);
+            let mut m = self.describe(best, &ranges, folded, local, skeleton);
             m.span = m.span.start + start..m.span.end + start;
             return m;
         }
         let folded = fold(text);
         let ordinal = matched[0].ordinal;
         let ranges: Vec<Range<usize>> = tokenize(folded.as_str())[ordinal..ordinal + best.tokens].iter().map(|t| t.range.clone()).collect();
-        self.describe(best, &ranges, folded.as_str(), &folded, text)
+        self.describe(best, &ranges, &folded, text, skeleton)
     }
 
-    /// The match of `best` over `tokens` (their byte ranges in `ftext`, the
-    /// folding of `text`).
-    fn describe(&self, best: &Candidate, tokens: &[Range<usize>], ftext: &str, folded: &crate::normalize::Folded, text: &str) -> Match {
+    /// The match of `best` over `tokens` (their byte ranges in `folded`, the
+    /// folding of `text`); `scratch` holds each token's written skeleton in turn.
+    fn describe(&self, best: &Candidate, tokens: &[Range<usize>], folded: &Folded, text: &str, scratch: &mut String) -> Match {
+        let ftext = folded.as_str();
         let entry = &self.forms[best.form as usize];
         let first = &tokens[0];
         let last = &tokens[tokens.len() - 1];
@@ -419,7 +426,10 @@ impl Matcher {
         let mut orthographic = false;
         for ((token, reading), form_token) in tokens.iter().zip(&best.readings).zip(entry.tokens.iter()) {
             let base = token.start + reading.prefix_len..token.start + reading.base_end;
-            let text_skeleton = written(base);
+            scratch.clear();
+            if !base.is_empty() {
+                skeleton_into(&text[folded.source_range(base, text)], scratch);
+            }
             let mut expected: &str = form_token.skeleton();
             if reading.virtual_lam {
                 expected = expected.char_indices().nth(1).map_or("", |(i, _)| &expected[i..]);
@@ -427,7 +437,7 @@ impl Matcher {
             if reading.taa {
                 expected = expected.char_indices().last().map_or("", |(i, _)| &expected[..i]);
             }
-            if text_skeleton != expected {
+            if *scratch != expected {
                 orthographic = true;
             }
         }

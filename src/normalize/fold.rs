@@ -84,9 +84,19 @@ impl FoldSink for Folded {
 /// Folds `source` and returns the folded text with its offset map.
 pub fn fold(source: &str) -> Folded {
     let mut out = Folded { text: String::with_capacity(source.len()), origin: Vec::with_capacity(source.len() + 1) };
-    fold_into(source, &mut out);
-    out.origin.push(source.len() as u32);
+    out.refold(source);
     out
+}
+
+impl Folded {
+    /// Makes this the folding of `source`, as [`fold`] would, in the space
+    /// it already has: for callers that fold many short stretches.
+    pub fn refold(&mut self, source: &str) {
+        self.text.clear();
+        self.origin.clear();
+        fold_into(source, self);
+        self.origin.push(source.len() as u32);
+    }
 }
 
 /// Folds `source` to a plain string, without the offset map.
