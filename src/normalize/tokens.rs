@@ -301,7 +301,9 @@ impl<F: TokenSink> Tokenizer<F> {
             } else if b < 0xE0 {
                 // A two-byte character: `source` is valid UTF-8, so its
                 // second byte is there.
-                (two_byte_code(bytes, i), 2)
+                // SAFETY: `bytes` is a `str`'s and `i` a character boundary,
+                // so `b` (80..DF there) is a two-byte character's lead byte.
+                (unsafe { two_byte_code(bytes, i) }, 2)
             } else {
                 i = crate::normalize::fold::fold_one(source, i, self);
                 continue;
@@ -395,7 +397,8 @@ impl<F: TokenSink> Tokenizer<F> {
                 let entry = if b < 0x80 {
                     table[usize::from(b)]
                 } else if b < 0xE0 {
-                    table[two_byte_code(bytes, i)]
+                    // SAFETY: as in `scan`: `i` is a character boundary of a `str`.
+                    table[unsafe { two_byte_code(bytes, i) }]
                 } else {
                     break Some(i);
                 };
@@ -440,7 +443,8 @@ impl<F: TokenSink> Tokenizer<F> {
             let end = last + 1 + usize::from(bytes[last] >= 0x80);
             let first_arabic = first_class & ARABIC != 0;
             if let Some(at) = stop {
-                let last_latin = bytes[last] < 0x80 || table[two_byte_code(bytes, last)].class & LATIN != 0;
+                // SAFETY: `last` is where a character of the fast path starts.
+                let last_latin = bytes[last] < 0x80 || table[unsafe { two_byte_code(bytes, last) }].class & LATIN != 0;
                 // A hyphen after a Latin letter may join two runs (CJTF-OIR): the
                 // general path decides; after anything else it just ends the token.
                 if bytes[at] != b'-' || last_latin {
@@ -488,7 +492,9 @@ impl<F: TokenSink> Tokenizer<F> {
             let next = i + 1;
             let entry = match bytes.get(next) {
                 Some(&b) if bytes[i] == b' ' && b < 0x80 => table[usize::from(b)],
-                Some(&b) if bytes[i] == b' ' && (0xC0..0xE0).contains(&b) => table[two_byte_code(bytes, next)],
+                // SAFETY: `next` follows an ASCII space, so it is a character
+                // boundary, and `b` is a two-byte character's lead byte.
+                Some(&b) if bytes[i] == b' ' && (0xC0..0xE0).contains(&b) => table[unsafe { two_byte_code(bytes, next) }],
                 _ => return i,
             };
             if entry.class & PLAIN == 0 {
@@ -632,11 +638,25 @@ impl<F: TokenSink> FoldSink for Tokenizer<F> {
     }
 }
 
-/// The code point of the two-byte UTF-8 character at `i` of `bytes` (valid
-/// UTF-8, so its second byte is there).
+/// The code point of the two-byte UTF-8 character at `i` of `bytes`.
+///
+/// Its second byte is read without a bounds check: this is the scanner's
+/// innermost step, and the check cost 2.6 % of all instructions (735 M
+/// against 716 M, `check --count -g g10000.csv` on two 5.2 MB files,
+/// callgrind).
+///
+/// # Safety
+///
+/// `bytes` must be whole characters of valid UTF-8 (a `str`'s bytes or a
+/// slice of them cut at character boundaries) and `bytes[i]` the lead byte
+/// of a two-byte character (C0..DF), so that its second byte is there.
 #[inline(always)]
-fn two_byte_code(bytes: &[u8], i: usize) -> usize {
-    (usize::from(bytes[i] & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F)
+unsafe fn two_byte_code(bytes: &[u8], i: usize) -> usize {
+    debug_assert!((0xC0..0xE0).contains(&bytes[i]) && i + 1 < bytes.len());
+    // SAFETY: the caller's promise: a lead byte of valid UTF-8 is followed
+    // by its continuation byte.
+    let second = unsafe { *bytes.get_unchecked(i + 1) };
+    (usize::from(bytes[i] & 0x1F) << 6) | usize::from(second & 0x3F)
 }
 
 /// Appends the folding of `source` to `buf`. `source` holds only characters
@@ -650,7 +670,9 @@ fn fold_fast_into(source: &[u8], buf: &mut Vec<u8>) {
     let mut i = 0;
     while i < source.len() {
         let b = source[i];
-        let (code, width) = if b < 0x80 { (usize::from(b), 1) } else { (two_byte_code(source, i), 2) };
+        // SAFETY: `source` is whole characters of the fast path (one or two
+        // bytes each), and `i` steps from one to the next.
+        let (code, width) = if b < 0x80 { (usize::from(b), 1) } else { (unsafe { two_byte_code(source, i) }, 2) };
         let entry = table[code];
         if entry.len > 0 {
             buf.push(entry.bytes[0]);
