@@ -113,6 +113,7 @@ pub struct Matcher {
 struct DescribeScratch {
     folded: Folded,
     skeleton: String,
+    ranges: Vec<Range<usize>>,
 }
 
 struct Candidate {
@@ -375,21 +376,20 @@ impl Matcher {
         let start = matched[0].first_origin;
         let end = source_end(text, matched[matched.len() - 1].last_origin);
         let local = &text[start..end];
-        let DescribeScratch { folded, skeleton } = scratch;
+        let DescribeScratch { folded, skeleton, ranges } = scratch;
         folded.refold(local);
         // Each hit's folded text, found where its first character folded to:
         // no need to tokenize the stretch again.
-        let ranges: Option<Vec<Range<usize>>> = matched
-            .iter()
-            .enumerate()
-            .map(|(k, hit)| {
-                let at = folded.folded_at(hit.first_origin - start)?;
-                let range = at..at + hits.text(first + k).len();
-                (folded.as_str().get(range.clone()) == Some(hits.text(first + k))).then_some(range)
-            })
-            .collect();
-        if let Some(ranges) = ranges {
-            let mut m = self.describe(best, &ranges, folded, local, skeleton);
+        ranges.clear();
+        let lined_up = matched.iter().enumerate().all(|(k, hit)| {
+            let Some(at) = folded.folded_at(hit.first_origin - start) else { return false };
+            let range = at..at + hits.text(first + k).len();
+            let found = folded.as_str().get(range.clone()) == Some(hits.text(first + k));
+            ranges.push(range);
+            found
+        });
+        if lined_up {
+            let mut m = self.describe(best, ranges, folded, local, skeleton);
             m.span = m.span.start + start..m.span.end + start;
             return m;
         }
