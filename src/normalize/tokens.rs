@@ -367,10 +367,10 @@ impl<F: TokenSink> Tokenizer<F> {
     /// Reads the token that starts at `start` (a token character of the fast
     /// path, of class `first_class`, already counted as a word), and the
     /// tokens after it as long as one ASCII space leads to the next, and
-    /// returns where the last one ends. A token is not copied as it is read: only its letter
-    /// classes, its last character and whether folding changed anything are
-    /// kept, and when it ends the sink is asked whether it
-    /// [wants](TokenSink::wants) it. Only a wanted token is folded, into
+    /// returns where the last one ends. A token is not copied as it is read:
+    /// only its letter classes, its last character and whether folding
+    /// changed anything are kept, and when it ends the sink is asked whether
+    /// it [wants](TokenSink::wants) it. Only a wanted token is folded, into
     /// `buf`, or handed on as a slice of `source` when folding changed
     /// nothing in it.
     ///
