@@ -391,10 +391,18 @@ pub fn judge_document(
             findings.push(Finding { rule, severity, path: path.to_string(), at: at.clone(), suggestion, replacement, message, renderings });
         }
     };
+    // A term's note is cut from its concept's once per document, however
+    // many findings repeat it.
+    let mut notes: rustc_hash::FxHashMap<(usize, usize), String> = Default::default();
     for &occ in &occurrences {
         let concept = &glossary.concepts[occ.concept];
         let term = &concept.terms[occ.term];
-        let note = || note_for(concept, &term.text).map(|n| format!(" {n}")).unwrap_or_default();
+        let mut note = || {
+            notes
+                .entry((occ.concept, occ.term))
+                .or_insert_with(|| note_for(concept, &term.text).map(|n| format!(" {n}")).unwrap_or_default())
+                .clone()
+        };
         match term.status {
             Status::Forbidden => push(
                 Rule::ForbiddenRendering,
