@@ -525,10 +525,23 @@ impl StemFilter {
 /// [`ScannedToken::head`] holds past a token's last letter. So each of the
 /// first five offsets costs one bit test, whether two or three letters are
 /// left from it.
+///
+/// A token that passes (one in five or ten of running text) is looked at
+/// again, letter four included: a stem of four letters or more is written
+/// with its first four letters as they are, but for a four-letter stem in ة,
+/// whose last may be ت or ا instead (the same argument). So at the offset
+/// where its triple was found, a token with a reading of a long stem also
+/// holds one of the stem's letter quadruples, which a hashed bit set keeps;
+/// a triple of a stem of two or three letters needs no fourth letter.
 struct ReadingPrefilter {
     /// Bit per letter triple (64 × 64 × 64 classes): word `b | c << 6`, bit
     /// `a`, as [`ScannedToken::head`] packs the letters.
     triples: Box<[u64; TRIPLE_WORDS]>,
+    /// The same for the stems of two or three letters alone.
+    short_triples: Box<[u64; TRIPLE_WORDS]>,
+    /// A bit per hashed letter quadruple of the stems of four letters or
+    /// more (see [`ReadingPrefilter::quad_bit`]); a power of two of words.
+    quads: Vec<u64>,
 }
 
 /// Words of [`ReadingPrefilter::triples`]: 64 × 64 × 64 bits, 32 KiB.
@@ -537,7 +550,11 @@ const TRIPLE_WORDS: usize = 64 * 64;
 impl Default for ReadingPrefilter {
     /// Lets everything through (used only before the stems are known).
     fn default() -> Self {
-        ReadingPrefilter { triples: Box::new([u64::MAX; TRIPLE_WORDS]) }
+        ReadingPrefilter {
+            triples: Box::new([u64::MAX; TRIPLE_WORDS]),
+            short_triples: Box::new([u64::MAX; TRIPLE_WORDS]),
+            quads: vec![u64::MAX],
+        }
     }
 }
 
@@ -550,10 +567,16 @@ impl ReadingPrefilter {
     }
 
     fn new<'a>(stems: impl Iterator<Item = &'a str>) -> ReadingPrefilter {
-        let mut filter = ReadingPrefilter { triples: Box::new([0; TRIPLE_WORDS]) };
+        let stems: Vec<Vec<usize>> = stems.map(|stem| stem.chars().map(Self::class).collect()).collect();
+        // About 16 bits per quadruple (at most three a stem), 4 KiB to 512 KiB.
+        let quad_words = (stems.len() * 3 * 16 / 64).next_power_of_two().clamp(512, 1 << 16);
+        let mut filter = ReadingPrefilter {
+            triples: Box::new([0; TRIPLE_WORDS]),
+            short_triples: Box::new([0; TRIPLE_WORDS]),
+            quads: vec![0; quad_words],
+        };
         let (taa, alef, heh) = (Self::class('ت'), Self::class('ا'), Self::class('ه'));
-        for stem in stems {
-            let letters: Vec<usize> = stem.chars().map(Self::class).collect();
+        for letters in &stems {
             let ends_in_heh = letters.last() == Some(&heh);
             match letters.len() {
                 0 | 1 => {}
@@ -564,11 +587,19 @@ impl ReadingPrefilter {
                         filter.add_pair(letters[0], alef);
                     }
                 }
+                3 => {
+                    filter.add_triple(letters[0], letters[1], letters[2], true);
+                    if ends_in_heh {
+                        filter.add_triple(letters[0], letters[1], taa, true);
+                        filter.add_triple(letters[0], letters[1], alef, true);
+                    }
+                }
                 n => {
-                    filter.add_triple(letters[0], letters[1], letters[2]);
-                    if n == 3 && ends_in_heh {
-                        filter.add_triple(letters[0], letters[1], taa);
-                        filter.add_triple(letters[0], letters[1], alef);
+                    filter.add_triple(letters[0], letters[1], letters[2], false);
+                    filter.add_quad([letters[0], letters[1], letters[2], letters[3]]);
+                    if n == 4 && ends_in_heh {
+                        filter.add_quad([letters[0], letters[1], letters[2], taa]);
+                        filter.add_quad([letters[0], letters[1], letters[2], alef]);
                     }
                 }
             }
@@ -579,15 +610,31 @@ impl ReadingPrefilter {
     /// A pair: every triple it starts, whatever follows (or nothing).
     fn add_pair(&mut self, a: usize, b: usize) {
         for c in 0..64 {
-            self.add_triple(a, b, c);
+            self.add_triple(a, b, c, true);
         }
     }
 
     /// The bits are laid out as [`ScannedToken::head`] packs letters: the
     /// first letter in the lowest six bits.
-    fn add_triple(&mut self, a: usize, b: usize, c: usize) {
+    fn add_triple(&mut self, a: usize, b: usize, c: usize, short: bool) {
         let bit = c << 12 | b << 6 | a;
         self.triples[bit >> 6] |= 1 << (bit & 63);
+        if short {
+            self.short_triples[bit >> 6] |= 1 << (bit & 63);
+        }
+    }
+
+    fn add_quad(&mut self, [a, b, c, d]: [usize; 4]) {
+        let bit = self.quad_bit((d << 18 | c << 12 | b << 6 | a) as u64);
+        self.quads[bit >> 6] |= 1 << (bit & 63);
+    }
+
+    /// The bit of a letter quadruple (24 bits, as [`ScannedToken::head`]
+    /// packs them) in [`ReadingPrefilter::quads`].
+    #[inline]
+    fn quad_bit(&self, quad: u64) -> usize {
+        let bits = self.quads.len() * 64;
+        (quad.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (bits - 1)
     }
 
     /// Whether an Arabic token may have a reading, from the classes of its
@@ -605,7 +652,21 @@ impl ReadingPrefilter {
             let bit = ((head >> (6 * o)) & 0x3FFFF) as usize;
             found |= (((self.triples[(bit >> 6) & (TRIPLE_WORDS - 1)] >> (bit & 63)) & 1) as u32) << o;
         }
-        found & ((1 << offsets) - 1) != 0
+        found &= (1 << offsets) - 1;
+        // The second look, at the offsets whose triple was found.
+        while found != 0 {
+            let o = found.trailing_zeros();
+            found &= found - 1;
+            let bit = ((head >> (6 * o)) & 0x3FFFF) as usize;
+            if self.short_triples[(bit >> 6) & (TRIPLE_WORDS - 1)] & (1 << (bit & 63)) != 0 {
+                return true;
+            }
+            let quad = self.quad_bit((head >> (6 * o)) & 0xFF_FFFF);
+            if self.quads[quad >> 6] & (1 << (quad & 63)) != 0 {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -804,5 +865,38 @@ fn tail_readings_whole(word: &str, lookup: &mut impl FnMut(&str) -> Option<StemI
             taa: false,
             suffix_start: word.len(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The head the tokenizer packs for the one token of `text`.
+    fn head_of(text: &str) -> (u64, u32) {
+        let mut head = None;
+        let mut tokenizer = Tokenizer::new(|token: &ScannedToken<'_>| head = Some((token.head, token.head_len)));
+        tokenizer.scan(text);
+        tokenizer.finish();
+        head.unwrap()
+    }
+
+    #[test]
+    fn the_prefilter_lets_through_every_written_form_of_a_long_stem() {
+        // Folded stems, as the matcher gives them: «دولة» (four letters in ة)
+        // and «مجلس».
+        let filter = ReadingPrefilter::new(["دوله", "مجلس"].into_iter());
+        // ة as written, as ت before a suffix, dropped before ات; proclitics;
+        // the long stem's quadruple found after up to four proclitic letters.
+        for token in ["دولة", "دولتها", "الدولتين", "دولات", "للدولة", "وبالدولتين", "مجلسهم", "والمجلس", "وبالمجلس"]
+        {
+            let (head, len) = head_of(token);
+            assert!(filter.may_read(head, len), "{token} turned away");
+        }
+        // The triple of «دولة» with another fourth letter, and no triple at all.
+        for token in ["دولي", "الدولية", "مجالس", "كتاب"] {
+            let (head, len) = head_of(token);
+            assert!(!filter.may_read(head, len), "{token} let through");
+        }
     }
 }

@@ -86,7 +86,7 @@ pub struct ScannedToken<'a> {
 }
 
 /// Characters of a token whose [`letter_class`] the tokenizer keeps.
-pub const HEAD_LETTERS: u32 = 7;
+pub const HEAD_LETTERS: u32 = 8;
 
 /// A folded character's class for letter-pattern filters: the basic Arabic
 /// letters U+0621..U+064A are 1..42, everything else is 63. Class 0 is no
