@@ -566,8 +566,7 @@ impl ReadingPrefilter {
         letter_class(c) as usize
     }
 
-    fn new<'a>(stems: impl Iterator<Item = &'a str>) -> ReadingPrefilter {
-        let stems: Vec<Vec<usize>> = stems.map(|stem| stem.chars().map(Self::class).collect()).collect();
+    fn new<'a>(stems: impl ExactSizeIterator<Item = &'a str>) -> ReadingPrefilter {
         // About 16 bits per quadruple (at most three a stem), 4 KiB to 512 KiB.
         let quad_words = (stems.len() * 3 * 16 / 64).next_power_of_two().clamp(512, 1 << 16);
         let mut filter = ReadingPrefilter {
@@ -576,7 +575,10 @@ impl ReadingPrefilter {
             quads: vec![0; quad_words],
         };
         let (taa, alef, heh) = (Self::class('ت'), Self::class('ا'), Self::class('ه'));
-        for letters in &stems {
+        let mut letters = Vec::new();
+        for stem in stems {
+            letters.clear();
+            letters.extend(stem.chars().map(Self::class));
             let ends_in_heh = letters.last() == Some(&heh);
             match letters.len() {
                 0 | 1 => {}
