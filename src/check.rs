@@ -44,6 +44,10 @@ pub struct CheckOptions {
     /// printer that streams them), keeping only their counts, so that memory
     /// does not grow with the corpus.
     pub drop_findings: bool,
+    /// Only the number of findings is wanted (`--count` without a
+    /// baseline, which matches findings by their context): findings are made
+    /// without messages or contexts.
+    pub counts_only: bool,
     /// How to read inputs.
     pub read: ReadOptions,
 }
@@ -159,7 +163,9 @@ pub fn check_paths(
 fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &CheckOptions) -> Processed {
     let document = match input {
         Input::Stdin => read_stdin(options.encoding, options.read.format),
-        Input::File { path, .. } => Document::read(path, &walk::display(path), options.encoding, options.read.format),
+        Input::File { path, .. } => {
+            Document::read_with(path, &walk::display(path), options.encoding, options.read.format, options.jobs != 1)
+        }
     };
     match document {
         Ok(document) => {
@@ -198,11 +204,14 @@ pub fn check_document(
     let parallel = options.jobs != 1;
     // Contexts are made for every occurrence only when the output lists
     // them all; otherwise only for those the findings point at (below).
-    let Found { mut occurrences, sites, pairs, words } =
-        find_occurrences(glossary, matchers, document, &units, parallel, options.keep_occurrences);
+    let find = || find_occurrences(glossary, matchers, document, &units, parallel, options.keep_occurrences);
+    let scan_pragmas = || pragmas::scan(&document.text, document.format);
+    // The pragma scan looks at every byte once: in a parallel run it goes on
+    // beside the matching rather than after it.
+    let (Found { mut occurrences, sites, pairs, words }, suppressions) =
+        if parallel { rayon::join(find, scan_pragmas) } else { (find(), scan_pragmas()) };
     let match_count = occurrences.len();
     let mut notices = Vec::new();
-    let suppressions = pragmas::scan(&document.text, document.format);
     if !suppressions.is_empty() {
         for (id, line) in &suppressions.named {
             if !glossary.concepts.iter().any(|c| &c.id == id) {
@@ -213,7 +222,7 @@ pub fn check_document(
     // Silenced occurrences are left out of judging; the pairs keep their
     // indices, so mark them rather than remove them.
     let silenced: Vec<bool> = occurrences.iter().map(|o| suppressions.covers(o.line, &glossary.concepts[o.concept].id)).collect();
-    let mut findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, &options.severities);
+    let mut findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, &options.severities, !options.counts_only);
     findings.retain(|f| !suppressions.covers(f.at.line, &glossary.concepts[f.at.concept].id));
     if let (Some(root), Some(path)) = (&options.ignore_root, path) {
         if let Some(relative) = relative_to(root, path) {
@@ -228,7 +237,9 @@ pub fn check_document(
         }
     }
     if !options.keep_occurrences {
-        give_contexts(&mut findings, &occurrences, &sites, &units);
+        if !options.counts_only {
+            give_contexts(&mut findings, &occurrences, &sites, &units);
+        }
         occurrences = Vec::new();
     }
     Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, finding_counts: [0; 4], notices })
@@ -330,7 +341,7 @@ pub fn find_occurrences(
 ) -> Found {
     let (matcher, english) = (&matchers.arabic, &matchers.english);
     let text = &document.text;
-    let lines = LineIndex::new(text);
+    let lines = if parallel { LineIndex::new_in_pieces(text) } else { LineIndex::new(text) };
     // An occurrence placed at a byte range of the document, its other fields
     // blank; `cursor` makes positions asked in order cost their distance.
     let placed = |start: usize, end: usize, cursor: &mut (usize, usize, usize)| {
@@ -370,9 +381,9 @@ pub fn find_occurrences(
         words += unit_words;
         // Each chunk's matches are placed with a cursor of its own, in
         // parallel when the unit was cut into chunks, and kept in order.
-        let place_part = |matches: Vec<Match>| -> Vec<(Occurrence, Site)> {
+        let place_part = |matches: Vec<Match>| -> (Vec<Occurrence>, Vec<Site>) {
             let mut cursor = LineIndex::START;
-            let mut placed_part = Vec::with_capacity(matches.len());
+            let mut placed_part = (Vec::with_capacity(matches.len()), Vec::with_capacity(matches.len()));
             for m in matches.into_iter().filter(|m| !silenced_concept(m.concept)) {
                 let start = target.map.start(m.span.start);
                 let end = target.map.end(m.span.end).max(start);
@@ -391,15 +402,19 @@ pub fn find_occurrences(
                     context: if with_context { context(&target.shown, unit_line, m.span.clone()) } else { Context::default() },
                     ..placed(start, end, &mut cursor)
                 };
-                placed_part.push((occurrence, site));
+                placed_part.0.push(occurrence);
+                placed_part.1.push(site);
             }
             placed_part
         };
-        let placed_parts: Vec<Vec<(Occurrence, Site)>> =
+        let placed_parts: Vec<(Vec<Occurrence>, Vec<Site>)> =
             if parts.len() > 1 { parts.into_par_iter().map(place_part).collect() } else { parts.into_iter().map(place_part).collect() };
-        for (occurrence, site) in placed_parts.into_iter().flatten() {
-            occurrences.push(occurrence);
-            sites.push(site);
+        let placed_count: usize = placed_parts.iter().map(|(part, _)| part.len()).sum();
+        occurrences.reserve(placed_count);
+        sites.reserve(placed_count);
+        for (mut placed_occurrences, mut placed_sites) in placed_parts {
+            occurrences.append(&mut placed_occurrences);
+            sites.append(&mut placed_sites);
         }
         let Some(source) = &unit.source else { continue };
         let mut source_concepts: Vec<(usize, String)> = Vec::new();

@@ -461,6 +461,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         ignore_root: Some(root.clone()),
         keep_occurrences: false,
         drop_findings: false,
+        counts_only: false,
         read: ReadOptions {
             format: match (input.input_format, config.input_format()) {
                 (Some(format), _) => Some(format),
@@ -493,6 +494,9 @@ fn check(args: CheckArgs) -> Result<u8> {
     prepared.options.keep_occurrences = format == OutputFormat::Json;
     // Streaming printers are done with a document's findings once it is printed.
     prepared.options.drop_findings = matches!(format, OutputFormat::Text | OutputFormat::Jsonl) && args.write_baseline.is_none();
+    // A baseline matches findings by their surface and context, so a count
+    // against one needs them whole.
+    prepared.options.counts_only = format == OutputFormat::Text && args.count && args.baseline.is_none() && args.write_baseline.is_none();
     let Prepared { glossary, matchers: matcher, options, paths, .. } = &prepared;
     let walk_filter = |path: &Path| prepared.walk_filter(path);
     let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;

@@ -369,6 +369,8 @@ pub fn attach_proclitics(proclitics: &str, form: &str) -> String {
 
 /// Judges the occurrences of one document (in text order); `silenced[i]`
 /// leaves occurrence `i` out (a pragma); `pairs` are its translation units.
+/// Without `with_messages` the findings' messages are left empty (a run that
+/// only counts findings).
 pub fn judge_document(
     glossary: &Glossary,
     path: &str,
@@ -376,12 +378,20 @@ pub fn judge_document(
     silenced: &[bool],
     pairs: &[UnitPair],
     severities: &Severities,
+    with_messages: bool,
 ) -> Vec<Finding> {
     let occurrences: Vec<&Occurrence> =
         all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o).collect();
     let mut findings = Vec::new();
-    let mut push = |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: String, renderings: Vec<RenderingCount>| {
+    // The message is written only when a finding is made and messages are
+    // wanted: a run that only counts findings never formats one.
+    let mut push = |rule: Rule,
+                    at: &Occurrence,
+                    suggestion: Option<String>,
+                    message: &mut dyn FnMut() -> String,
+                    renderings: Vec<RenderingCount>| {
         if let Some(severity) = severities.get_for(rule, &glossary.concepts[at.concept].id) {
+            let message = if with_messages { message() } else { String::new() };
             let replacement = match rule {
                 Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant => {
                     suggestion.as_deref().and_then(|form| replacement(at, form))
@@ -408,26 +418,30 @@ pub fn judge_document(
                 Rule::ForbiddenRendering,
                 occ,
                 Some(concept.preferred().to_string()),
-                format!(
-                    "«{}» is a forbidden rendering of {}; use «{}».{}",
-                    occ.surface,
-                    display_name(concept),
-                    concept.preferred(),
-                    note()
-                ),
+                &mut || {
+                    format!(
+                        "«{}» is a forbidden rendering of {}; use «{}».{}",
+                        occ.surface,
+                        display_name(concept),
+                        concept.preferred(),
+                        note()
+                    )
+                },
                 Vec::new(),
             ),
             Status::Deprecated => push(
                 Rule::DeprecatedRendering,
                 occ,
                 Some(concept.preferred().to_string()),
-                format!(
-                    "«{}» is a deprecated rendering of {}; use «{}» instead.{}",
-                    occ.surface,
-                    display_name(concept),
-                    concept.preferred(),
-                    note()
-                ),
+                &mut || {
+                    format!(
+                        "«{}» is a deprecated rendering of {}; use «{}» instead.{}",
+                        occ.surface,
+                        display_name(concept),
+                        concept.preferred(),
+                        note()
+                    )
+                },
                 Vec::new(),
             ),
             Status::Preferred | Status::Admitted => {}
@@ -437,13 +451,15 @@ pub fn judge_document(
                 Rule::OrthographicVariant,
                 occ,
                 Some(term.text.clone()),
-                format!(
-                    "«{}» matched «{}» ({}) only after folding letters; the glossary writes «{}».",
-                    occ.surface,
-                    term.text,
-                    concept.label(),
-                    term.text
-                ),
+                &mut || {
+                    format!(
+                        "«{}» matched «{}» ({}) only after folding letters; the glossary writes «{}».",
+                        occ.surface,
+                        term.text,
+                        concept.label(),
+                        term.text
+                    )
+                },
                 Vec::new(),
             );
         }
@@ -464,12 +480,14 @@ pub fn judge_document(
                     Rule::BareAcronym,
                     first,
                     Some(concept.preferred().to_string()),
-                    format!(
+                    &mut || {
+                        format!(
                         "{} is used {times} in Arabic text, but the document never gives its Arabic rendering; write «{}» ({}) at the first mention.",
                         first.surface,
                         concept.preferred(),
                         concept.en
-                    ),
+                    )
+                    },
                     Vec::new(),
                 );
             }
@@ -497,16 +515,16 @@ pub fn judge_document(
         renderings.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.2.byte_start.cmp(&b.2.byte_start)));
         let dominant = renderings[0].0;
         let at = arabic.iter().find(|o| o.term != dominant).map(|o| **o).unwrap_or(renderings[1].2);
-        let list: Vec<String> = renderings
-            .iter()
-            .map(|(_, r, _)| format!("«{}» ×{} (line {}, {})", r.form, r.count, r.first_line, r.status.as_str()))
-            .collect();
+        let renderings: Vec<RenderingCount> = renderings.into_iter().map(|(_, r, _)| r).collect();
+        let list = || -> Vec<String> {
+            renderings.iter().map(|r| format!("«{}» ×{} (line {}, {})", r.form, r.count, r.first_line, r.status.as_str())).collect()
+        };
         push(
             Rule::MixedRenderings,
             at,
             Some(concept.preferred().to_string()),
-            format!("{} is rendered {} ways in this document: {}.", display_name(concept), renderings.len(), list.join(", ")),
-            renderings.into_iter().map(|(_, r, _)| r).collect(),
+            &mut || format!("{} is rendered {} ways in this document: {}.", display_name(concept), renderings.len(), list().join(", ")),
+            renderings.clone(),
         );
     }
     for pair in pairs {
@@ -522,11 +540,13 @@ pub fn judge_document(
                 Rule::MissingRendering,
                 &at,
                 Some(c.preferred().to_string()),
-                format!(
-                    "the source says “{english}” but the translation does not render {}; expected «{}».",
-                    display_name(c),
-                    c.preferred()
-                ),
+                &mut || {
+                    format!(
+                        "the source says “{english}” but the translation does not render {}; expected «{}».",
+                        display_name(c),
+                        c.preferred()
+                    )
+                },
                 Vec::new(),
             );
         }
@@ -541,7 +561,7 @@ pub fn judge_document(
                 Rule::UnexpectedRendering,
                 o,
                 None,
-                format!("«{}» renders {}, which the source does not name; check the translation.", o.surface, display_name(c)),
+                &mut || format!("«{}» renders {}, which the source does not name; check the translation.", o.surface, display_name(c)),
                 Vec::new(),
             );
         }

@@ -325,6 +325,31 @@ fn rules_lists_every_rule_with_its_default_severity() {
 }
 
 #[test]
+fn count_gives_the_counts_of_the_full_report_for_every_kind_of_input() {
+    // `--count` makes findings without messages or contexts; what it counts
+    // must be what the full report lists, file by file (plain text,
+    // Markdown, PO, XLIFF, locale files, pragmas, translation units).
+    let counted = stdout(&qamus(&["check", "--count", "-j1", "fixtures"]));
+    let report: Value = serde_json::from_str(&stdout(&qamus(&["check", "--format", "json", "fixtures"]))).unwrap();
+    let mut expected = std::collections::BTreeMap::<String, (usize, usize)>::new();
+    for m in report["matches"].as_array().unwrap() {
+        expected.entry(m["path"].as_str().unwrap().to_string()).or_default().0 += 1;
+    }
+    for f in report["findings"].as_array().unwrap() {
+        assert!(!f["message"].as_str().unwrap().is_empty(), "the full report has messages: {f}");
+        expected.entry(f["path"].as_str().unwrap().to_string()).or_default().1 += 1;
+    }
+    let mut lines: Vec<String> = expected.iter().map(|(path, (m, f))| format!("{path}:{m}:{f}")).collect();
+    let (matches, findings) = expected.values().fold((0, 0), |(m, f), (dm, df)| (m + dm, f + df));
+    assert!(findings > 10, "the fixtures give findings of several rules: {findings}");
+    lines.push(format!("total:{matches}:{findings}"));
+    let mut counted_lines: Vec<String> = counted.lines().map(str::to_string).collect();
+    counted_lines.sort();
+    lines.sort();
+    assert_eq!(counted_lines, lines);
+}
+
+#[test]
 fn count_prints_matches_and_findings_per_file_and_a_total() {
     let output = qamus(&["check", "--count", "fixtures/articles"]);
     assert_eq!(output.status.code(), Some(1));

@@ -1,6 +1,7 @@
 //! Matching at scale: a large text cut into chunks and matched in parallel
 //! gives exactly what matching it whole gives, and the cut points never
-//! split a phrase.
+//! split a phrase; a large file read and validated in pieces is read, or
+//! refused, as it is read whole.
 
 use qamus::check::find_in_chunks;
 use qamus::glossary::Glossary;
@@ -68,4 +69,36 @@ fn a_large_file_checks_alike_with_one_job_and_two() {
     assert_eq!(one.3, two.3, "matches");
     assert!(one.0 == two.0, "occurrences differ between one job and two");
     assert!(one.1 == two.1, "findings differ between one job and two");
+}
+
+/// A large file read and validated in pieces by two jobs is refused as one
+/// job refuses it, naming the same line: a bad byte near its end, a NUL byte
+/// near its start.
+#[test]
+fn a_large_bad_file_is_refused_alike_with_one_job_and_two() {
+    use qamus::check::{check_paths, CheckOptions, Matchers};
+    use qamus::input::READ_PIECE_BYTES;
+    let dir = tempfile::tempdir().unwrap();
+    let text = synthetic::article(&mut Rng::new(5), 2 * READ_PIECE_BYTES + 100_000, &synthetic::planted_forms());
+    let glossary = Glossary::embedded().unwrap();
+    let matchers = Matchers::new(&glossary);
+    for (name, at, bad) in [("invalid.txt", text.len() - 7, 0xFF), ("nul.txt", 1_000, 0x00)] {
+        let path = dir.path().join(name);
+        let mut bytes = text.clone().into_bytes();
+        // An ASCII byte, so that only the bad byte is wrong.
+        let at = (at..).find(|&i| bytes[i] < 0x80).unwrap();
+        bytes[at] = bad;
+        std::fs::write(&path, &bytes).unwrap();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let errors = |jobs: usize| {
+            let options = CheckOptions { jobs, ..CheckOptions::default() };
+            let outcome = check_paths(&glossary, &matchers, std::slice::from_ref(&path), &options, &|_| true, &mut |_| {}, &mut |_, _| {});
+            assert!(outcome.documents.is_empty(), "{name} was checked");
+            outcome.errors.iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        let one = errors(1);
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert!(one[0].contains(&format!(":{line}")), "{name}: {one:?} should name line {line}");
+        assert_eq!(errors(2), one, "{name}");
+    }
 }

@@ -128,12 +128,26 @@ pub use units::{OffsetMap, Side, Unit};
 impl Document {
     /// Decodes `bytes` read from `path`.
     pub fn from_bytes(path: &str, bytes: Vec<u8>, encoding: Option<Encoding>, format: Format) -> Result<Document> {
-        let (text, byte_offset) = decode::decode(bytes, encoding).map_err(|(kind, bytes)| locate_byte(kind, path, &bytes))?;
+        Document::decode(path, bytes, encoding, format, false)
+    }
+
+    /// Decodes `bytes`; with `parallel`, a large UTF-8 text is validated in
+    /// pieces on the current rayon pool (see [`decode::decode`]).
+    fn decode(path: &str, bytes: Vec<u8>, encoding: Option<Encoding>, format: Format, parallel: bool) -> Result<Document> {
+        let (text, byte_offset) = decode::decode(bytes, encoding, parallel).map_err(|(kind, bytes)| locate_byte(kind, path, &bytes))?;
         Ok(Document { path: path.to_string(), text: Arc::new(text), byte_offset, format })
     }
 
     /// Reads and decodes the file at `path`; files over [`MAX_FILE_BYTES`] are an error.
     pub fn read(path: &Path, shown: &str, encoding: Option<Encoding>, format: Option<Format>) -> Result<Document> {
+        Document::read_with(path, shown, encoding, format, false)
+    }
+
+    /// [`Document::read`]; with `parallel`, a large file is read and
+    /// validated in pieces at once on the current rayon pool (see
+    /// [`read_bytes`]), which is what lets one large file use every core
+    /// from its first byte.
+    pub fn read_with(path: &Path, shown: &str, encoding: Option<Encoding>, format: Option<Format>, parallel: bool) -> Result<Document> {
         let size = std::fs::metadata(path).map_err(|e| io_error(e, shown))?.len();
         if size > MAX_FILE_BYTES {
             return Err(Error::new(
@@ -141,8 +155,8 @@ impl Document {
                 shown,
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| io_error(e, shown))?;
-        Document::from_bytes(shown, bytes, encoding, format.unwrap_or_else(|| Format::for_path(path)))
+        let bytes = read_bytes(path, size, parallel).map_err(|e| io_error(e, shown))?;
+        Document::decode(shown, bytes, encoding, format.unwrap_or_else(|| Format::for_path(path)), parallel)
     }
 
     /// The units to check.
@@ -174,6 +188,41 @@ impl Document {
             }
         })
     }
+}
+
+/// Files of at least twice this size are read, and validated, in pieces of
+/// this size at once when the run is parallel.
+pub const READ_PIECE_BYTES: usize = 4 << 20;
+
+/// The bytes of the file at `path`, whose size was `size` a moment ago. With
+/// `parallel` and a large file (on Unix), the pieces are read at once with
+/// positioned reads into one buffer; a file whose size changed meanwhile is
+/// read again from the start the ordinary way, so the bytes returned are
+/// always those of one whole read.
+fn read_bytes(path: &Path, size: u64, parallel: bool) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    if parallel && size >= 2 * READ_PIECE_BYTES as u64 {
+        use rayon::prelude::*;
+        use std::os::unix::fs::FileExt;
+        let file = std::fs::File::open(path)?;
+        // Zeroed, so that no byte is ever uninitialised; a large zeroed
+        // allocation is fresh pages, zeroed by the kernel as they are first
+        // written, by whichever thread writes them.
+        let mut bytes = vec![0u8; size as usize];
+        let read = bytes
+            .par_chunks_mut(READ_PIECE_BYTES)
+            .enumerate()
+            .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * READ_PIECE_BYTES) as u64));
+        let mut past_end = [0u8; 1];
+        match read {
+            Ok(()) if file.read_at(&mut past_end, size)? == 0 => return Ok(bytes),
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let _ = (size, parallel);
+    std::fs::read(path)
 }
 
 /// Maps an I/O error to ours, naming the path.
@@ -211,14 +260,46 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> LineIndex {
-        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        LineIndex::push_starts(text.as_bytes(), 0..text.len(), &mut starts);
+        LineIndex { starts }
+    }
+
+    /// [`LineIndex::new`], a large text looked at in pieces at once on the
+    /// current rayon pool.
+    pub fn new_in_pieces(text: &str) -> LineIndex {
+        LineIndex::new_in_pieces_of(text, READ_PIECE_BYTES)
+    }
+
+    fn new_in_pieces_of(text: &str, piece: usize) -> LineIndex {
+        use rayon::prelude::*;
+        if text.len() < 2 * piece {
+            return LineIndex::new(text);
+        }
+        let pieces: Vec<Vec<usize>> = (0..text.len())
+            .into_par_iter()
+            .step_by(piece)
+            .map(|from| {
+                let mut starts = Vec::new();
+                LineIndex::push_starts(text.as_bytes(), from..(from + piece).min(text.len()), &mut starts);
+                starts
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(1 + pieces.iter().map(Vec::len).sum::<usize>());
+        starts.push(0);
+        starts.extend(pieces.into_iter().flatten());
+        LineIndex { starts }
+    }
+
+    /// Pushes the starts of the lines that begin after a line break in
+    /// `bytes[range]`, in order. A `\r` at the range's end looks at the byte
+    /// past it, so pieces cut anywhere give the starts of the whole.
+    fn push_starts(bytes: &[u8], range: std::ops::Range<usize>, starts: &mut Vec<usize>) {
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[range.clone()]).map(|i| range.start + i) {
             if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                 starts.push(i + 1);
             }
         }
-        LineIndex { starts }
     }
 
     /// 1-based line and column (in Unicode scalar values) of a byte offset,
@@ -271,6 +352,18 @@ mod tests {
         assert_eq!(index.position(text, 7), (3, 1));
         assert_eq!(index.position(text, 11), (4, 2));
         assert_eq!(&text[index.line_range(text, 1)], "ab");
+    }
+
+    #[test]
+    fn a_text_indexed_in_pieces_has_the_lines_of_the_whole() {
+        // Every kind of line break, and pieces cut inside `\r\n` and inside
+        // Arabic letters.
+        let text = "سطر\r\nثان\rثالث\n\nab\r\r\nc\r".repeat(7);
+        let whole = LineIndex::new(&text);
+        for piece in 1..=9 {
+            let pieces = LineIndex::new_in_pieces_of(&text, piece);
+            assert_eq!(pieces.starts, whole.starts, "pieces of {piece} bytes");
+        }
     }
 
     #[test]
