@@ -124,7 +124,7 @@ struct Candidate {
     /// The text uses the all-indefinite pattern of a noun-adjective form.
     indefinite: bool,
     stripped: usize,
-    readings: Vec<Reading<StemId>>,
+    readings: Vec<Reading<()>>,
 }
 
 impl Matcher {
@@ -267,19 +267,21 @@ impl Matcher {
     }
 
     /// The head readings (stems that start some form) and tail readings (any
-    /// registered stem) of one folded token.
+    /// registered stem) of one folded token. A head reading holds, instead
+    /// of its stem, the trie node its stem leads to from the root: the walk
+    /// starts there without looking the edge up again for every hit.
     fn compute_readings(
         &self,
         word: &str,
         script: Script,
         scratch: &mut String,
-        heads: &mut Vec<Reading<StemId>>,
+        heads: &mut Vec<Reading<NodeId>>,
         tails: &mut Vec<Reading<StemId>>,
     ) {
         // A head reading needs a stem that starts some form: a token known
         // only inside forms («للتحالف» in «المهمة العسكرية للتحالف») is not
         // "a known form" that protects it from being read with proclitics.
-        let mut starts_form = |s: &str| self.lookup(s).filter(|stem| self.edges.contains_key(&(ROOT, *stem)));
+        let mut starts_form = |s: &str| self.lookup(s).and_then(|stem| self.edges.get(&(ROOT, stem)).copied());
         let mut any = |s: &str| self.lookup(s);
         match script {
             Script::Arabic => {
@@ -312,19 +314,18 @@ impl Matcher {
 
     fn longest_at(&self, hits: &Hits, i: usize) -> Option<Candidate> {
         let mut best: Option<Candidate> = None;
-        let mut path = Vec::new(); // allocates only when a head starts a form
+        let mut path = Vec::new(); // allocates only when a token has a head reading
         for reading in hits.heads(i) {
-            if let Some(&node) = self.edges.get(&(ROOT, reading.stem)) {
-                path.clear();
-                path.push(*reading);
-                self.extend(hits, i, node, &mut path, &mut best);
-            }
+            path.clear();
+            path.push(reading.without_stem());
+            // A head reading holds the node its stem leads to from the root.
+            self.extend(hits, i, reading.stem, &mut path, &mut best);
         }
         best
     }
 
     /// Depth-first walk of the trie along the readings of the following hits.
-    fn extend(&self, hits: &Hits, start: usize, node: NodeId, path: &mut Vec<Reading<StemId>>, best: &mut Option<Candidate>) {
+    fn extend(&self, hits: &Hits, start: usize, node: NodeId, path: &mut Vec<Reading<()>>, best: &mut Option<Candidate>) {
         for &form in self.terminals.at(node) {
             self.consider(form, start, hits, path, best);
         }
@@ -336,14 +337,14 @@ impl Matcher {
         }
         for reading in hits.tails(next) {
             if let Some(&child) = self.edges.get(&(node, reading.stem)) {
-                path.push(*reading);
+                path.push(reading.without_stem());
                 self.extend(hits, start, child, path, best);
                 path.pop();
             }
         }
     }
 
-    fn consider(&self, form: u32, start: usize, hits: &Hits, path: &[Reading<StemId>], best: &mut Option<Candidate>) {
+    fn consider(&self, form: u32, start: usize, hits: &Hits, path: &[Reading<()>], best: &mut Option<Candidate>) {
         let entry = &self.forms[form as usize];
         // The head may add an article to an indefinite head (a single noun, or
         // «بالاتفاقية الإطار», a common construct slip); every later token
@@ -714,11 +715,13 @@ struct Hit {
 struct Hits {
     tokens: Vec<Hit>,
     text: String,
-    readings: Vec<Reading<StemId>>,
+    /// Each hit's head readings (`Reading<NodeId>`), then its tail readings
+    /// (`Reading<StemId>`): both ids are `u32`.
+    readings: Vec<Reading<u32>>,
 }
 
 impl Hits {
-    fn push(&mut self, token: &ScannedToken<'_>, (heads, tails): (&[Reading<StemId>], &[Reading<StemId>])) {
+    fn push(&mut self, token: &ScannedToken<'_>, (heads, tails): (&[Reading<NodeId>], &[Reading<StemId>])) {
         let text = self.text.len() as u32..(self.text.len() + token.text.len()) as u32;
         self.text.push_str(token.text);
         let readings = self.readings.len() as u32;
@@ -741,7 +744,9 @@ impl Hits {
         &self.text[r.start as usize..r.end as usize]
     }
 
-    fn heads(&self, i: usize) -> &[Reading<StemId>] {
+    /// Its head readings, each holding the trie node its stem leads to from
+    /// the root (see [`Matcher::compute_readings`]).
+    fn heads(&self, i: usize) -> &[Reading<NodeId>] {
         let h = &self.tokens[i];
         &self.readings[h.readings as usize..h.readings as usize + h.heads as usize]
     }
@@ -772,9 +777,10 @@ struct ReadingCache {
     entries: FxHashMap<SmallKey, (u32, u16, u16)>,
     /// The same for longer tokens.
     long_entries: FxHashMap<Box<str>, (u32, u16, u16)>,
-    readings: Vec<Reading<StemId>>,
+    /// Head readings, then tail readings, token after token (as in [`Hits`]).
+    readings: Vec<Reading<u32>>,
     scratch: String,
-    heads: Vec<Reading<StemId>>,
+    heads: Vec<Reading<NodeId>>,
     tails: Vec<Reading<StemId>>,
 }
 
@@ -794,7 +800,7 @@ impl ReadingCache {
 
     /// The head and tail readings of a folded token.
     #[inline]
-    fn readings(&mut self, matcher: &Matcher, word: &str, script: Script) -> (&[Reading<StemId>], &[Reading<StemId>]) {
+    fn readings(&mut self, matcher: &Matcher, word: &str, script: Script) -> (&[Reading<NodeId>], &[Reading<StemId>]) {
         let key = SmallKey::new(word);
         let found = match &key {
             Some(key) => self.entries.get(key),

@@ -30,6 +30,12 @@ pub struct Reading<Id> {
 }
 
 impl<Id> Reading<Id> {
+    /// The reading without what the lookup found (what a matched phrase keeps).
+    pub fn without_stem(&self) -> Reading<()> {
+        let Reading { prefix_len, definite, virtual_lam, base_end, taa, suffix_start, .. } = *self;
+        Reading { stem: (), prefix_len, definite, virtual_lam, base_end, taa, suffix_start }
+    }
+
     /// Letters of the token that the reading strips (proclitics and suffix).
     pub fn stripped(&self, token: &str) -> usize {
         token[..self.prefix_len].chars().count() + token[self.suffix_start..].chars().count()
