@@ -106,8 +106,6 @@ pub struct Matcher {
     forms: Vec<FormEntry>,
 }
 
-/// A candidate being compared at one text position.
-#[derive(Clone)]
 /// Buffers [`Matcher::describe_hits`] reuses from one match to the next.
 #[derive(Default)]
 struct DescribeScratch {
@@ -116,6 +114,68 @@ struct DescribeScratch {
     ranges: Vec<Range<usize>>,
 }
 
+/// Descriptions already made, by the hash of what they were made from (see
+/// [`DescriptionKey`]), kept per thread beside the readings
+/// ([`ReadingCache`]): a term written the same way again, in the same text
+/// or the next, is described without folding its stretch again. A hash seen
+/// once is only noted (`None`); the description is kept the second time, so
+/// that text whose matches are all different pays little for the memo.
+#[derive(Default)]
+struct Descriptions {
+    made: FxHashMap<u64, Option<(DescriptionKey, Match)>>,
+}
+
+impl Descriptions {
+    /// The hash of a match's stretch and form (its readings are compared,
+    /// not hashed: the same stretch read two ways as one form is rare).
+    fn hash(stretch: &str, form: u32) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one((stretch, form))
+    }
+
+    /// The description made before of `stretch` matched as `best` (its span
+    /// in the stretch); or whether this one, once made, is to be kept: it is
+    /// when the hash was seen once before.
+    fn recall(&mut self, hash: u64, stretch: &str, best: &Candidate) -> Result<Match, bool> {
+        match self.made.get(&hash) {
+            Some(Some((key, m))) if *key.stretch == *stretch && key.form == best.form && *key.readings == best.readings[..] => {
+                Ok(m.clone())
+            }
+            // Another stretch with the same hash: described every time.
+            Some(Some(_)) => Err(false),
+            Some(None) => Err(true),
+            None => {
+                if self.made.len() >= DESCRIPTIONS_KEPT {
+                    self.made.clear();
+                }
+                self.made.insert(hash, None);
+                Err(false)
+            }
+        }
+    }
+
+    /// Keeps the description `m` (its span in `stretch`) of `stretch` matched as `best`.
+    fn keep(&mut self, hash: u64, stretch: &str, best: &Candidate, m: &Match) {
+        let key = DescriptionKey { stretch: stretch.into(), form: best.form, readings: best.readings.as_slice().into() };
+        self.made.insert(hash, Some((key, m.clone())));
+    }
+}
+
+/// Everything a match's description depends on: the stretch of source it
+/// covers, the form, and the reading of each token. The same key always
+/// gives the same description, up to where the stretch stands.
+#[derive(PartialEq, Eq, Hash)]
+struct DescriptionKey {
+    stretch: Box<str>,
+    form: u32,
+    readings: Box<[Reading<()>]>,
+}
+
+/// Descriptions (or hashes seen once) a thread keeps before it starts
+/// afresh: a few MB at most.
+const DESCRIPTIONS_KEPT: usize = 1 << 14;
+
+/// A candidate being compared at one text position.
 struct Candidate {
     form: u32,
     tokens: usize,
@@ -219,14 +279,16 @@ impl Matcher {
     pub fn find_counting_words(&self, text: &str) -> (Vec<Match>, usize) {
         let mut hits = Hits::default();
         let mut words = 0;
+        let mut matches = Vec::new();
         CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             cache.prepare(self.id);
             let mut tokenizer = Tokenizer::new(HitCollector { matcher: self, cache: &mut cache, hits: &mut hits });
             tokenizer.scan(text);
             words = tokenizer.finish().1;
+            matches = self.resolve(&hits, text, Some(&mut cache.descriptions));
         });
-        (self.resolve(&hits, text), words)
+        (matches, words)
     }
 
     /// [`Matcher::find`] the plain way: the whole text folded with its offset
@@ -255,7 +317,7 @@ impl Matcher {
                 hits.push(&scanned, (&heads, &tails));
             }
         }
-        self.resolve(&hits, text)
+        self.resolve(&hits, text, None)
     }
 
     #[inline]
@@ -295,15 +357,16 @@ impl Matcher {
         }
     }
 
-    /// Leftmost-longest over the hits.
-    fn resolve(&self, hits: &Hits, text: &str) -> Vec<Match> {
+    /// Leftmost-longest over the hits; `descriptions` remembers matches
+    /// described before (the reference path describes every match afresh).
+    fn resolve(&self, hits: &Hits, text: &str, mut descriptions: Option<&mut Descriptions>) -> Vec<Match> {
         let mut matches = Vec::new();
         let mut scratch = DescribeScratch::default();
         let mut i = 0;
         while i < hits.tokens.len() {
             match self.longest_at(hits, i) {
                 Some(best) => {
-                    matches.push(self.describe_hits(&best, hits, i, text, &mut scratch));
+                    matches.push(self.describe_hits(&best, hits, i, text, &mut scratch, descriptions.as_deref_mut()));
                     i += best.tokens;
                 }
                 None => i += 1,
@@ -372,11 +435,27 @@ impl Matcher {
     /// what was stripped and how it was written; when that stretch does not
     /// fold to the same tokens on its own (a ligature spelling several words,
     /// U+FDFA), the whole text is.
-    fn describe_hits(&self, best: &Candidate, hits: &Hits, first: usize, text: &str, scratch: &mut DescribeScratch) -> Match {
+    fn describe_hits(
+        &self,
+        best: &Candidate,
+        hits: &Hits,
+        first: usize,
+        text: &str,
+        scratch: &mut DescribeScratch,
+        mut descriptions: Option<&mut Descriptions>,
+    ) -> Match {
         let matched = &hits.tokens[first..first + best.tokens];
         let start = matched[0].first_origin;
         let end = source_end(text, matched[matched.len() - 1].last_origin);
         let local = &text[start..end];
+        let hash = Descriptions::hash(local, best.form);
+        let mut keep = false;
+        if let Some(descriptions) = descriptions.as_deref_mut() {
+            match descriptions.recall(hash, local, best) {
+                Ok(m) => return Match { span: m.span.start + start..m.span.end + start, ..m },
+                Err(seen_before) => keep = seen_before,
+            }
+        }
         let DescribeScratch { folded, skeleton, ranges } = scratch;
         folded.refold(local);
         // Each hit's folded text, found where its first character folded to:
@@ -391,6 +470,9 @@ impl Matcher {
         });
         if lined_up {
             let mut m = self.describe(best, ranges, folded, local, skeleton);
+            if let Some(descriptions) = descriptions.filter(|_| keep) {
+                descriptions.keep(hash, local, best, &m);
+            }
             m.span = m.span.start + start..m.span.end + start;
             return m;
         }
@@ -782,6 +864,8 @@ struct ReadingCache {
     scratch: String,
     heads: Vec<Reading<NodeId>>,
     tails: Vec<Reading<StemId>>,
+    /// The matches described so far (they name this matcher's forms too).
+    descriptions: Descriptions,
 }
 
 impl ReadingCache {
@@ -796,6 +880,7 @@ impl ReadingCache {
         self.entries.clear();
         self.long_entries.clear();
         self.readings.clear();
+        self.descriptions.made.clear();
     }
 
     /// The head and tail readings of a folded token.
@@ -905,6 +990,24 @@ mod tests {
         for token in ["دولي", "الدولية", "مجالس", "كتاب"] {
             let (head, len) = head_of(token);
             assert!(!filter.may_read(head, len), "{token} let through");
+        }
+    }
+
+    #[test]
+    fn a_match_described_from_memory_is_the_match_described_afresh() {
+        let glossary = Glossary::embedded().unwrap();
+        let matcher = Matcher::new(&glossary);
+        // One phrase written the same way again and again at other offsets,
+        // and written otherwise (clitics, the article, a folded letter)
+        // between; then a second text, as the next file of a run would be.
+        let sentence = "عقدت اللجنة العسكرية العليا اجتماعها، وقالت اللجنة العسكرية العليا إن للجنة العسكرية العليا \
+                        دورا واللجنه العسكريه العليا تتابع لجنة عسكرية عليا.\n";
+        let first = sentence.repeat(4);
+        let second = format!("قال إن {}", sentence.repeat(2));
+        for text in [first.as_str(), second.as_str(), first.as_str()] {
+            let found = matcher.find(text);
+            assert!(found.len() >= 10, "{found:?}");
+            assert_eq!(found, matcher.find_reference(text), "{text}");
         }
     }
 }
