@@ -45,8 +45,10 @@ pub struct CheckOptions {
     /// does not grow with the corpus.
     pub drop_findings: bool,
     /// Only the number of findings is wanted (`--count` without a
-    /// baseline, which matches findings by their context): findings are made
-    /// without messages or contexts.
+    /// baseline, which matches findings by their context): occurrences are
+    /// found without their surface, findings made without messages,
+    /// replacements or contexts. [`CheckOptions::keep_occurrences`] wins
+    /// over it.
     pub counts_only: bool,
     /// How to read inputs.
     pub read: ReadOptions,
@@ -204,7 +206,12 @@ pub fn check_document(
     let parallel = options.jobs != 1;
     // Contexts are made for every occurrence only when the output lists
     // them all; otherwise only for those the findings point at (below).
-    let find = || find_occurrences(glossary, matchers, document, &units, parallel, options.keep_occurrences);
+    let detail = match (options.keep_occurrences, options.counts_only) {
+        (true, _) => Detail::Full,
+        (false, true) => Detail::Counts,
+        (false, false) => Detail::Located,
+    };
+    let find = || find_occurrences(glossary, matchers, document, &units, parallel, detail);
     let scan_pragmas = || pragmas::scan(&document.text, document.format);
     // The pragma scan looks at every byte once: in a parallel run it goes on
     // beside the matching rather than after it.
@@ -222,7 +229,8 @@ pub fn check_document(
     // Silenced occurrences are left out of judging; the pairs keep their
     // indices, so mark them rather than remove them.
     let silenced: Vec<bool> = occurrences.iter().map(|o| suppressions.covers(o.line, &glossary.concepts[o.concept].id)).collect();
-    let mut findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, &options.severities, !options.counts_only);
+    let mut findings =
+        judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, &options.severities, detail != Detail::Counts);
     findings.retain(|f| !suppressions.covers(f.at.line, &glossary.concepts[f.at.concept].id));
     if let (Some(root), Some(path)) = (&options.ignore_root, path) {
         if let Some(relative) = relative_to(root, path) {
@@ -237,7 +245,7 @@ pub fn check_document(
         }
     }
     if !options.keep_occurrences {
-        if !options.counts_only {
+        if detail != Detail::Counts {
             give_contexts(&mut findings, &occurrences, &sites, &units);
         }
         occurrences = Vec::new();
@@ -324,11 +332,22 @@ impl Site {
     }
 }
 
-/// Every occurrence in a document's units, located in the file; for units
-/// with a source, what the bilingual check needs; and the number of words in
-/// the units. Each occurrence's context (the words around it) is made only
-/// `with_context`; otherwise it is left empty, and [`Site::context`] makes it
-/// for the occurrences that are shown.
+/// How much of each occurrence [`find_occurrences`] writes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// What judging needs and no more: no surface, no context (a run that
+    /// only counts findings, [`CheckOptions::counts_only`]).
+    Counts,
+    /// The surface; contexts are left empty and made by [`Site::context`]
+    /// for the occurrences that are shown.
+    Located,
+    /// The surface and the context (the words around it) of every occurrence.
+    Full,
+}
+
+/// Every occurrence in a document's units, located in the file, written out
+/// as `detail` asks; for units with a source, what the bilingual check
+/// needs; and the number of words in the units.
 /// With `parallel`, a large unit is cut into chunks matched in parallel
 /// (see [`find_in_chunks`]).
 pub fn find_occurrences(
@@ -337,7 +356,7 @@ pub fn find_occurrences(
     document: &Document,
     units: &[Unit],
     parallel: bool,
-    with_context: bool,
+    detail: Detail,
 ) -> Found {
     let (matcher, english) = (&matchers.arabic, &matchers.english);
     let text = &document.text;
@@ -392,14 +411,14 @@ pub fn find_occurrences(
                 let occurrence = Occurrence {
                     concept: m.concept,
                     term: m.term,
-                    surface: target.text[m.span.clone()].to_string(),
+                    surface: if detail == Detail::Counts { String::new() } else { target.text[m.span.clone()].to_string() },
                     verbatim: text[start..end] == target.text[m.span.clone()],
                     kind: m.kind,
                     orthographic: m.orthographic,
                     proclitics: m.proclitics,
                     suffix: m.suffix,
                     in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                    context: if with_context { context(&target.shown, unit_line, m.span.clone()) } else { Context::default() },
+                    context: if detail == Detail::Full { context(&target.shown, unit_line, m.span.clone()) } else { Context::default() },
                     ..placed(start, end, &mut cursor)
                 };
                 placed_part.0.push(occurrence);

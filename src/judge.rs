@@ -369,8 +369,8 @@ pub fn attach_proclitics(proclitics: &str, form: &str) -> String {
 
 /// Judges the occurrences of one document (in text order); `silenced[i]`
 /// leaves occurrence `i` out (a pragma); `pairs` are its translation units.
-/// Without `with_messages` the findings' messages are left empty (a run that
-/// only counts findings).
+/// Without `with_messages` the findings' messages and replacements are left
+/// empty (a run that only counts findings).
 pub fn judge_document(
     glossary: &Glossary,
     path: &str,
@@ -393,7 +393,7 @@ pub fn judge_document(
         if let Some(severity) = severities.get_for(rule, &glossary.concepts[at.concept].id) {
             let message = if with_messages { message() } else { String::new() };
             let replacement = match rule {
-                Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant => {
+                Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant if with_messages => {
                     suggestion.as_deref().and_then(|form| replacement(at, form))
                 }
                 _ => None,
