@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind};
 use crate::glossary::Glossary;
 use crate::input::walk::{self, Input, WalkOptions};
 use crate::input::{pragmas, Document, Encoding, Format, LineIndex, ReadOptions, Unit};
-use crate::judge::{judge_document, Context, Finding, Occurrence, Rule, Severities, UnitPair};
+use crate::judge::{judge_document, Context, Finding, Judging, Occurrence, Rule, Severities, UnitPair};
 use crate::matcher::english::EnglishMatcher;
 use crate::matcher::{Match, Matcher};
 use crate::normalize::tokens::line_ends_phrases;
@@ -229,8 +229,8 @@ pub fn check_document(
     // Silenced occurrences are left out of judging; the pairs keep their
     // indices, so mark them rather than remove them.
     let silenced: Vec<bool> = occurrences.iter().map(|o| suppressions.covers(o.line, &glossary.concepts[o.concept].id)).collect();
-    let mut findings =
-        judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, &options.severities, detail != Detail::Counts);
+    let judging = Judging { severities: &options.severities, with_messages: detail != Detail::Counts, parallel };
+    let mut findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, judging);
     findings.retain(|f| !suppressions.covers(f.at.line, &glossary.concepts[f.at.concept].id));
     if let (Some(root), Some(path)) = (&options.ignore_root, path) {
         if let Some(relative) = relative_to(root, path) {

@@ -367,103 +367,163 @@ pub fn attach_proclitics(proclitics: &str, form: &str) -> String {
     }
 }
 
+/// How a document is judged.
+#[derive(Debug, Clone, Copy)]
+pub struct Judging<'a> {
+    /// The rules' severities.
+    pub severities: &'a Severities,
+    /// Write each finding's message and replacement; a run that only counts
+    /// findings leaves them empty.
+    pub with_messages: bool,
+    /// Judge a large document's occurrences in pieces at once, on the
+    /// current rayon pool.
+    pub parallel: bool,
+}
+
+/// Documents with at least this many occurrences are judged in pieces of
+/// this many when the run is parallel.
+const JUDGING_PIECE: usize = 1 << 14;
+
+/// Makes the findings of one document.
+struct FindingMaker<'a> {
+    glossary: &'a Glossary,
+    path: &'a str,
+    judging: Judging<'a>,
+}
+
+impl FindingMaker<'_> {
+    /// A finding of `rule` at `at`, unless the rule is off for its concept.
+    /// The message is written only when a finding is made and messages are
+    /// wanted: a run that only counts findings never formats one.
+    fn make(
+        &self,
+        rule: Rule,
+        at: &Occurrence,
+        suggestion: Option<String>,
+        message: &mut dyn FnMut() -> String,
+        renderings: Vec<RenderingCount>,
+    ) -> Option<Finding> {
+        let severity = self.judging.severities.get_for(rule, &self.glossary.concepts[at.concept].id)?;
+        let with_messages = self.judging.with_messages;
+        let message = if with_messages { message() } else { String::new() };
+        let replacement = match rule {
+            Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant if with_messages => {
+                suggestion.as_deref().and_then(|form| replacement(at, form))
+            }
+            _ => None,
+        };
+        Some(Finding { rule, severity, path: self.path.to_string(), at: at.clone(), suggestion, replacement, message, renderings })
+    }
+
+    /// The findings each occurrence makes on its own (a forbidden or
+    /// deprecated rendering, a folded spelling), in order.
+    fn of_each(&self, occurrences: &[&Occurrence]) -> Vec<Finding> {
+        let glossary = self.glossary;
+        let mut findings = Vec::new();
+        let mut push = |rule: Rule,
+                        at: &Occurrence,
+                        suggestion: Option<String>,
+                        message: &mut dyn FnMut() -> String,
+                        renderings: Vec<RenderingCount>| {
+            findings.extend(self.make(rule, at, suggestion, message, renderings));
+        };
+        // A term's note is cut from its concept's once per document (or
+        // piece), however many findings repeat it.
+        let mut notes: rustc_hash::FxHashMap<(usize, usize), String> = Default::default();
+        for &occ in occurrences {
+            let concept = &glossary.concepts[occ.concept];
+            let term = &concept.terms[occ.term];
+            let mut note = || {
+                notes
+                    .entry((occ.concept, occ.term))
+                    .or_insert_with(|| note_for(concept, &term.text).map(|n| format!(" {n}")).unwrap_or_default())
+                    .clone()
+            };
+            match term.status {
+                Status::Forbidden => push(
+                    Rule::ForbiddenRendering,
+                    occ,
+                    Some(concept.preferred().to_string()),
+                    &mut || {
+                        format!(
+                            "«{}» is a forbidden rendering of {}; use «{}».{}",
+                            occ.surface,
+                            display_name(concept),
+                            concept.preferred(),
+                            note()
+                        )
+                    },
+                    Vec::new(),
+                ),
+                Status::Deprecated => push(
+                    Rule::DeprecatedRendering,
+                    occ,
+                    Some(concept.preferred().to_string()),
+                    &mut || {
+                        format!(
+                            "«{}» is a deprecated rendering of {}; use «{}» instead.{}",
+                            occ.surface,
+                            display_name(concept),
+                            concept.preferred(),
+                            note()
+                        )
+                    },
+                    Vec::new(),
+                ),
+                Status::Preferred | Status::Admitted => {}
+            }
+            if occ.orthographic {
+                push(
+                    Rule::OrthographicVariant,
+                    occ,
+                    Some(term.text.clone()),
+                    &mut || {
+                        format!(
+                            "«{}» matched «{}» ({}) only after folding letters; the glossary writes «{}».",
+                            occ.surface,
+                            term.text,
+                            concept.label(),
+                            term.text
+                        )
+                    },
+                    Vec::new(),
+                );
+            }
+        }
+        findings
+    }
+}
+
 /// Judges the occurrences of one document (in text order); `silenced[i]`
 /// leaves occurrence `i` out (a pragma); `pairs` are its translation units.
-/// Without `with_messages` the findings' messages and replacements are left
-/// empty (a run that only counts findings).
 pub fn judge_document(
     glossary: &Glossary,
     path: &str,
     all: &[Occurrence],
     silenced: &[bool],
     pairs: &[UnitPair],
-    severities: &Severities,
-    with_messages: bool,
+    judging: Judging<'_>,
 ) -> Vec<Finding> {
     let occurrences: Vec<&Occurrence> =
         all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o).collect();
-    let mut findings = Vec::new();
-    // The message is written only when a finding is made and messages are
-    // wanted: a run that only counts findings never formats one.
-    let mut push = |rule: Rule,
-                    at: &Occurrence,
-                    suggestion: Option<String>,
-                    message: &mut dyn FnMut() -> String,
-                    renderings: Vec<RenderingCount>| {
-        if let Some(severity) = severities.get_for(rule, &glossary.concepts[at.concept].id) {
-            let message = if with_messages { message() } else { String::new() };
-            let replacement = match rule {
-                Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant if with_messages => {
-                    suggestion.as_deref().and_then(|form| replacement(at, form))
-                }
-                _ => None,
-            };
-            findings.push(Finding { rule, severity, path: path.to_string(), at: at.clone(), suggestion, replacement, message, renderings });
+    let maker = FindingMaker { glossary, path, judging };
+    // Each occurrence's own findings: in pieces at once for a large document,
+    // kept in order.
+    let mut findings = if judging.parallel && occurrences.len() >= 2 * JUDGING_PIECE {
+        use rayon::prelude::*;
+        let pieces: Vec<Vec<Finding>> = occurrences.par_chunks(JUDGING_PIECE).map(|piece| maker.of_each(piece)).collect();
+        let mut findings = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+        for mut piece in pieces {
+            findings.append(&mut piece);
         }
+        findings
+    } else {
+        maker.of_each(&occurrences)
     };
-    // A term's note is cut from its concept's once per document, however
-    // many findings repeat it.
-    let mut notes: rustc_hash::FxHashMap<(usize, usize), String> = Default::default();
-    for &occ in &occurrences {
-        let concept = &glossary.concepts[occ.concept];
-        let term = &concept.terms[occ.term];
-        let mut note = || {
-            notes
-                .entry((occ.concept, occ.term))
-                .or_insert_with(|| note_for(concept, &term.text).map(|n| format!(" {n}")).unwrap_or_default())
-                .clone()
+    let mut push =
+        |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: &mut dyn FnMut() -> String, renderings: Vec<RenderingCount>| {
+            findings.extend(maker.make(rule, at, suggestion, message, renderings));
         };
-        match term.status {
-            Status::Forbidden => push(
-                Rule::ForbiddenRendering,
-                occ,
-                Some(concept.preferred().to_string()),
-                &mut || {
-                    format!(
-                        "«{}» is a forbidden rendering of {}; use «{}».{}",
-                        occ.surface,
-                        display_name(concept),
-                        concept.preferred(),
-                        note()
-                    )
-                },
-                Vec::new(),
-            ),
-            Status::Deprecated => push(
-                Rule::DeprecatedRendering,
-                occ,
-                Some(concept.preferred().to_string()),
-                &mut || {
-                    format!(
-                        "«{}» is a deprecated rendering of {}; use «{}» instead.{}",
-                        occ.surface,
-                        display_name(concept),
-                        concept.preferred(),
-                        note()
-                    )
-                },
-                Vec::new(),
-            ),
-            Status::Preferred | Status::Admitted => {}
-        }
-        if occ.orthographic {
-            push(
-                Rule::OrthographicVariant,
-                occ,
-                Some(term.text.clone()),
-                &mut || {
-                    format!(
-                        "«{}» matched «{}» ({}) only after folding letters; the glossary writes «{}».",
-                        occ.surface,
-                        term.text,
-                        concept.label(),
-                        term.text
-                    )
-                },
-                Vec::new(),
-            );
-        }
-    }
     // Per concept: the Arabic renderings used, and acronyms used bare.
     let mut by_concept: BTreeMap<usize, Vec<&Occurrence>> = BTreeMap::new();
     for &occ in &occurrences {
@@ -607,6 +667,58 @@ mod tests {
         assert_eq!(s.get_for(Rule::ForbiddenRendering, "hmc"), Some(Severity::Error));
         assert_eq!(s.get_for(Rule::ForbiddenRendering, "isis"), None);
         assert_eq!(s.get_for(Rule::MixedRenderings, "sfa"), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn a_large_document_is_judged_alike_in_pieces_and_whole() {
+        let glossary = Glossary::embedded().unwrap();
+        // Every term of every concept, over and over, some matched only
+        // after folding: enough occurrences for several pieces.
+        let mut occurrences = Vec::new();
+        while occurrences.len() < 3 * JUDGING_PIECE {
+            for (c, concept) in glossary.concepts.iter().enumerate() {
+                for (t, term) in concept.terms.iter().enumerate() {
+                    let i = occurrences.len();
+                    occurrences.push(Occurrence {
+                        concept: c,
+                        term: t,
+                        line: i / 10 + 1,
+                        column: 1 + i % 10 * 12,
+                        end_line: i / 10 + 1,
+                        end_column: 11 + i % 10 * 12,
+                        byte_start: i * 12,
+                        byte_end: i * 12 + 10,
+                        surface: term.text.clone(),
+                        kind: MatchKind::Exact,
+                        orthographic: i % 7 == 0,
+                        proclitics: String::new(),
+                        suffix: String::new(),
+                        in_arabic: true,
+                        verbatim: true,
+                        context: Context::default(),
+                    });
+                }
+            }
+        }
+        let severities = Severities::default();
+        let judge = |parallel| {
+            judge_document(
+                &glossary,
+                "large.txt",
+                &occurrences,
+                &[],
+                &[],
+                Judging { severities: &severities, with_messages: true, parallel },
+            )
+        };
+        let whole = judge(false);
+        // Findings about occurrences of the first piece and of the third.
+        assert!(whole.iter().any(|f| f.at.byte_start / 12 < JUDGING_PIECE), "none in the first piece");
+        assert!(whole.iter().any(|f| f.at.byte_start / 12 >= 2 * JUDGING_PIECE), "none in the third piece");
+        for rule in [Rule::ForbiddenRendering, Rule::DeprecatedRendering, Rule::OrthographicVariant, Rule::MixedRenderings] {
+            assert!(whole.iter().any(|f| f.rule == rule), "no {rule:?}");
+        }
+        assert!(judge(true) == whole, "findings differ in pieces");
     }
 
     #[test]
