@@ -205,7 +205,8 @@ pub fn check_document(
     let units = document.units(&options.read, options.encoding)?;
     let parallel = options.jobs != 1;
     // Contexts are made for every occurrence only when the output lists
-    // them all; otherwise only for those the findings point at (below).
+    // them all; otherwise only for those the findings point at (below), and
+    // for none in a count.
     let detail = match (options.keep_occurrences, options.counts_only) {
         (true, _) => Detail::Full,
         (false, true) => Detail::Counts,

@@ -440,36 +440,27 @@ impl FindingMaker<'_> {
                     .clone()
             };
             match term.status {
-                Status::Forbidden => push(
-                    Rule::ForbiddenRendering,
-                    occ,
-                    Some(concept.preferred().to_string()),
-                    &mut || {
-                        format!(
-                            "«{}» is a forbidden rendering of {}; use «{}».{}",
-                            occ.surface,
-                            display_name(concept),
-                            concept.preferred(),
-                            note()
-                        )
-                    },
-                    Vec::new(),
-                ),
-                Status::Deprecated => push(
-                    Rule::DeprecatedRendering,
-                    occ,
-                    Some(concept.preferred().to_string()),
-                    &mut || {
-                        format!(
-                            "«{}» is a deprecated rendering of {}; use «{}» instead.{}",
-                            occ.surface,
-                            display_name(concept),
-                            concept.preferred(),
-                            note()
-                        )
-                    },
-                    Vec::new(),
-                ),
+                status @ (Status::Forbidden | Status::Deprecated) => {
+                    let (rule, what, instead) = match status {
+                        Status::Forbidden => (Rule::ForbiddenRendering, "forbidden", ""),
+                        _ => (Rule::DeprecatedRendering, "deprecated", " instead"),
+                    };
+                    push(
+                        rule,
+                        occ,
+                        Some(concept.preferred().to_string()),
+                        &mut || {
+                            format!(
+                                "«{}» is a {what} rendering of {}; use «{}»{instead}.{}",
+                                occ.surface,
+                                display_name(concept),
+                                concept.preferred(),
+                                note()
+                            )
+                        },
+                        Vec::new(),
+                    )
+                }
                 Status::Preferred | Status::Admitted => {}
             }
             if occ.orthographic {

@@ -221,7 +221,7 @@ fn read_bytes(path: &Path, size: u64, parallel: bool) -> std::io::Result<Vec<u8>
             Err(e) => return Err(e),
         }
     }
-    let _ = (size, parallel);
+    let _ = (size, parallel); // read in pieces on Unix only
     std::fs::read(path)
 }
 
