@@ -9,6 +9,7 @@
 //! positions; each step's rules live in its own module.
 
 use std::io::Read;
+use std::mem::MaybeUninit;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -399,42 +400,73 @@ pub fn find_occurrences(
         let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
         let (parts, unit_words) = find_in_chunks(matcher, &target.text, if parallel { CHUNK_BYTES } else { 0 });
         words += unit_words;
-        // Each chunk's matches are placed with a cursor of its own, in
-        // parallel when the unit was cut into chunks, and kept in order.
-        let place_part = |matches: Vec<Match>| -> (Vec<Occurrence>, Vec<Site>) {
-            let mut cursor = LineIndex::START;
-            let mut placed_part = (Vec::with_capacity(matches.len()), Vec::with_capacity(matches.len()));
-            for m in matches.into_iter().filter(|m| !silenced_concept(m.concept)) {
-                let start = target.map.start(m.span.start);
-                let end = target.map.end(m.span.end).max(start);
-                let unit_line = line_around(&target.text, m.span.start);
-                let site = Site { unit: unit_index, span: m.span.clone() };
-                let occurrence = Occurrence {
-                    concept: m.concept,
-                    term: m.term,
-                    surface: if detail == Detail::Counts { String::new() } else { target.text[m.span.clone()].to_string() },
-                    verbatim: text[start..end] == target.text[m.span.clone()],
-                    kind: m.kind,
-                    orthographic: m.orthographic,
-                    proclitics: m.proclitics,
-                    suffix: m.suffix,
-                    in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                    context: if detail == Detail::Full { context(&target.shown, unit_line, m.span.clone()) } else { Context::default() },
-                    ..placed(start, end, &mut cursor)
-                };
-                placed_part.0.push(occurrence);
-                placed_part.1.push(site);
+        let mut parts = parts;
+        if silenced.is_some() {
+            for matches in &mut parts {
+                matches.retain(|m| !silenced_concept(m.concept));
             }
-            placed_part
-        };
-        let placed_parts: Vec<(Vec<Occurrence>, Vec<Site>)> =
-            if parts.len() > 1 { parts.into_par_iter().map(place_part).collect() } else { parts.into_iter().map(place_part).collect() };
-        let placed_count: usize = placed_parts.iter().map(|(part, _)| part.len()).sum();
+        }
+        // Each chunk's matches are placed with a cursor of its own, in
+        // parallel when the unit was cut into chunks, straight into their
+        // places at the end of `occurrences` and `sites`: one slice of spare
+        // room a chunk, as long as its matches. Nothing is moved afterwards,
+        // which for one large file was a pass over all its occurrences on
+        // one thread.
+        let placed_count: usize = parts.iter().map(Vec::len).sum();
         occurrences.reserve(placed_count);
         sites.reserve(placed_count);
-        for (mut placed_occurrences, mut placed_sites) in placed_parts {
-            occurrences.append(&mut placed_occurrences);
-            sites.append(&mut placed_sites);
+        {
+            let mut occurrence_room = &mut occurrences.spare_capacity_mut()[..placed_count];
+            let mut site_room = &mut sites.spare_capacity_mut()[..placed_count];
+            let mut jobs = Vec::with_capacity(parts.len());
+            for matches in parts {
+                let (occurrence_slots, rest) = std::mem::take(&mut occurrence_room).split_at_mut(matches.len());
+                occurrence_room = rest;
+                let (site_slots, rest) = std::mem::take(&mut site_room).split_at_mut(matches.len());
+                site_room = rest;
+                jobs.push((matches, occurrence_slots, site_slots));
+            }
+            let place_part =
+                |(matches, occurrence_slots, site_slots): (Vec<Match>, &mut [MaybeUninit<Occurrence>], &mut [MaybeUninit<Site>])| {
+                    let mut cursor = LineIndex::START;
+                    for ((m, occurrence_slot), site_slot) in matches.into_iter().zip(occurrence_slots).zip(site_slots) {
+                        let start = target.map.start(m.span.start);
+                        let end = target.map.end(m.span.end).max(start);
+                        let unit_line = line_around(&target.text, m.span.start);
+                        site_slot.write(Site { unit: unit_index, span: m.span.clone() });
+                        occurrence_slot.write(Occurrence {
+                            concept: m.concept,
+                            term: m.term,
+                            surface: if detail == Detail::Counts { String::new() } else { target.text[m.span.clone()].to_string() },
+                            verbatim: text[start..end] == target.text[m.span.clone()],
+                            kind: m.kind,
+                            orthographic: m.orthographic,
+                            proclitics: m.proclitics,
+                            suffix: m.suffix,
+                            in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+                            context: if detail == Detail::Full {
+                                context(&target.shown, unit_line, m.span.clone())
+                            } else {
+                                Context::default()
+                            },
+                            ..placed(start, end, &mut cursor)
+                        });
+                    }
+                };
+            if jobs.len() > 1 {
+                jobs.into_par_iter().for_each(place_part);
+            } else {
+                jobs.into_iter().for_each(place_part);
+            }
+        }
+        // SAFETY: the first `placed_count` spare slots of both vectors were
+        // cut into one slice a chunk, exactly as long as its matches, and
+        // `place_part` wrote every slot of its slices (one occurrence and one
+        // site a match; the zips run over equal lengths). Had it panicked,
+        // this would not be reached and the written values would only leak.
+        unsafe {
+            occurrences.set_len(occurrences.len() + placed_count);
+            sites.set_len(sites.len() + placed_count);
         }
         let Some(source) = &unit.source else { continue };
         let mut source_concepts: Vec<(usize, String)> = Vec::new();

@@ -54,21 +54,26 @@ fn a_large_file_checks_alike_with_one_job_and_two() {
     std::fs::write(&path, &text).unwrap();
     let glossary = Glossary::embedded().unwrap();
     let matchers = Matchers::new(&glossary);
-    let run = |jobs: usize| {
-        let options = CheckOptions { jobs, keep_occurrences: true, ..CheckOptions::default() };
+    let run = |jobs: usize, keep_occurrences: bool| {
+        let options = CheckOptions { jobs, keep_occurrences, ..CheckOptions::default() };
         let outcome = check_paths(&glossary, &matchers, std::slice::from_ref(&path), &options, &|_| true, &mut |_| {}, &mut |_, _| {});
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
         let document = outcome.documents.into_iter().next().unwrap();
         (document.occurrences, document.findings, document.words, document.match_count)
     };
-    let one = run(1);
-    let two = run(2);
+    let one = run(1, true);
+    let two = run(2, true);
     assert!(one.0.len() > 1000, "{} occurrences", one.0.len());
     assert!(one.0.windows(2).all(|w| w[0].byte_start < w[1].byte_start), "occurrences in text order");
     assert_eq!(one.2, two.2, "words");
     assert_eq!(one.3, two.3, "matches");
     assert!(one.0 == two.0, "occurrences differ between one job and two");
     assert!(one.1 == two.1, "findings differ between one job and two");
+    // Without the occurrences kept, findings get their contexts from where
+    // each occurrence stands (its site), placed chunk by chunk.
+    let (one, two) = (run(1, false), run(2, false));
+    assert!(one.1.iter().filter(|f| !f.at.context.before.is_empty()).count() > 100, "findings with contexts");
+    assert!(one.1 == two.1, "findings differ between one job and two, occurrences not kept");
 }
 
 /// A large file read and validated in pieces by two jobs is refused as one
