@@ -398,9 +398,8 @@ pub fn find_occurrences(
         // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
         let silenced = unit.note.as_deref().and_then(pragmas::note_scope);
         let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
-        let (parts, unit_words) = find_in_chunks(matcher, &target.text, if parallel { CHUNK_BYTES } else { 0 });
+        let (mut parts, unit_words) = find_in_chunks(matcher, &target.text, if parallel { CHUNK_BYTES } else { 0 });
         words += unit_words;
-        let mut parts = parts;
         if silenced.is_some() {
             for matches in &mut parts {
                 matches.retain(|m| !silenced_concept(m.concept));

@@ -164,7 +164,6 @@ impl Descriptions {
 /// Everything a match's description depends on: the stretch of source it
 /// covers, the form, and the reading of each token. The same key always
 /// gives the same description, up to where the stretch stands.
-#[derive(PartialEq, Eq, Hash)]
 struct DescriptionKey {
     stretch: Box<str>,
     form: u32,
@@ -448,12 +447,13 @@ impl Matcher {
         let start = matched[0].first_origin;
         let end = source_end(text, matched[matched.len() - 1].last_origin);
         let local = &text[start..end];
-        let hash = Descriptions::hash(local, best.form);
-        let mut keep = false;
+        // With a memo: the hash to look up, and whether to keep this one.
+        let mut memo = None;
         if let Some(descriptions) = descriptions.as_deref_mut() {
+            let hash = Descriptions::hash(local, best.form);
             match descriptions.recall(hash, local, best) {
                 Ok(m) => return Match { span: m.span.start + start..m.span.end + start, ..m },
-                Err(seen_before) => keep = seen_before,
+                Err(seen_before) => memo = Some((hash, seen_before)),
             }
         }
         let DescribeScratch { folded, skeleton, ranges } = scratch;
@@ -470,7 +470,7 @@ impl Matcher {
         });
         if lined_up {
             let mut m = self.describe(best, ranges, folded, local, skeleton);
-            if let Some(descriptions) = descriptions.filter(|_| keep) {
+            if let (Some(descriptions), Some((hash, true))) = (descriptions, memo) {
                 descriptions.keep(hash, local, best, &m);
             }
             m.span = m.span.start + start..m.span.end + start;
@@ -864,7 +864,8 @@ struct ReadingCache {
     scratch: String,
     heads: Vec<Reading<NodeId>>,
     tails: Vec<Reading<StemId>>,
-    /// The matches described so far (they name this matcher's forms too).
+    /// The matches described so far for this matcher (emptied when the
+    /// thread turns to another, or when full; not with the readings).
     descriptions: Descriptions,
 }
 
@@ -872,6 +873,8 @@ impl ReadingCache {
     fn prepare(&mut self, owner: u64) {
         if self.owner != owner {
             self.clear();
+            // Descriptions name the forms of the matcher that made them.
+            self.descriptions.made.clear();
             self.owner = owner;
         }
     }
@@ -880,7 +883,6 @@ impl ReadingCache {
         self.entries.clear();
         self.long_entries.clear();
         self.readings.clear();
-        self.descriptions.made.clear();
     }
 
     /// The head and tail readings of a folded token.

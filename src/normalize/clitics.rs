@@ -11,7 +11,7 @@ use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
 /// One way to read a token as proclitics + stem (+ suffix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reading<Id> {
     /// The stem the lookup found.
     pub stem: Id,
