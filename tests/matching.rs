@@ -132,6 +132,10 @@ fn inflected_head_nouns() {
 #[test]
 fn ungrammatical_mixes_and_later_proclitics_do_not_match() {
     assert!(find("اللجنة عسكرية عليا").iter().all(|f| f.id != "hmc"));
+    // A mix in any one later token is enough to break the pattern.
+    assert!(find("اللجنة عسكرية العليا").iter().all(|f| f.id != "hmc"));
+    assert!(find("اللجنة العسكرية عليا").iter().all(|f| f.id != "hmc"));
+    assert!(find("لجنة العسكرية عليا").iter().all(|f| f.id != "hmc"));
     assert!(find("اللجنة والعسكرية العليا").iter().all(|f| f.id != "hmc"));
 }
 

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
+use super::trie::{Trie, TrieBuilder, ROOT};
 use crate::glossary::{Glossary, TermRole};
 
 /// One English occurrence.
@@ -33,8 +34,8 @@ struct Form {
 /// Finds English names and acronyms.
 pub struct EnglishMatcher {
     words: FxHashMap<String, u32>,
-    edges: FxHashMap<(u32, u32), u32>,
-    terminals: super::NodeLists<Form>,
+    /// Word sequences of the names, each form at the node where it ends.
+    trie: Trie<Form>,
 }
 
 /// A word of English text: its normalized form and byte range.
@@ -116,9 +117,9 @@ fn is_initials(written: &str) -> bool {
 impl EnglishMatcher {
     /// Indexes the English names, variants and acronyms of a glossary.
     pub fn new(glossary: &Glossary) -> EnglishMatcher {
-        let mut matcher =
-            EnglishMatcher { words: FxHashMap::default(), edges: FxHashMap::default(), terminals: super::NodeLists::new(0, Vec::new()) };
-        let (mut nodes, mut ends) = (1, Vec::new());
+        let mut words_of = FxHashMap::default();
+        let mut trie = TrieBuilder::default();
+        let mut labels = Vec::new();
         for (c, concept) in glossary.concepts.iter().enumerate() {
             for (t, term) in concept.terms.iter().enumerate() {
                 if term.role == TermRole::Arabic {
@@ -128,29 +129,24 @@ impl EnglishMatcher {
                 if ws.is_empty() {
                     continue;
                 }
-                let mut node = 0u32;
+                labels.clear();
                 for w in &ws {
                     // Looked up first: a key is copied only for a new word.
-                    let id = match matcher.words.get(&w.key) {
+                    let id = match words_of.get(&w.key) {
                         Some(&id) => id,
                         None => {
-                            let id = matcher.words.len() as u32;
-                            matcher.words.insert(w.key.clone(), id);
+                            let id = words_of.len() as u32;
+                            words_of.insert(w.key.clone(), id);
                             id
                         }
                     };
-                    let next_node = nodes;
-                    node = *matcher.edges.entry((node, id)).or_insert(next_node);
-                    if node == next_node {
-                        nodes += 1;
-                    }
+                    labels.push(id);
                 }
                 let case_sensitive = (term.role == TermRole::Acronym).then(|| letters(&term.text));
-                ends.push((node, Form { concept: c, term: t, case_sensitive }));
+                trie.insert(labels.iter().copied(), Form { concept: c, term: t, case_sensitive });
             }
         }
-        matcher.terminals = super::NodeLists::new(nodes as usize, ends);
-        matcher
+        EnglishMatcher { words: words_of, trie: trie.build() }
     }
 
     /// Every English occurrence, leftmost-longest.
@@ -159,7 +155,7 @@ impl EnglishMatcher {
         let mut out = Vec::new();
         let mut i = 0;
         while i < ws.len() {
-            let mut node = 0u32;
+            let mut node = ROOT;
             let mut best: Option<(usize, &Form, usize)> = None;
             let mut j = i;
             while j < ws.len() && (j == i || ws[j].joins) {
@@ -176,7 +172,7 @@ impl EnglishMatcher {
                         continue;
                     }
                     if let Some(&id) = self.words.get(candidate) {
-                        if let Some(&n) = self.edges.get(&(node, id)) {
+                        if let Some(n) = self.trie.child(node, id) {
                             next = Some(n);
                             plural = is_plural;
                             break;
@@ -185,7 +181,7 @@ impl EnglishMatcher {
                 }
                 let Some(n) = next else { break };
                 node = n;
-                for form in self.terminals.at(node) {
+                for form in self.trie.items(node) {
                     let written = &text[ws[i].range.start..word.range.end];
                     let ok = match &form.case_sensitive {
                         Some(acronym) => letters(written) == *acronym && !plural || letters(written) == format!("{acronym}s"),

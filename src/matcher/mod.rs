@@ -10,7 +10,7 @@
 //! proclitics, suffix); it does not judge.
 
 pub mod english;
-mod node_lists;
+mod trie;
 
 use std::collections::HashMap;
 
@@ -21,15 +21,13 @@ use std::ops::Range;
 
 use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
-use crate::normalize::tokens::letter_class;
+use crate::normalize::tokens::{letter_class, CLASS_BITS};
 use crate::normalize::{
     analyze_form, fold, skeleton, skeleton_into, source_end, tokenize, Folded, FormToken, ScannedToken, Script, TokenSink, Tokenizer,
 };
-pub(crate) use node_lists::NodeLists;
+use trie::{NodeId, Trie, TrieBuilder, ROOT};
 
 type StemId = u32;
-type NodeId = u32;
-const ROOT: NodeId = 0;
 
 /// How an occurrence relates to the glossary form it matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,10 +83,29 @@ struct FormEntry {
     concept: usize,
     term: usize,
     tokens: std::sync::Arc<[FormToken]>,
-    /// Forms whose tokens after the head are all definite — noun-adjective
-    /// («اللجنة العسكرية العليا») or construct («مساحة العمل») — also match
-    /// all-indefinite («لجنة عسكرية عليا», «مساحة عمل»).
+}
+
+/// A form as the trie keeps it at the node where it ends: its id and what
+/// [`Matcher::consider`] needs of it, so that the walk judges a pattern
+/// without reaching for the form.
+#[derive(Clone, Copy)]
+struct Terminal {
+    form: u32,
+    /// Bit `k`: token `k` of the form is definite (the first 64 tokens; a
+    /// longer form's others are looked up in [`Matcher::forms`]).
+    definite: u64,
+    /// The form's tokens after the head are all definite — noun-adjective
+    /// («اللجنة العسكرية العليا») or construct («مساحة العمل») — so it also
+    /// matches all-indefinite («لجنة عسكرية عليا», «مساحة عمل»).
     all_definite: bool,
+}
+
+/// Tokens whose definiteness [`Terminal::definite`] holds.
+const DEFINITE_BITS: usize = 64;
+
+/// The definiteness of the first [`DEFINITE_BITS`] tokens, as bits.
+fn definite_bits(definite: impl Iterator<Item = bool>) -> u64 {
+    definite.take(DEFINITE_BITS).enumerate().fold(0, |bits, (k, d)| bits | u64::from(d) << k)
 }
 
 /// Finds glossary forms in text.
@@ -100,9 +117,8 @@ pub struct Matcher {
     filter: StemFilter,
     /// A quick "certainly no reading" test for whole Arabic tokens.
     prefilter: ReadingPrefilter,
-    edges: FxHashMap<(NodeId, StemId), NodeId>,
-    /// Forms ending at each node.
-    terminals: NodeLists<u32>,
+    /// Stem sequences of the forms, each form at the node where it ends.
+    trie: Trie<Terminal>,
     forms: Vec<FormEntry>,
 }
 
@@ -195,8 +211,7 @@ impl Matcher {
             stems: FxHashMap::default(),
             filter: StemFilter::default(),
             prefilter: ReadingPrefilter::default(),
-            edges: FxHashMap::default(),
-            terminals: NodeLists::new(0, Vec::new()),
+            trie: Trie::default(),
             forms: Vec::new(),
         };
         // Spelling classes first, so that every variant shares its canonical id.
@@ -218,19 +233,19 @@ impl Matcher {
         } else {
             glossary.concepts.par_iter().map(|concept| concept.terms.iter().map(|term| analyze_form(&term.text).into()).collect()).collect()
         };
-        let mut nodes = 1; // the root
-        let mut ends: Vec<(NodeId, u32)> = Vec::with_capacity(glossary.concepts.iter().map(|c| c.terms.len()).sum());
-        matcher.forms.reserve_exact(ends.capacity());
-        // A node per form token at most: the edge map never grows twice over.
+        let form_count = glossary.concepts.iter().map(|c| c.terms.len()).sum();
+        matcher.forms.reserve_exact(form_count);
+        // An edge per form token at most: the builder never grows twice over.
         let form_tokens = if all_reused { glossary.analyses.token_count() } else { afresh.iter().flatten().map(|t| t.len()).sum() };
-        matcher.edges.reserve(form_tokens);
+        let mut trie = TrieBuilder::with_capacity(form_tokens, form_count);
+        let mut labels = Vec::new();
         for (c, concept) in glossary.concepts.iter().enumerate() {
             for (t, term) in concept.terms.iter().enumerate() {
                 let tokens = if all_reused { reused(c, t).unwrap_or_default() } else { afresh[c][t].clone() };
                 if tokens.is_empty() {
                     continue;
                 }
-                let mut node = ROOT;
+                labels.clear();
                 for token in tokens.iter() {
                     // Looked up first: a new key is allocated only for a new stem.
                     let stem = match matcher.stems.get(token.stem()) {
@@ -241,19 +256,19 @@ impl Matcher {
                             next_stem - 1
                         }
                     };
-                    let next_node = nodes as NodeId;
-                    node = *matcher.edges.entry((node, stem)).or_insert(next_node);
-                    if node == next_node {
-                        nodes += 1;
-                    }
+                    labels.push(stem);
                 }
                 let all_definite =
                     term.role == TermRole::Arabic && tokens.iter().skip(1).all(|t| t.definite) && (tokens.len() > 1 || tokens[0].definite);
-                ends.push((node, matcher.forms.len() as u32));
-                matcher.forms.push(FormEntry { concept: c, term: t, tokens, all_definite });
+                let form = matcher.forms.len() as u32;
+                trie.insert(
+                    labels.iter().copied(),
+                    Terminal { form, definite: definite_bits(tokens.iter().map(|t| t.definite)), all_definite },
+                );
+                matcher.forms.push(FormEntry { concept: c, term: t, tokens });
             }
         }
-        matcher.terminals = NodeLists::new(nodes, ends);
+        matcher.trie = trie.build();
         matcher.filter = StemFilter::new(matcher.stems.keys().map(|k| &**k));
         matcher.prefilter = ReadingPrefilter::new(matcher.stems.keys().map(|k| &**k));
         matcher
@@ -342,7 +357,7 @@ impl Matcher {
         // A head reading needs a stem that starts some form: a token known
         // only inside forms («للتحالف» in «المهمة العسكرية للتحالف») is not
         // "a known form" that protects it from being read with proclitics.
-        let mut starts_form = |s: &str| self.lookup(s).and_then(|stem| self.edges.get(&(ROOT, stem)).copied());
+        let mut starts_form = |s: &str| self.lookup(s).and_then(|stem| self.trie.child(ROOT, stem));
         let mut any = |s: &str| self.lookup(s);
         match script {
             Script::Arabic => {
@@ -388,17 +403,18 @@ impl Matcher {
 
     /// Depth-first walk of the trie along the readings of the following hits.
     fn extend(&self, hits: &Hits, start: usize, node: NodeId, path: &mut Vec<Reading<()>>, best: &mut Option<Candidate>) {
-        for &form in self.terminals.at(node) {
-            self.consider(form, start, hits, path, best);
+        let (terminals, children) = self.trie.node(node);
+        for terminal in terminals {
+            self.consider(terminal, start, hits, path, best);
         }
         let next = start + path.len();
         let Some(token) = hits.tokens.get(next) else { return };
         // The next hit continues the phrase only if it is the very next token.
-        if token.ordinal != hits.tokens[start].ordinal + path.len() || !token.joins_previous {
+        if children.is_empty() || token.ordinal != hits.tokens[start].ordinal + path.len() || !token.joins_previous {
             return;
         }
         for reading in hits.tails(next) {
-            if let Some(&child) = self.edges.get(&(node, reading.stem)) {
+            if let Some(child) = self.trie.child_in(children, reading.stem) {
                 path.push(reading.without_stem());
                 self.extend(hits, start, child, path, best);
                 path.pop();
@@ -406,17 +422,26 @@ impl Matcher {
         }
     }
 
-    fn consider(&self, form: u32, start: usize, hits: &Hits, path: &[Reading<()>], best: &mut Option<Candidate>) {
-        let entry = &self.forms[form as usize];
+    /// Whether the form of `terminal`, read along `path` (its tokens'
+    /// readings, from hit `start`), is a better candidate than `best`.
+    fn consider(&self, terminal: &Terminal, start: usize, hits: &Hits, path: &[Reading<()>], best: &mut Option<Candidate>) {
+        let form = terminal.form;
         // The head may add an article to an indefinite head (a single noun, or
         // «بالاتفاقية الإطار», a common construct slip); every later token
-        // must agree exactly.
-        let head_form = entry.tokens[0].definite;
+        // must agree exactly. (`path` is as long as the form: the walk ends
+        // at its node.)
+        let written = definite_bits(path.iter().map(|r| r.definite));
+        let head_form = terminal.definite & 1 != 0;
         let head_ok = head_form == path[0].definite || (!head_form && path[0].definite);
-        let tails_ok = entry.tokens[1..].iter().zip(&path[1..]).all(|(t, r)| t.definite == r.definite);
+        let tails_ok = (terminal.definite ^ written) >> 1 == 0
+            && (path.len() <= DEFINITE_BITS
+                || self.forms[form as usize].tokens[DEFINITE_BITS..]
+                    .iter()
+                    .zip(&path[DEFINITE_BITS..])
+                    .all(|(t, r)| t.definite == r.definite));
         let pattern_ok = head_ok && tails_ok;
         let exact_pattern = head_form == path[0].definite && tails_ok;
-        let indefinite = !pattern_ok && entry.all_definite && path.iter().all(|r| !r.definite);
+        let indefinite = !pattern_ok && terminal.all_definite && path.iter().all(|r| !r.definite);
         if !pattern_ok && !indefinite {
             return;
         }
@@ -598,8 +623,8 @@ impl StemFilter {
 /// holds, starting at one of its first five letters, the stem's first three
 /// letters, or for a three-letter stem in ة its first two and ت or ا; a
 /// two-letter stem, its two letters (or its first and ت or ا). The filter
-/// keeps those triples and pairs, with
-/// letters outside U+0621..U+064A as one class; it never rejects a token with
+/// keeps those triples and pairs, of letter classes ([`letter_class`]:
+/// letters outside the folded alphabet are one class); it never rejects a token with
 /// a reading, so it changes no result (a property test compares against the
 /// path without it).
 ///
@@ -617,8 +642,8 @@ impl StemFilter {
 /// holds one of the stem's letter quadruples, which a hashed bit set keeps;
 /// a triple of a stem of two or three letters needs no fourth letter.
 struct ReadingPrefilter {
-    /// Bit per letter triple (64 × 64 × 64 classes): word `b | c << 6`, bit
-    /// `a`, as [`ScannedToken::head`] packs the letters.
+    /// Bit per letter triple (32 × 32 × 32 classes): bit `a | b << 5 | c << 10`
+    /// (word `b >> 1 | c << 4`), as [`ScannedToken::head`] packs the letters.
     triples: Box<[u64; TRIPLE_WORDS]>,
     /// The same for the stems of two or three letters alone.
     short_triples: Box<[u64; TRIPLE_WORDS]>,
@@ -627,8 +652,14 @@ struct ReadingPrefilter {
     quads: Vec<u64>,
 }
 
-/// Words of [`ReadingPrefilter::triples`]: 64 × 64 × 64 bits, 32 KiB.
-const TRIPLE_WORDS: usize = 64 * 64;
+/// Words of [`ReadingPrefilter::triples`]: 32 × 32 × 32 bits, 4 KiB.
+const TRIPLE_WORDS: usize = (1 << (3 * CLASS_BITS)) / 64;
+
+/// The classes of three letters, as [`ScannedToken::head`] packs them.
+const TRIPLE: u64 = (1 << (3 * CLASS_BITS)) - 1;
+
+/// The classes of four letters.
+const QUAD: u64 = (1 << (4 * CLASS_BITS)) - 1;
 
 impl Default for ReadingPrefilter {
     /// Lets everything through (used only before the stems are known).
@@ -694,15 +725,15 @@ impl ReadingPrefilter {
 
     /// A pair: every triple it starts, whatever follows (or nothing).
     fn add_pair(&mut self, a: usize, b: usize) {
-        for c in 0..64 {
+        for c in 0..1 << CLASS_BITS {
             self.add_triple(a, b, c, true);
         }
     }
 
     /// The bits are laid out as [`ScannedToken::head`] packs letters: the
-    /// first letter in the lowest six bits.
+    /// first letter in the lowest bits.
     fn add_triple(&mut self, a: usize, b: usize, c: usize, short: bool) {
-        let bit = c << 12 | b << 6 | a;
+        let bit = (c << (2 * CLASS_BITS)) | (b << CLASS_BITS) | a;
         self.triples[bit >> 6] |= 1 << (bit & 63);
         if short {
             self.short_triples[bit >> 6] |= 1 << (bit & 63);
@@ -710,11 +741,11 @@ impl ReadingPrefilter {
     }
 
     fn add_quad(&mut self, [a, b, c, d]: [usize; 4]) {
-        let bit = self.quad_bit((d << 18 | c << 12 | b << 6 | a) as u64);
+        let bit = self.quad_bit(((d << (3 * CLASS_BITS)) | (c << (2 * CLASS_BITS)) | (b << CLASS_BITS) | a) as u64);
         self.quads[bit >> 6] |= 1 << (bit & 63);
     }
 
-    /// The bit of a letter quadruple (24 bits, as [`ScannedToken::head`]
+    /// The bit of a letter quadruple (20 bits, as [`ScannedToken::head`]
     /// packs them) in [`ReadingPrefilter::quads`].
     #[inline]
     fn quad_bit(&self, quad: u64) -> usize {
@@ -734,7 +765,7 @@ impl ReadingPrefilter {
         let offsets = head_len.saturating_sub(1).min(OFFSETS);
         let mut found = 0u32;
         for o in 0..OFFSETS {
-            let bit = ((head >> (6 * o)) & 0x3FFFF) as usize;
+            let bit = ((head >> (CLASS_BITS * o)) & TRIPLE) as usize;
             found |= (((self.triples[(bit >> 6) & (TRIPLE_WORDS - 1)] >> (bit & 63)) & 1) as u32) << o;
         }
         found &= (1 << offsets) - 1;
@@ -742,11 +773,11 @@ impl ReadingPrefilter {
         while found != 0 {
             let o = found.trailing_zeros();
             found &= found - 1;
-            let bit = ((head >> (6 * o)) & 0x3FFFF) as usize;
+            let bit = ((head >> (CLASS_BITS * o)) & TRIPLE) as usize;
             if self.short_triples[(bit >> 6) & (TRIPLE_WORDS - 1)] & (1 << (bit & 63)) != 0 {
                 return true;
             }
-            let quad = self.quad_bit((head >> (6 * o)) & 0xFF_FFFF);
+            let quad = self.quad_bit((head >> (CLASS_BITS * o)) & QUAD);
             if self.quads[quad >> 6] & (1 << (quad & 63)) != 0 {
                 return true;
             }
@@ -992,6 +1023,34 @@ mod tests {
         for token in ["دولي", "الدولية", "مجالس", "كتاب"] {
             let (head, len) = head_of(token);
             assert!(!filter.may_read(head, len), "{token} let through");
+        }
+    }
+
+    #[test]
+    fn definiteness_is_compared_past_the_tokens_a_terminal_holds() {
+        // A construct form longer than `DEFINITE_BITS` tokens: an indefinite
+        // head, then definite tokens; the text must agree token by token, on
+        // either side of the 64th.
+        let length = DEFINITE_BITS + 6;
+        let form = |indefinite_at: Option<usize>| -> String {
+            (0..length)
+                .map(|k| if k == 0 || Some(k) == indefinite_at { "دولية" } else { "الدولية" })
+                .map(|word| format!("{word} "))
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        };
+        let csv = format!("id,en,ar\nlong,Long,{}\n", form(None));
+        let mut glossary = crate::glossary::csv::parse(csv.as_bytes(), "long.csv").unwrap();
+        glossary.validate().unwrap();
+        let matcher = Matcher::new(&glossary);
+        let exact = matcher.find(&form(None));
+        assert_eq!(exact.len(), 1, "{exact:?}");
+        assert_eq!(exact[0].span, 0..form(None).len());
+        for k in [1, DEFINITE_BITS - 1, DEFINITE_BITS, length - 1] {
+            let text = form(Some(k));
+            assert!(matcher.find(&text).iter().all(|m| m.span.len() < text.len()), "token {k} written indefinite");
+            assert_eq!(matcher.find(&text), matcher.find_reference(&text));
         }
     }
 

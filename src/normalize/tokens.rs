@@ -78,8 +78,9 @@ pub struct ScannedToken<'a> {
     pub first_origin: usize,
     /// Where its last folded character came from.
     pub last_origin: usize,
-    /// The [`letter_class`] of its first [`HEAD_LETTERS`] characters, six
-    /// bits each, the first in the lowest bits; the bits past them are 0.
+    /// The [`letter_class`] of its first [`HEAD_LETTERS`] characters,
+    /// [`CLASS_BITS`] bits each, the first in the lowest bits; the bits past
+    /// them are 0.
     pub head: u64,
     /// How many characters `head` holds.
     pub head_len: u32,
@@ -88,15 +89,57 @@ pub struct ScannedToken<'a> {
 /// Characters of a token whose [`letter_class`] the tokenizer keeps.
 pub const HEAD_LETTERS: u32 = 8;
 
-/// A folded character's class for letter-pattern filters: the basic Arabic
-/// letters U+0621..U+064A are 1..42, everything else is 63. Class 0 is no
-/// letter: what [`ScannedToken::head`] holds past a token's last letter.
+/// Bits of one letter's class in [`ScannedToken::head`].
+pub const CLASS_BITS: u32 = 5;
+
+/// The [`letter_class`] of everything but the folded Arabic alphabet.
+pub const OTHER_CLASS: u64 = 31;
+
+/// A folded character's class for letter-pattern filters, in
+/// [`CLASS_BITS`] bits: the letters of the folded Arabic alphabet are 1..30,
+/// each its own class but ؤ, which shares و's; everything else — Latin,
+/// digits, the rare letters U+063B..U+063F, and the variants folding never
+/// leaves (أ, ة, ى…) — is [`OTHER_CLASS`]. Class 0 is no letter: what
+/// [`ScannedToken::head`] holds past a token's last letter.
+///
+/// Five bits, not six, so that a table of letter triples is 4 KiB and stays
+/// in the first-level cache beside the scanner's tables. Sharing a class only
+/// makes a filter built on classes let more through, never less: equal
+/// letters always have equal classes.
 #[inline]
 pub fn letter_class(c: char) -> u64 {
-    if ('\u{0621}'..='\u{064A}').contains(&c) {
-        c as u64 - 0x0620
-    } else {
-        63
+    match c {
+        'ء' => 1,
+        'و' | 'ؤ' => 2,
+        'ئ' => 3,
+        'ا' => 4,
+        'ب' => 5,
+        'ت' => 6,
+        'ث' => 7,
+        'ج' => 8,
+        'ح' => 9,
+        'خ' => 10,
+        'د' => 11,
+        'ذ' => 12,
+        'ر' => 13,
+        'ز' => 14,
+        'س' => 15,
+        'ش' => 16,
+        'ص' => 17,
+        'ض' => 18,
+        'ط' => 19,
+        'ظ' => 20,
+        'ع' => 21,
+        'غ' => 22,
+        'ف' => 23,
+        'ق' => 24,
+        'ك' => 25,
+        'ل' => 26,
+        'م' => 27,
+        'ن' => 28,
+        'ه' => 29,
+        'ي' => 30,
+        _ => OTHER_CLASS,
     }
 }
 
@@ -180,13 +223,13 @@ const SCAN_SLOW: u8 = 3;
 fn scan_table() -> &'static [ScanEntry; 0x800] {
     static TABLE: std::sync::OnceLock<Box<[ScanEntry; 0x800]>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = Box::new([ScanEntry { bytes: [0; 2], len: SCAN_SLOW, class: 0, letter: 63 }; 0x800]);
+        let mut table = Box::new([ScanEntry { bytes: [0; 2], len: SCAN_SLOW, class: 0, letter: OTHER_CLASS as u8 }; 0x800]);
         for (code, entry) in table.iter_mut().enumerate() {
             let Some(c) = char::from_u32(code as u32) else { continue };
             let folded = crate::normalize::fold_str(c.encode_utf8(&mut [0; 4]));
             let mut chars = folded.chars();
             *entry = match (chars.next(), chars.next()) {
-                (None, _) => ScanEntry { bytes: [0; 2], len: 0, class: 0, letter: 63 },
+                (None, _) => ScanEntry { bytes: [0; 2], len: 0, class: 0, letter: OTHER_CLASS as u8 },
                 (Some(f), None) if f.len_utf8() <= 2 => {
                     let mut bytes = [0; 2];
                     f.encode_utf8(&mut bytes);
@@ -336,7 +379,7 @@ impl<F: TokenSink> Tokenizer<F> {
                     continue;
                 }
                 if self.head_len < HEAD_LETTERS {
-                    self.head |= u64::from(entry.letter) << (6 * self.head_len);
+                    self.head |= u64::from(entry.letter) << (CLASS_BITS * self.head_len);
                     self.head_len += 1;
                 }
                 self.buf.push(entry.bytes[0]);
@@ -411,7 +454,7 @@ impl<F: TokenSink> Tokenizer<F> {
                 // 2026-11-23).
                 if entry.class & PLAIN != 0 {
                     if letters < HEAD_LETTERS {
-                        head |= u64::from(entry.letter) << (6 * letters);
+                        head |= u64::from(entry.letter) << (CLASS_BITS * letters);
                     }
                     letters += 1;
                     unchanged &= entry.class;
@@ -435,7 +478,7 @@ impl<F: TokenSink> Tokenizer<F> {
                     break (b == b'-').then_some(i);
                 }
                 if letters < HEAD_LETTERS {
-                    head |= u64::from(entry.letter) << (6 * letters);
+                    head |= u64::from(entry.letter) << (CLASS_BITS * letters);
                 }
                 letters += 1;
                 unchanged &= entry.class;
@@ -610,7 +653,7 @@ impl<F: TokenSink> FoldSink for Tokenizer<F> {
             if class & LATIN != 0 {
                 self.buf.push(b'-');
                 if self.head_len < HEAD_LETTERS {
-                    self.head |= 63 << (6 * self.head_len);
+                    self.head |= OTHER_CLASS << (CLASS_BITS * self.head_len);
                     self.head_len += 1;
                 }
                 self.last_origin = hyphen;
@@ -625,7 +668,7 @@ impl<F: TokenSink> FoldSink for Tokenizer<F> {
                 self.first_arabic = class & ARABIC != 0;
             }
             if self.head_len < HEAD_LETTERS {
-                self.head |= letter_class(c) << (6 * self.head_len);
+                self.head |= letter_class(c) << (CLASS_BITS * self.head_len);
                 self.head_len += 1;
             }
             self.push_char(c);
@@ -755,7 +798,7 @@ mod tests {
 
     impl TokenSink for LamOnly<'_> {
         fn wants(&mut self, _script: Script, head: u64, head_len: u32) -> bool {
-            head_len > 0 && head & 63 == letter_class('ل')
+            head_len > 0 && head & ((1 << CLASS_BITS) - 1) == letter_class('ل')
         }
         fn token(&mut self, token: &ScannedToken<'_>) {
             self.0.push((token.text.to_string(), token.ordinal, token.joins_previous));
