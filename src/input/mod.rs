@@ -315,8 +315,18 @@ impl LineIndex {
     /// 200 MB line stays linear). Start from [`LineIndex::START`]; each
     /// thread placing positions in its own stretch of a text keeps its own.
     pub fn position_with(&self, text: &str, offset: usize, cursor: &mut (usize, usize, usize)) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let (last_offset, last_line, last_column) = *cursor;
+        let line = if last_offset <= offset {
+            // Asked in order, the line is the cursor's or one soon after it:
+            // a few lines are stepped over before the rest is searched.
+            let ahead = &self.starts[last_line + 1..];
+            match ahead.iter().take(LINES_STEPPED).position(|&s| s > offset) {
+                Some(k) => last_line + k,
+                None => last_line + ahead.partition_point(|&s| s <= offset),
+            }
+        } else {
+            self.starts.partition_point(|&s| s <= offset) - 1
+        };
         let column = if last_line == line && last_offset <= offset {
             last_column + text[last_offset..offset].chars().count()
         } else {
@@ -328,7 +338,13 @@ impl LineIndex {
 
     /// A cursor at the start of the text (offset 0, line 1, column 1).
     pub const START: (usize, usize, usize) = (0, 0, 1);
+}
 
+/// Lines [`LineIndex::position_with`] steps over, one by one, before it
+/// searches the rest.
+const LINES_STEPPED: usize = 4;
+
+impl LineIndex {
     /// The byte range of the line (without its line break) holding `offset`.
     pub fn line_range(&self, text: &str, offset: usize) -> std::ops::Range<usize> {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
@@ -363,6 +379,36 @@ mod tests {
         for piece in 1..=9 {
             let pieces = LineIndex::new_in_pieces_of(&text, piece);
             assert_eq!(pieces.starts, whole.starts, "pieces of {piece} bytes");
+        }
+    }
+
+    #[test]
+    fn positions_asked_with_a_cursor_are_positions_counted_afresh() {
+        // Lines of every length (empty ones, runs of short ones longer than
+        // the lines stepped over), every kind of line break.
+        let text = "سطر طويل\r\n\n\na\rb\nc\nd\ne\nf\n\r\nثان\rab\r\r\nالأخير".repeat(3);
+        let index = LineIndex::new(&text);
+        // Line and column of `offset`, counted from the start.
+        let counted = |offset: usize| {
+            let (mut line, mut column) = (1, 1);
+            for (i, c) in text[..offset].char_indices() {
+                // A `\r` before a `\n` is the first half of one line break.
+                let breaks = c == '\n' || c == '\r' && !text[i + 1..].starts_with('\n');
+                (line, column) = if breaks { (line + 1, 1) } else { (line, column + 1) };
+            }
+            (line, column)
+        };
+        let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        // In order, step by step and in strides; then backwards, where the
+        // cursor cannot help.
+        for stride in [1, 2, 5, 13, 40] {
+            let mut cursor = LineIndex::START;
+            for &offset in boundaries.iter().step_by(stride) {
+                assert_eq!(index.position_with(&text, offset, &mut cursor), counted(offset), "offset {offset}, stride {stride}");
+            }
+            for &offset in boundaries.iter().rev().step_by(stride) {
+                assert_eq!(index.position_with(&text, offset, &mut cursor), counted(offset), "offset {offset} going back");
+            }
         }
     }
 
