@@ -4,7 +4,8 @@
 #
 # On one corpus (`gen_corpus corpus`, forms planted one word in 40) it measures
 #   - qamus check --count with 1 and 2 jobs, embedded glossary;
-#   - qamus -j1 with generated glossaries of 10; 1,000; 10,000; 100,000 concepts;
+#   - qamus -j1 with generated glossaries of 10; 1,000; 10,000; 100,000 concepts,
+#     each with its loading time alone and its number of matches (flatness);
 #   - rg -F --count-matches -f forms.txt (every form of the 10,000-concept
 #     glossary and of the embedded one, as fixed strings), with 1 thread and
 #     with all, and the time ratio qamus -j1 / rg -j1;
@@ -66,10 +67,26 @@ q1=$(cat "$work/last")
 measure "qamus --count -j2 (embedded glossary)" "$bytes" $qamus check --count -j2 --no-config "$corpus"
 q2=$(cat "$work/last")
 printf 'speed-up from 1 to 2 jobs, many files: %.2f×\n' "$(echo "$q1 / $q2" | bc -l)"
+echo "قال" > "$work/one.txt"
+# Flatness: the same corpus with each glossary, and what of the time is
+# loading (the glossary alone, on a one-line file) and how many matches
+# there are to describe and judge. The corpus plants forms of the first
+# 10,000 generated concepts, so the smaller glossaries find fewer of them.
 for n in 10 1000 10000 100000; do
   measure "qamus --count -j1 ($n concepts)" "$bytes" $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$corpus"
-  [[ $n == 10000 ]] && q10k=$(cat "$work/last")
+  total[$n]=$(cat "$work/last")
+  [[ $n == 10000 ]] && q10k=${total[$n]}
+  measure "  loading $n concepts alone (-j1, one-line file)" 1 $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$work/one.txt"
+  load[$n]=$(cat "$work/last")
+  matches[$n]=$($qamus check --count -j1 --no-config -g "$work/g$n.csv" "$corpus" | tail -n 1 | cut -d: -f2 || true)
+  printf '  %s matches; %.2f s without loading\n' "${matches[$n]}" "$(echo "${total[$n]} - ${load[$n]}" | bc -l)"
 done
+printf 'glossary size, 10 → 100,000 concepts: %.2f× the time (%.2f× without loading; %s → %s matches)\n' \
+  "$(echo "${total[100000]} / ${total[10]}" | bc -l)" \
+  "$(echo "(${total[100000]} - ${load[100000]}) / (${total[10]} - ${load[10]})" | bc -l)" "${matches[10]}" "${matches[100000]}"
+printf 'glossary size, 10,000 → 100,000 concepts (the same matches): %.2f× the time (%.2f× without loading)\n' \
+  "$(echo "${total[100000]} / ${total[10000]}" | bc -l)" \
+  "$(echo "(${total[100000]} - ${load[100000]}) / (${total[10000]} - ${load[10000]})" | bc -l)"
 if command -v rg > /dev/null; then
   echo "ripgrep: $(rg --version | head -1); $(wc -l < "$work/forms.txt") fixed strings"
   measure "rg -F --count-matches -f forms.txt -j1" "$bytes" rg -j1 -F --count-matches -f "$work/forms.txt" "$corpus"
@@ -88,7 +105,6 @@ s2=$(cat "$work/last")
 printf 'speed-up from 1 to 2 jobs, one file: %.2f×\n' "$(echo "$s1 / $s2" | bc -l)"
 small=$(du -sb "$work/corpus-10" | cut -f1)
 measure "qamus --count -j2, 10 MB corpus (RSS)" "$small" $qamus check --count -j2 --no-config "$work/corpus-10"
-echo "قال" > "$work/one.txt"
 measure "start-up: qamus check, one-line file" 1 $qamus check --no-config "$work/one.txt"
 measure "load 100,000 concepts, one-line file" 1 $qamus check --no-config -g "$work/g100000.csv" "$work/one.txt"
 if command -v hyperfine > /dev/null; then

@@ -422,8 +422,8 @@ impl Matcher {
         }
     }
 
-    /// Whether the form of `terminal`, read along `path` (its tokens'
-    /// readings, from hit `start`), is a better candidate than `best`.
+    /// Makes the form of `terminal`, read along `path` (its tokens'
+    /// readings, from hit `start`), the `best` candidate if it is better.
     fn consider(&self, terminal: &Terminal, start: usize, hits: &Hits, path: &[Reading<()>], best: &mut Option<Candidate>) {
         let form = terminal.form;
         // The head may add an article to an indefinite head (a single noun, or
@@ -642,8 +642,8 @@ impl StemFilter {
 /// holds one of the stem's letter quadruples, which a hashed bit set keeps;
 /// a triple of a stem of two or three letters needs no fourth letter.
 struct ReadingPrefilter {
-    /// Bit per letter triple (32 × 32 × 32 classes): bit `a | b << 5 | c << 10`
-    /// (word `b >> 1 | c << 4`), as [`ScannedToken::head`] packs the letters.
+    /// Bit per letter triple (32 × 32 × 32 classes), bit `a | b << 5 | c << 10`
+    /// of the table, as [`ScannedToken::head`] packs the letters.
     triples: Box<[u64; TRIPLE_WORDS]>,
     /// The same for the stems of two or three letters alone.
     short_triples: Box<[u64; TRIPLE_WORDS]>,
