@@ -759,7 +759,7 @@ impl ReadingPrefilter {
     /// All five are tested, without branches, and the ones past the token's
     /// letters masked off: most tokens fail every test, and a branch per
     /// test would be taken at random.
-    #[inline]
+    #[inline(always)]
     fn may_read(&self, head: u64, head_len: u32) -> bool {
         const OFFSETS: u32 = PROCLITIC_LETTERS as u32 + 1;
         let offsets = head_len.saturating_sub(1).min(OFFSETS);
@@ -796,7 +796,7 @@ struct HitCollector<'a> {
 }
 
 impl TokenSink for HitCollector<'_> {
-    #[inline]
+    #[inline(always)]
     fn wants(&mut self, script: Script, head: u64, head_len: u32) -> bool {
         script != Script::Arabic || self.matcher.prefilter.may_read(head, head_len)
     }
