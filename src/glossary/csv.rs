@@ -67,7 +67,9 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
 
 /// Parses a glossary in the curated format with another delimiter (TSV).
 pub fn parse_with(bytes: &[u8], name: &str, delimiter: u8) -> Result<Glossary> {
-    let pieces = if bytes.len() < PARALLEL_BYTES { 1 } else { 2 * rayon::current_num_threads() };
+    // On one thread, pieces would only cost a pass to find where they start.
+    let threads = rayon::current_num_threads();
+    let pieces = if bytes.len() < PARALLEL_BYTES || threads == 1 { 1 } else { 2 * threads };
     parse_in_pieces(bytes, name, delimiter, pieces)
 }
 

@@ -14,7 +14,7 @@ pub mod tbx;
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
-use crate::normalize::{analyze_form, FormToken, Script};
+use crate::normalize::{analyze_form, analyze_form_shared, FormToken, Script};
 
 /// The embedded default glossary.
 pub const DEFAULT_GLOSSARY: &str = include_str!("../../glossaries/us-iraq-security.csv");
@@ -366,7 +366,7 @@ impl Glossary {
                 .map(|c| {
                     // Collected from exact-size iterators: no spare room.
                     let analysed: Vec<AnalysedTerm> =
-                        c.terms.iter().map(|t| (t.text.as_str().into(), analyze_form(&t.text).into())).collect();
+                        c.terms.iter().map(|t| (t.text.as_str().into(), analyze_form_shared(&t.text))).collect();
                     let hashes = analysed
                         .iter()
                         .map(|(_, tokens)| {

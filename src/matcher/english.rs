@@ -55,7 +55,8 @@ fn is_word_char(c: char) -> bool {
 /// Splits English text into words; single letters joined by periods
 /// ("U.S.", "U.N.") become one word ("us").
 fn words(text: &str) -> Vec<Word> {
-    let mut out: Vec<Word> = Vec::new();
+    // Room for a usual name without growing.
+    let mut out: Vec<Word> = Vec::with_capacity(4);
     let mut chars = text.char_indices().peekable();
     let mut gap_ok = false;
     while let Some((start, c)) = chars.next() {
@@ -130,13 +131,13 @@ impl EnglishMatcher {
                     continue;
                 }
                 labels.clear();
-                for w in &ws {
-                    // Looked up first: a key is copied only for a new word.
+                for w in ws {
+                    // Looked up first: a new word's key is moved in, not copied.
                     let id = match words_of.get(&w.key) {
                         Some(&id) => id,
                         None => {
                             let id = words_of.len() as u32;
-                            words_of.insert(w.key.clone(), id);
+                            words_of.insert(w.key, id);
                             id
                         }
                     };

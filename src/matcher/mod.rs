@@ -23,7 +23,7 @@ use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
 use crate::normalize::tokens::{letter_class, CLASS_BITS};
 use crate::normalize::{
-    analyze_form, fold, skeleton, skeleton_into, source_end, tokenize, Folded, FormToken, ScannedToken, Script, TokenSink, Tokenizer,
+    analyze_form_shared, fold, skeleton, skeleton_into, source_end, tokenize, Folded, FormToken, ScannedToken, Script, TokenSink, Tokenizer,
 };
 use trie::{NodeId, Trie, TrieBuilder, ROOT};
 
@@ -231,7 +231,7 @@ impl Matcher {
         let afresh: Vec<Vec<std::sync::Arc<[FormToken]>>> = if all_reused {
             Vec::new()
         } else {
-            glossary.concepts.par_iter().map(|concept| concept.terms.iter().map(|term| analyze_form(&term.text).into()).collect()).collect()
+            glossary.concepts.par_iter().map(|concept| concept.terms.iter().map(|term| analyze_form_shared(&term.text)).collect()).collect()
         };
         let form_count = glossary.concepts.iter().map(|c| c.terms.len()).sum();
         matcher.forms.reserve_exact(form_count);

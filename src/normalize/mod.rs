@@ -43,20 +43,47 @@ impl FormToken {
 /// registers «لجنه».
 pub fn analyze_form(form: &str) -> Vec<FormToken> {
     let mut tokens = Vec::with_capacity(4);
-    // Scratch for each token's stem and skeleton: never more than twice the form.
-    let mut letters = String::with_capacity(2 * form.len());
-    for_each_form_token(form, |token, source, definite| {
-        let article = if definite { "ال".len() } else { 0 };
-        let stem = &token.text[article..];
-        letters.clear();
-        letters.push_str(stem);
-        // The skeleton of a definite token starts with the bare «ال» too.
-        let skeleton_start = letters.len();
-        skeleton_into(source, &mut letters);
-        letters.replace_range(skeleton_start..skeleton_start + article, "");
-        tokens.push(FormToken { letters: letters.as_str().into(), stem_len: stem.len(), definite, script: token.script });
-    });
+    analyze_form_into(form, &mut tokens);
     tokens
+}
+
+/// [`analyze_form`] in one shared allocation, as a glossary keeps its
+/// analyses (a large glossary makes hundreds of thousands of them).
+pub fn analyze_form_shared(form: &str) -> std::sync::Arc<[FormToken]> {
+    thread_local! {
+        static TOKENS: std::cell::RefCell<Vec<FormToken>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    TOKENS.with(|tokens| {
+        let mut tokens = tokens.borrow_mut();
+        tokens.clear();
+        analyze_form_into(form, &mut tokens);
+        // Moved out, exactly as many as there are: one allocation.
+        tokens.drain(..).collect()
+    })
+}
+
+/// Appends the tokens of `form` (see [`analyze_form`]) to `tokens`.
+fn analyze_form_into(form: &str, tokens: &mut Vec<FormToken>) {
+    thread_local! {
+        /// Each token's stem and skeleton, in turn.
+        static LETTERS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    LETTERS.with(|letters| {
+        let mut letters = letters.borrow_mut();
+        for_each_form_token(form, |token, source, definite| {
+            let article = if definite { "ال".len() } else { 0 };
+            let stem = &token.text[article..];
+            letters.clear();
+            letters.push_str(stem);
+            // The skeleton of a definite token starts with the bare «ال» too.
+            let skeleton_start = letters.len();
+            skeleton_into(source, &mut letters);
+            if article > 0 {
+                letters.replace_range(skeleton_start..skeleton_start + article, "");
+            }
+            tokens.push(FormToken { letters: letters.as_str().into(), stem_len: stem.len(), definite, script: token.script });
+        });
+    });
 }
 
 /// Calls `each` with every token of a glossary form, its source slice, and
@@ -64,13 +91,21 @@ pub fn analyze_form(form: &str) -> Vec<FormToken> {
 /// each token's source offsets directly: no folded copy or offset map is made
 /// (a large glossary goes through this twice per form).
 pub fn for_each_form_token(form: &str, mut each: impl FnMut(&ScannedToken<'_>, &str, bool)) {
-    let mut tokenizer = Tokenizer::new(|token: &ScannedToken<'_>| {
-        let source = &form[token.first_origin..source_end(form, token.last_origin)];
-        let definite = token.script == Script::Arabic && starts_with_bare_article(source) && token.text.chars().count() >= 4;
-        each(token, source, definite);
-    });
+    thread_local! {
+        /// The tokenizer's buffer, from one form to the next.
+        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let buffer = BUFFER.take();
+    let mut tokenizer = Tokenizer::with_buffer(
+        |token: &ScannedToken<'_>| {
+            let source = &form[token.first_origin..source_end(form, token.last_origin)];
+            let definite = token.script == Script::Arabic && starts_with_bare_article(source) && token.text.chars().count() >= 4;
+            each(token, source, definite);
+        },
+        buffer,
+    );
     tokenizer.scan(form);
-    tokenizer.finish();
+    BUFFER.set(tokenizer.finish_with_buffer().1);
 }
 
 /// Whether `source`, marks and invisibles aside, starts with a bare «ال»: an
@@ -83,6 +118,21 @@ fn starts_with_bare_article(source: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forms_analysed_one_after_another_are_analysed_as_alone() {
+        // Forms that fold (ة, أ, marks), definite tokens, Latin, a hyphen: each
+        // analysed on a fresh thread, then all on one thread after a long
+        // form, reusing its buffers.
+        let forms = ["اللجنةُ العسكريةُ العليا المشتركة للتنسيق", "ألمانيا", "CJTF-OIR", "اتفاقية الإطار الاستراتيجي", "حوار", "ال"];
+        let alone: Vec<Vec<FormToken>> = forms.iter().map(|&form| std::thread::spawn(move || analyze_form(form)).join().unwrap()).collect();
+        for (form, alone) in forms.iter().zip(&alone).rev() {
+            assert_eq!(&analyze_form(form), alone, "{form}");
+            assert_eq!(&*analyze_form_shared(form), &alone[..], "{form}");
+        }
+        assert_eq!(alone[1].len(), 1);
+        assert_eq!(alone[0].iter().map(|t| t.skeleton()).collect::<Vec<_>>(), ["لجنة", "عسكرية", "عليا", "مشتركة", "للتنسيق"]);
+    }
 
     #[test]
     fn article_is_registered_apart_only_when_written_bare() {

@@ -571,6 +571,25 @@ impl<F: TokenSink> Tokenizer<F> {
 
     /// Ends the last token; returns the number of tokens and of words.
     pub fn finish(mut self) -> (usize, usize) {
+        self.end_last_token();
+        (self.count, self.words)
+    }
+
+    /// A tokenizer that folds tokens into `buf` (emptied first), for callers
+    /// that tokenize many short texts one after another (glossary forms):
+    /// [`Tokenizer::finish_with_buffer`] gives the buffer back for the next.
+    pub fn with_buffer(on_token: F, mut buf: Vec<u8>) -> Self {
+        buf.clear();
+        Tokenizer { buf, ..Tokenizer::new(on_token) }
+    }
+
+    /// [`Tokenizer::finish`], and the buffer back.
+    pub fn finish_with_buffer(mut self) -> ((usize, usize), Vec<u8>) {
+        self.end_last_token();
+        ((self.count, self.words), std::mem::take(&mut self.buf))
+    }
+
+    fn end_last_token(&mut self) {
         if self.pending_hyphen.take().is_some() {
             self.end_token();
             self.gap('-', GAP);
@@ -578,7 +597,6 @@ impl<F: TokenSink> Tokenizer<F> {
         if !self.buf.is_empty() {
             self.end_token();
         }
-        (self.count, self.words)
     }
 
     #[inline]
