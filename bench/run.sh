@@ -5,7 +5,9 @@
 # On one corpus (`gen_corpus corpus`, forms planted one word in 40) it measures
 #   - qamus check --count with 1 and 2 jobs, embedded glossary;
 #   - qamus -j1 with generated glossaries of 10; 1,000; 10,000; 100,000 concepts,
-#     each with its loading time alone and its number of matches (flatness);
+#     each with its loading time alone and its number of matches; then the
+#     same on a corpus a quarter the size planted with the first 10 concepts
+#     only, where every size finds nearly the same matches (flatness);
 #   - rg -F --count-matches -f forms.txt (every form of the 10,000-concept
 #     glossary and of the embedded one, as fixed strings), with 1 thread and
 #     with all, and the time ratio qamus -j1 / rg -j1;
@@ -87,8 +89,23 @@ printf 'glossary size, 10 → 100,000 concepts: %.2f× the time (%.2f× without 
 printf 'glossary size, 10,000 → 100,000 concepts (the same matches): %.2f× the time (%.2f× without loading)\n' \
   "$(echo "${total[100000]} / ${total[10000]}" | bc -l)" \
   "$(echo "(${total[100000]} - ${load[100000]}) / (${total[10000]} - ${load[10000]})" | bc -l)"
+# Flatness proper: a corpus (a quarter of the size) planted with the forms of
+# the first 10 generated concepts only, which every glossary above holds, so
+# that each size finds nearly the same matches.
+flat=$work/corpus-flat-$((mb / 4))
+[[ -d $flat ]] || $gen corpus "$flat" $((mb / 4)) $((files / 4 > 0 ? files / 4 : 1)) 10
+flat_bytes=$(du -sb "$flat" | cut -f1)
+for n in 10 1000 10000 100000; do
+  measure "qamus --count -j1 ($n concepts), flat corpus" "$flat_bytes" $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$flat"
+  flat_total[$n]=$(cat "$work/last")
+  flat_matches[$n]=$($qamus check --count -j1 --no-config -g "$work/g$n.csv" "$flat" | tail -n 1 | cut -d: -f2 || true)
+  printf '  %s matches; %.2f s without loading\n' "${flat_matches[$n]}" "$(echo "${flat_total[$n]} - ${load[$n]}" | bc -l)"
+done
+printf 'flatness, the same matches, 10 → 100,000 concepts: %.2f× the time (%.2f× without loading)\n' \
+  "$(echo "${flat_total[100000]} / ${flat_total[10]}" | bc -l)" \
+  "$(echo "(${flat_total[100000]} - ${load[100000]}) / (${flat_total[10]} - ${load[10]})" | bc -l)"
 if command -v rg > /dev/null; then
-  echo "ripgrep: $(rg --version | head -1); $(wc -l < "$work/forms.txt") fixed strings"
+  echo "ripgrep: $(rg --version 2> /dev/null | sed -n 1p); $(wc -l < "$work/forms.txt") fixed strings"
   measure "rg -F --count-matches -f forms.txt -j1" "$bytes" rg -j1 -F --count-matches -f "$work/forms.txt" "$corpus"
   r1=$(cat "$work/last")
   measure "rg -F --count-matches -f forms.txt (all threads)" "$bytes" rg -F --count-matches -f "$work/forms.txt" "$corpus"

@@ -83,9 +83,14 @@ fn matching(c: &mut Criterion) {
         b.iter_batched(|| Matcher::new(&glossary), |matcher| matcher.find(&text).len(), criterion::BatchSize::LargeInput)
     });
     group.bench_function("reference_path_embedded", |b| b.iter(|| embedded.find_reference(&text).len()));
+    // Flatness: a text planted with the forms of the first 10 generated
+    // concepts only, which every generated glossary holds, so that each size
+    // finds (nearly) the same matches and only the glossary's size differs.
+    let flat = synthetic::article(&mut Rng::new(1), 4 << 20, &synthetic::planted_forms_of(10));
     for concepts in [10, 1_000, 10_000, 100_000] {
         let matcher = Matcher::new(&generated(concepts));
         group.bench_with_input(BenchmarkId::new("generated", concepts), &text, |b, text| b.iter(|| matcher.find(text).len()));
+        group.bench_with_input(BenchmarkId::new("generated_flat", concepts), &flat, |b, flat| b.iter(|| matcher.find(flat).len()));
     }
     group.finish();
 }

@@ -4,19 +4,19 @@
 //! glossaries come from `qamus::synthetic` (see there for the vocabulary).
 //!
 //! ```sh
-//! cargo run --release --example gen_corpus -- corpus DIR MEGABYTES [FILES]
+//! cargo run --release --example gen_corpus -- corpus DIR MEGABYTES [FILES] [PLANTED_CONCEPTS]
 //! cargo run --release --example gen_corpus -- glossary FILE.csv CONCEPTS [FORMS.txt]
 //! ```
 //!
 //! A corpus plants, one word in `PLANT_EVERY`, a form of the shipped
-//! glossary or of the first 10,000 generated concepts, with proclitics and
-//! folding variants. A generated glossary comes with the forms file that
+//! glossary or of the first 10,000 generated concepts (or of the first
+//! PLANTED_CONCEPTS), with proclitics and folding variants. A generated glossary comes with the forms file that
 //! `rg -F -f` reads: every Arabic form, one per line.
 
 use qamus::synthetic;
 
-fn corpus(dir: &str, megabytes: usize, files: usize) {
-    let plant = synthetic::planted_forms();
+fn corpus(dir: &str, megabytes: usize, files: usize, planted_concepts: usize) {
+    let plant = synthetic::planted_forms_of(planted_concepts);
     std::fs::create_dir_all(dir).unwrap();
     let per_file = megabytes * 1024 * 1024 / files.max(1);
     for f in 0..files {
@@ -37,10 +37,15 @@ fn glossary(file: &str, concepts: usize, forms_file: Option<&str>) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("corpus") if args.len() >= 3 => corpus(&args[1], args[2].parse().unwrap(), args.get(3).map_or(1, |f| f.parse().unwrap())),
+        Some("corpus") if args.len() >= 3 => corpus(
+            &args[1],
+            args[2].parse().unwrap(),
+            args.get(3).map_or(1, |f| f.parse().unwrap()),
+            args.get(4).map_or(synthetic::PLANTED_CONCEPTS, |c| c.parse().unwrap()),
+        ),
         Some("glossary") if args.len() >= 3 => glossary(&args[1], args[2].parse().unwrap(), args.get(3).map(String::as_str)),
         _ => {
-            eprintln!("usage: gen_corpus corpus DIR MEGABYTES [FILES] | glossary FILE.csv CONCEPTS [FORMS.txt]");
+            eprintln!("usage: gen_corpus corpus DIR MEGABYTES [FILES] [PLANTED_CONCEPTS] | glossary FILE.csv CONCEPTS [FORMS.txt]");
             std::process::exit(2);
         }
     }

@@ -360,6 +360,19 @@ pub fn glossary_csv(concepts: usize) -> String {
 /// What a generated corpus plants: every form of the embedded glossary and
 /// the forms of the first 10,000 generated concepts, in equal shares.
 pub fn planted_forms() -> Vec<String> {
+    planted_forms_of(PLANTED_CONCEPTS)
+}
+
+/// Generated concepts whose forms [`planted_forms`] plants.
+pub const PLANTED_CONCEPTS: usize = 10_000;
+
+/// [`planted_forms`] with the forms of only the first `concepts` generated
+/// concepts (each planted as often as the others, so a corpus planted with
+/// 10 has as many glossary forms as one planted with 10,000). A glossary of
+/// `concepts` generated concepts or more then finds the same generated
+/// forms in it, whatever its size: the corpus for measuring flatness.
+pub fn planted_forms_of(concepts: usize) -> Vec<String> {
+    assert!((1..=PLANTED_CONCEPTS).contains(&concepts), "1 to {PLANTED_CONCEPTS} planted concepts");
     let glossary = crate::Glossary::embedded().expect("the embedded glossary loads");
     let shipped: Vec<String> = glossary
         .concepts
@@ -367,9 +380,45 @@ pub fn planted_forms() -> Vec<String> {
         .flat_map(|c| c.terms.iter().filter(|t| t.role == crate::glossary::TermRole::Arabic).map(|t| t.text.clone()))
         .collect();
     let mut forms = Vec::new();
-    for n in 0..10_000 {
-        forms.push(generated_form(n).expect("within the limit"));
+    for n in 0..PLANTED_CONCEPTS {
+        forms.push(generated_form(n % concepts).expect("within the limit"));
         forms.push(shipped[n % shipped.len()].clone());
     }
     forms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::glossary::{csv, Glossary};
+
+    fn generated(concepts: usize) -> Glossary {
+        let mut glossary = csv::parse(glossary_csv(concepts).as_bytes(), "generated.csv").unwrap();
+        glossary.validate().unwrap();
+        glossary
+    }
+
+    #[test]
+    fn a_corpus_planted_with_few_concepts_is_matched_alike_by_larger_glossaries() {
+        let plant = planted_forms_of(10);
+        assert_eq!(plant.len(), planted_forms().len(), "as many planted forms as the usual corpus");
+        let text = article(&mut Rng::new(3), 120_000, &plant);
+        let small = generated(10);
+        let large = generated(1_000);
+        // The matches of the first 10 concepts, as (concept id, span).
+        let of_first_ten = |glossary: &Glossary| -> Vec<(String, std::ops::Range<usize>)> {
+            crate::Matcher::new(glossary)
+                .find(&text)
+                .into_iter()
+                .map(|m| (glossary.concepts[m.concept].id.clone(), m.span))
+                .filter(|(id, _)| id[1..].parse::<usize>().is_ok_and(|n| n < 10))
+                .collect()
+        };
+        let found = of_first_ten(&small);
+        assert!(found.len() > 40, "{} planted matches", found.len());
+        assert_eq!(of_first_ten(&large), found);
+        // With the usual planting, the 10 concepts find a few of its forms only.
+        let usual = article(&mut Rng::new(3), 120_000, &planted_forms());
+        assert!(crate::Matcher::new(&small).find(&usual).len() * 20 < found.len());
+    }
 }
