@@ -77,7 +77,13 @@ fn analyze_form_into(form: &str, tokens: &mut Vec<FormToken>) {
             letters.push_str(stem);
             // The skeleton of a definite token starts with the bare «ال» too.
             let skeleton_start = letters.len();
-            skeleton_into(source, &mut letters);
+            if token.text == source {
+                // Folding changed nothing: no marks to drop (folding drops
+                // them all), so the skeleton is the token as written.
+                letters.push_str(source);
+            } else {
+                skeleton_into(source, &mut letters);
+            }
             if article > 0 {
                 letters.replace_range(skeleton_start..skeleton_start + article, "");
             }
