@@ -70,36 +70,45 @@ measure "qamus --count -j2 (embedded glossary)" "$bytes" $qamus check --count -j
 q2=$(cat "$work/last")
 printf 'speed-up from 1 to 2 jobs, many files: %.2f×\n' "$(echo "$q1 / $q2" | bc -l)"
 echo "قال" > "$work/one.txt"
-# Flatness: the same corpus with each glossary, and what of the time is
-# loading (the glossary alone, on a one-line file) and how many matches
-# there are to describe and judge. The corpus plants forms of the first
-# 10,000 generated concepts, so the smaller glossaries find fewer of them.
-for n in 10 1000 10000 100000; do
-  measure "qamus --count -j1 ($n concepts)" "$bytes" $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$corpus"
-  total[$n]=$(cat "$work/last")
-  [[ $n == 10000 ]] && q10k=${total[$n]}
-  measure "  loading $n concepts alone (-j1, one-line file)" 1 $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$work/one.txt"
+# Flatness: each glossary size on the same corpus, with how many matches it
+# finds and its time without loading (the glossary alone, on a one-line
+# file). The main corpus plants forms of the first 10,000 generated
+# concepts, so the smaller glossaries find fewer of them; a corpus a quarter
+# the size planted with the first 10 concepts only, which every size holds,
+# gives nearly the same matches at every size (flatness proper).
+sizes=(10 1000 10000 100000)
+for n in "${sizes[@]}"; do
+  measure "loading $n concepts alone (-j1, one-line file)" 1 $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$work/one.txt"
   load[$n]=$(cat "$work/last")
-  matches[$n]=$($qamus check --count -j1 --no-config -g "$work/g$n.csv" "$corpus" | tail -n 1 | cut -d: -f2 || true)
-  printf '  %s matches; %.2f s without loading\n' "${matches[$n]}" "$(echo "${total[$n]} - ${load[$n]}" | bc -l)"
 done
+# size_row N DIR BYTES LABEL: qamus -j1 with N concepts on DIR; its median in
+# $work/last, its matches in $work/matches.
+size_row() {
+  local n=$1 dir=$2 size=$3 label=$4 median found
+  measure "qamus --count -j1 ($n concepts)$label" "$size" $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$dir"
+  median=$(cat "$work/last")
+  found=$($qamus check --count -j1 --no-config -g "$work/g$n.csv" "$dir" | tail -n 1 | cut -d: -f2 || true)
+  printf '  %s matches; %.2f s without loading\n' "$found" "$(echo "$median - ${load[$n]}" | bc -l)"
+  echo "$found" > "$work/matches"
+}
+for n in "${sizes[@]}"; do
+  size_row "$n" "$corpus" "$bytes" ""
+  total[$n]=$(cat "$work/last")
+  matches[$n]=$(cat "$work/matches")
+done
+q10k=${total[10000]}
 printf 'glossary size, 10 → 100,000 concepts: %.2f× the time (%.2f× without loading; %s → %s matches)\n' \
   "$(echo "${total[100000]} / ${total[10]}" | bc -l)" \
   "$(echo "(${total[100000]} - ${load[100000]}) / (${total[10]} - ${load[10]})" | bc -l)" "${matches[10]}" "${matches[100000]}"
 printf 'glossary size, 10,000 → 100,000 concepts (the same matches): %.2f× the time (%.2f× without loading)\n' \
   "$(echo "${total[100000]} / ${total[10000]}" | bc -l)" \
   "$(echo "(${total[100000]} - ${load[100000]}) / (${total[10000]} - ${load[10000]})" | bc -l)"
-# Flatness proper: a corpus (a quarter of the size) planted with the forms of
-# the first 10 generated concepts only, which every glossary above holds, so
-# that each size finds nearly the same matches.
 flat=$work/corpus-flat-$((mb / 4))
 [[ -d $flat ]] || $gen corpus "$flat" $((mb / 4)) $((files / 4 > 0 ? files / 4 : 1)) 10
 flat_bytes=$(du -sb "$flat" | cut -f1)
-for n in 10 1000 10000 100000; do
-  measure "qamus --count -j1 ($n concepts), flat corpus" "$flat_bytes" $qamus check --count -j1 --no-config -g "$work/g$n.csv" "$flat"
+for n in "${sizes[@]}"; do
+  size_row "$n" "$flat" "$flat_bytes" ", flat corpus"
   flat_total[$n]=$(cat "$work/last")
-  flat_matches[$n]=$($qamus check --count -j1 --no-config -g "$work/g$n.csv" "$flat" | tail -n 1 | cut -d: -f2 || true)
-  printf '  %s matches; %.2f s without loading\n' "${flat_matches[$n]}" "$(echo "${flat_total[$n]} - ${load[$n]}" | bc -l)"
 done
 printf 'flatness, the same matches, 10 → 100,000 concepts: %.2f× the time (%.2f× without loading)\n' \
   "$(echo "${flat_total[100000]} / ${flat_total[10]}" | bc -l)" \
