@@ -130,6 +130,43 @@ struct DescribeScratch {
     ranges: Vec<Range<usize>>,
 }
 
+/// How the folded tokens of a match map back to the source text they were
+/// folded from, for [`Matcher::describe`].
+enum Origins<'a> {
+    /// The text folded again, with its offset map.
+    Refolded(&'a Folded),
+    /// Every token was folded character for character into as many bytes
+    /// ([`ScannedToken::aligned`]): folded ranges are source ranges. Holds
+    /// the first token's folded text.
+    Aligned(&'a str),
+}
+
+impl Origins<'_> {
+    /// The source range of the folded range `folded`, as
+    /// [`Folded::source_range`] gives it: from its first character to the
+    /// end of its last, and the marks written right after it.
+    fn source_range(&self, folded: Range<usize>, text: &str) -> Range<usize> {
+        match self {
+            Origins::Refolded(map) => map.source_range(folded, text),
+            Origins::Aligned(_) => {
+                let mut last = folded.end - 1;
+                while !text.is_char_boundary(last) {
+                    last -= 1;
+                }
+                folded.start..source_end(text, last)
+            }
+        }
+    }
+
+    /// The folded text of the first token, at `range`.
+    fn first_token(&self, range: Range<usize>) -> &str {
+        match self {
+            Origins::Refolded(map) => &map.as_str()[range],
+            Origins::Aligned(first) => first,
+        }
+    }
+}
+
 /// Descriptions already made, by the hash of what they were made from (see
 /// [`DescriptionKey`]), kept per thread beside the readings
 /// ([`ReadingCache`]): a term written the same way again, in the same text
@@ -325,6 +362,8 @@ impl Matcher {
                     ordinal,
                     first_origin: folded.origin(token.range.start),
                     last_origin: folded.origin(token.range.end - 1),
+                    // Every match is described from its stretch folded again.
+                    aligned: false,
                     head: 0,
                     head_len: 0,
                 };
@@ -482,19 +521,32 @@ impl Matcher {
             }
         }
         let DescribeScratch { folded, skeleton, ranges } = scratch;
-        folded.refold(local);
-        // Each hit's folded text, found where its first character folded to:
-        // no need to tokenize the stretch again.
         ranges.clear();
-        let lined_up = matched.iter().enumerate().all(|(k, hit)| {
-            let Some(at) = folded.folded_at(hit.first_origin - start) else { return false };
-            let range = at..at + hits.text(first + k).len();
-            let found = folded.as_str().get(range.clone()) == Some(hits.text(first + k));
-            ranges.push(range);
-            found
-        });
+        // Tokens folded character for character into as many bytes are
+        // where they were written: their ranges are their source ranges,
+        // and the stretch need not be folded again.
+        let aligned = matched.iter().all(|hit| hit.aligned);
+        let lined_up = if aligned {
+            ranges.extend(matched.iter().enumerate().map(|(k, hit)| {
+                let at = hit.first_origin - start;
+                at..at + hits.text(first + k).len()
+            }));
+            true
+        } else {
+            folded.refold(local);
+            // Each hit's folded text, found where its first character folded
+            // to: no need to tokenize the stretch again.
+            matched.iter().enumerate().all(|(k, hit)| {
+                let Some(at) = folded.folded_at(hit.first_origin - start) else { return false };
+                let range = at..at + hits.text(first + k).len();
+                let found = folded.as_str().get(range.clone()) == Some(hits.text(first + k));
+                ranges.push(range);
+                found
+            })
+        };
         if lined_up {
-            let mut m = self.describe(best, ranges, folded, local, skeleton);
+            let origins = if aligned { Origins::Aligned(hits.text(first)) } else { Origins::Refolded(folded) };
+            let mut m = self.describe(best, ranges, &origins, local, skeleton);
             if let (Some(descriptions), Some((hash, true))) = (descriptions, memo) {
                 descriptions.keep(hash, local, best, &m);
             }
@@ -504,29 +556,29 @@ impl Matcher {
         let folded = fold(text);
         let ordinal = matched[0].ordinal;
         let ranges: Vec<Range<usize>> = tokenize(folded.as_str())[ordinal..ordinal + best.tokens].iter().map(|t| t.range.clone()).collect();
-        self.describe(best, &ranges, &folded, text, skeleton)
+        self.describe(best, &ranges, &Origins::Refolded(&folded), text, skeleton)
     }
 
-    /// The match of `best` over `tokens` (their byte ranges in `folded`, the
-    /// folding of `text`); `scratch` holds each token's written skeleton in turn.
-    fn describe(&self, best: &Candidate, tokens: &[Range<usize>], folded: &Folded, text: &str, scratch: &mut String) -> Match {
-        let ftext = folded.as_str();
+    /// The match of `best` over `tokens` (their byte ranges in the folding
+    /// of `text`, which `origins` maps back); `scratch` holds each token's
+    /// written skeleton in turn.
+    fn describe(&self, best: &Candidate, tokens: &[Range<usize>], origins: &Origins<'_>, text: &str, scratch: &mut String) -> Match {
         let entry = &self.forms[best.form as usize];
         let first = &tokens[0];
         let last = &tokens[tokens.len() - 1];
-        let span = folded.source_range(first.start..last.end, text);
+        let span = origins.source_range(first.start..last.end, text);
         let written = |range: Range<usize>| -> String {
             if range.is_empty() {
                 String::new()
             } else {
-                skeleton(&text[folded.source_range(range, text)])
+                skeleton(&text[origins.source_range(range, text)])
             }
         };
         let head = &best.readings[0];
         // The article of a definite form is part of the form, not a proclitic;
         // «لل» (ل + ال) is reported whole.
         let mut prefix_len = head.prefix_len;
-        if entry.tokens[0].definite && ftext[first.start..first.start + prefix_len].ends_with("ال") {
+        if entry.tokens[0].definite && origins.first_token(first.clone())[..prefix_len].ends_with("ال") {
             prefix_len -= "ال".len();
         }
         let proclitics = written(first.start..first.start + prefix_len);
@@ -536,7 +588,7 @@ impl Matcher {
             let base = token.start + reading.prefix_len..token.start + reading.base_end;
             scratch.clear();
             if !base.is_empty() {
-                skeleton_into(&text[folded.source_range(base, text)], scratch);
+                skeleton_into(&text[origins.source_range(base, text)], scratch);
             }
             let mut expected: &str = form_token.skeleton();
             if reading.virtual_lam {
@@ -815,6 +867,8 @@ struct Hit {
     joins_previous: bool,
     first_origin: usize,
     last_origin: usize,
+    /// See [`ScannedToken::aligned`].
+    aligned: bool,
     /// Its folded text in [`Hits::text`].
     text: Range<u32>,
     /// Its head readings, then its tail readings, in [`Hits::readings`].
@@ -845,6 +899,7 @@ impl Hits {
             joins_previous: token.joins_previous,
             first_origin: token.first_origin,
             last_origin: token.last_origin,
+            aligned: token.aligned,
             text,
             readings,
             heads: heads.len() as u16,

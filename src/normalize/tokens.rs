@@ -78,6 +78,11 @@ pub struct ScannedToken<'a> {
     pub first_origin: usize,
     /// Where its last folded character came from.
     pub last_origin: usize,
+    /// Each of its characters folded to one character of as many bytes
+    /// (nothing deleted, nothing expanded): a byte offset in `text` is the
+    /// same offset from `first_origin` in the source. Set by the scanner's
+    /// fast path only; `false` says nothing.
+    pub aligned: bool,
     /// The [`letter_class`] of its first [`HEAD_LETTERS`] characters,
     /// [`CLASS_BITS`] bits each, the first in the lowest bits; the bits past
     /// them are 0.
@@ -509,12 +514,15 @@ impl<F: TokenSink> Tokenizer<F> {
             }
             let script = if first_arabic { Script::Arabic } else { Script::Other };
             if self.on_token.wants(script, head, head_len) {
-                let text = if unchanged != 0 {
-                    &source[start..end]
+                let (text, aligned) = if unchanged != 0 {
+                    (&source[start..end], true)
                 } else {
                     fold_fast_into(&bytes[start..end], &mut self.buf);
+                    // No character of the fast path folds to more bytes than
+                    // it has, so as many bytes means each folded to as many.
+                    let aligned = self.buf.len() == end - start;
                     // SAFETY: as in `end_token`: whole characters' encodings only.
-                    unsafe { std::str::from_utf8_unchecked(&self.buf) }
+                    (unsafe { std::str::from_utf8_unchecked(&self.buf) }, aligned)
                 };
                 let token = ScannedToken {
                     text,
@@ -523,6 +531,7 @@ impl<F: TokenSink> Tokenizer<F> {
                     ordinal: self.count,
                     first_origin: start,
                     last_origin: last,
+                    aligned,
                     head,
                     head_len,
                 };
@@ -637,6 +646,7 @@ impl<F: TokenSink> Tokenizer<F> {
                 ordinal: self.count,
                 first_origin: self.first_origin,
                 last_origin: self.last_origin,
+                aligned: false,
                 head: self.head,
                 head_len: self.head_len,
             };
@@ -833,6 +843,17 @@ mod tests {
         tokenizer.scan("حوار لِلجنة مع لجنة، لقاء 2008");
         assert_eq!(tokenizer.finish(), (6, 6));
         assert_eq!(wanted, vec![("للجنه".to_string(), 1, true), ("لجنه".to_string(), 3, true), ("لقاء".to_string(), 4, false)]);
+    }
+
+    #[test]
+    fn no_character_of_the_fast_path_folds_to_more_bytes_than_it_has() {
+        // What `ScannedToken::aligned` and `fold_fast_into`'s reservation rely on.
+        for (code, entry) in scan_table().iter().enumerate() {
+            if entry.len != SCAN_SLOW {
+                let width = if code < 0x80 { 1 } else { 2 };
+                assert!(usize::from(entry.len) <= width, "U+{code:04X} folds to {} bytes", entry.len);
+            }
+        }
     }
 
     #[test]
