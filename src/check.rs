@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::IgnoreRule;
 use crate::error::{Error, ErrorKind};
-use crate::glossary::Glossary;
+use crate::glossary::{Glossary, TermRole};
 use crate::input::walk::{self, Input, WalkOptions};
 use crate::input::{pragmas, Document, Encoding, Format, LineIndex, ReadOptions, Unit};
 use crate::judge::{judge_document, Context, Finding, Judging, Occurrence, Rule, Severities, UnitPair};
@@ -431,7 +431,10 @@ pub fn find_occurrences(
                     for ((m, occurrence_slot), site_slot) in matches.into_iter().zip(occurrence_slots).zip(site_slots) {
                         let start = target.map.start(m.span.start);
                         let end = target.map.end(m.span.end).max(start);
-                        let unit_line = line_around(&target.text, m.span.start);
+                        // The line is looked at only for what needs it: whether an
+                        // acronym stands in Arabic text, and a full listing's context.
+                        let acronym = glossary.concepts[m.concept].terms[m.term].role == TermRole::Acronym;
+                        let unit_line = (acronym || detail == Detail::Full).then(|| line_around(&target.text, m.span.start));
                         site_slot.write(Site { unit: unit_index, span: m.span.clone() });
                         occurrence_slot.write(Occurrence {
                             concept: m.concept,
@@ -442,18 +445,20 @@ pub fn find_occurrences(
                             orthographic: m.orthographic,
                             proclitics: m.proclitics,
                             suffix: m.suffix,
-                            in_arabic: target.text[unit_line.clone()].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-                            context: if detail == Detail::Full {
-                                context(&target.shown, unit_line, m.span.clone())
-                            } else {
-                                Context::default()
+                            in_arabic: acronym
+                                && unit_line
+                                    .clone()
+                                    .is_some_and(|line| target.text[line].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))),
+                            context: match unit_line {
+                                Some(line) if detail == Detail::Full => context(&target.shown, line, m.span.clone()),
+                                _ => Context::default(),
                             },
                             ..placed(start, end, &mut cursor)
                         });
                     }
                 };
             if jobs.len() > 1 {
-                jobs.into_par_iter().for_each(place_part);
+                jobs.into_par_iter().with_max_len(1).for_each(place_part);
             } else {
                 jobs.into_iter().for_each(place_part);
             }
@@ -522,6 +527,7 @@ pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize) -> (Vec<Vec<M
     cuts.push(text.len());
     let parts: Vec<(Vec<Match>, usize)> = cuts
         .par_windows(2)
+        .with_max_len(1)
         .map(|w| {
             let (mut matches, words) = matcher.find_counting_words(&text[w[0]..w[1]]);
             for m in &mut matches {

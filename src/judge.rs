@@ -249,7 +249,9 @@ pub struct Occurrence {
     pub proclitics: String,
     /// Suffix stripped, as written.
     pub suffix: String,
-    /// Whether the line it stands on holds Arabic letters.
+    /// Whether the line it stands on holds Arabic letters. Only an
+    /// acronym's is asked (a bare acronym in Arabic text): it is false for
+    /// every other term.
     pub in_arabic: bool,
     /// Whether the file holds the surface verbatim over the span (no escape,
     /// entity or tag inside), so that a fix may replace the span.
@@ -485,6 +487,75 @@ impl FindingMaker<'_> {
     }
 }
 
+/// How often each term of a concept is used in a document's occurrences,
+/// and where first: what the rules about a concept as a whole (mixed
+/// renderings, a bare acronym) need, tallied in one pass over the
+/// occurrences rather than by grouping them.
+#[derive(Default)]
+struct TermTally {
+    /// By (concept, term).
+    uses: rustc_hash::FxHashMap<(usize, usize), TermUse>,
+}
+
+/// One term's use in a document.
+#[derive(Debug, Clone, Copy)]
+struct TermUse {
+    term: usize,
+    /// Occurrences of it.
+    count: usize,
+    /// Index of the first, among the occurrences judged.
+    first: usize,
+    /// Index of the first that stands on a line holding Arabic letters
+    /// (asked of acronyms only: see [`Occurrence::in_arabic`]).
+    first_in_arabic: Option<usize>,
+}
+
+impl TermTally {
+    /// The tally of `piece`, the occurrences judged from index `base` on.
+    fn of(glossary: &Glossary, piece: &[&Occurrence], base: usize) -> TermTally {
+        let mut tally = TermTally::default();
+        for (k, o) in piece.iter().enumerate() {
+            let index = base + k;
+            let role = glossary.concepts[o.concept].terms[o.term].role;
+            let found =
+                tally.uses.entry((o.concept, o.term)).or_insert(TermUse { term: o.term, count: 0, first: index, first_in_arabic: None });
+            found.count += 1;
+            if role == TermRole::Acronym && o.in_arabic && found.first_in_arabic.is_none() {
+                found.first_in_arabic = Some(index);
+            }
+        }
+        tally
+    }
+
+    /// Adds the tally of a later piece.
+    fn add(&mut self, later: TermTally) {
+        for (key, use_) in later.uses {
+            self.uses
+                .entry(key)
+                .and_modify(|known| {
+                    known.count += use_.count;
+                    known.first_in_arabic = known.first_in_arabic.or(use_.first_in_arabic);
+                })
+                .or_insert(use_);
+        }
+    }
+
+    /// Each concept used, in glossary order, with its terms used in order of
+    /// first appearance.
+    fn by_concept(self) -> Vec<(usize, Vec<TermUse>)> {
+        let mut uses: Vec<((usize, usize), TermUse)> = self.uses.into_iter().collect();
+        uses.sort_unstable_by_key(|&((concept, _), use_)| (concept, use_.first));
+        let mut concepts: Vec<(usize, Vec<TermUse>)> = Vec::new();
+        for ((concept, _), use_) in uses {
+            match concepts.last_mut() {
+                Some((last, terms)) if *last == concept => terms.push(use_),
+                _ => concepts.push((concept, vec![use_])),
+            }
+        }
+        concepts
+    }
+}
+
 /// Judges the occurrences of one document (in text order); `silenced[i]`
 /// leaves occurrence `i` out (a pragma); `pairs` are its translation units.
 pub fn judge_document(
@@ -498,34 +569,38 @@ pub fn judge_document(
     let occurrences: Vec<&Occurrence> =
         all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o).collect();
     let maker = FindingMaker { glossary, path, judging };
-    // Each occurrence's own findings: in pieces at once for a large document,
-    // kept in order.
-    let mut findings = if judging.parallel && occurrences.len() >= 2 * JUDGING_PIECE {
+    // Each occurrence's own findings, and the tally of the terms used: in
+    // pieces at once for a large document, kept in order.
+    let (mut findings, tally) = if judging.parallel && occurrences.len() >= 2 * JUDGING_PIECE {
         use rayon::prelude::*;
-        let pieces: Vec<Vec<Finding>> = occurrences.par_chunks(JUDGING_PIECE).map(|piece| maker.of_each(piece)).collect();
-        let mut findings = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
-        for mut piece in pieces {
+        let pieces: Vec<(Vec<Finding>, TermTally)> = occurrences
+            .par_chunks(JUDGING_PIECE)
+            .enumerate()
+            .map(|(k, piece)| (maker.of_each(piece), TermTally::of(glossary, piece, k * JUDGING_PIECE)))
+            .collect();
+        let mut findings = Vec::with_capacity(pieces.iter().map(|(f, _)| f.len()).sum());
+        let mut tally = TermTally::default();
+        for (mut piece, piece_tally) in pieces {
             findings.append(&mut piece);
+            tally.add(piece_tally);
         }
-        findings
+        (findings, tally)
     } else {
-        maker.of_each(&occurrences)
+        (maker.of_each(&occurrences), TermTally::of(glossary, &occurrences, 0))
     };
     let mut push =
         |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: &mut dyn FnMut() -> String, renderings: Vec<RenderingCount>| {
             findings.extend(maker.make(rule, at, suggestion, message, renderings));
         };
-    // Per concept: the Arabic renderings used, and acronyms used bare.
-    let mut by_concept: BTreeMap<usize, Vec<&Occurrence>> = BTreeMap::new();
-    for &occ in &occurrences {
-        by_concept.entry(occ.concept).or_default().push(occ);
-    }
-    for (&c, occs) in &by_concept {
+    // Per concept, in glossary order: the Arabic renderings used, and
+    // acronyms used bare.
+    for (c, terms) in tally.by_concept() {
         let concept = &glossary.concepts[c];
-        let arabic: Vec<&&Occurrence> = occs.iter().filter(|o| concept.terms[o.term].role == TermRole::Arabic).collect();
-        if arabic.is_empty() {
-            if let Some(first) = occs.iter().find(|o| concept.terms[o.term].role == TermRole::Acronym && o.in_arabic) {
-                let count = occs.iter().filter(|o| concept.terms[o.term].role == TermRole::Acronym).count();
+        let role = |t: &TermUse| concept.terms[t.term].role;
+        if !terms.iter().any(|t| role(t) == TermRole::Arabic) {
+            let acronyms = terms.iter().filter(|t| role(t) == TermRole::Acronym);
+            let count: usize = acronyms.clone().map(|t| t.count).sum();
+            if let Some(first) = acronyms.filter_map(|t| t.first_in_arabic).min().map(|i| occurrences[i]) {
                 let times = if count == 1 { "once".to_string() } else { format!("{count} times") };
                 push(
                     Rule::BareAcronym,
@@ -544,28 +619,23 @@ pub fn judge_document(
             }
             continue;
         }
-        let mut renderings: Vec<(usize, RenderingCount, &Occurrence)> = Vec::new();
-        for occ in &arabic {
-            match renderings.iter_mut().find(|(t, _, _)| *t == occ.term) {
-                Some((_, r, _)) => r.count += 1,
-                None => {
-                    let term = &concept.terms[occ.term];
-                    renderings.push((
-                        occ.term,
-                        RenderingCount { form: term.text.clone(), status: term.status, count: 1, first_line: occ.line },
-                        occ,
-                    ));
-                }
-            }
-        }
+        // In order of first appearance, as `by_concept` gives them.
+        let mut renderings: Vec<(usize, RenderingCount, &Occurrence)> = terms
+            .iter()
+            .filter(|t| role(t) == TermRole::Arabic)
+            .map(|t| {
+                let term = &concept.terms[t.term];
+                let first = occurrences[t.first];
+                (t.first, RenderingCount { form: term.text.clone(), status: term.status, count: t.count, first_line: first.line }, first)
+            })
+            .collect();
         if renderings.len() < 2 {
             continue;
         }
         // Most used first; ties by first appearance. The finding points at the
         // first occurrence of a rendering other than the dominant one.
         renderings.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.2.byte_start.cmp(&b.2.byte_start)));
-        let dominant = renderings[0].0;
-        let at = arabic.iter().find(|o| o.term != dominant).map(|o| **o).unwrap_or(renderings[1].2);
+        let at = renderings[1..].iter().min_by_key(|(first, _, _)| *first).map_or(renderings[1].2, |(_, _, o)| *o);
         let renderings: Vec<RenderingCount> = renderings.into_iter().map(|(_, r, _)| r).collect();
         let list = || -> Vec<String> {
             renderings.iter().map(|r| format!("«{}» ×{} (line {}, {})", r.form, r.count, r.first_line, r.status.as_str())).collect()
@@ -661,14 +731,56 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_acronym_is_pointed_at_where_first_used_in_arabic_text_and_every_use_counted() {
+        let glossary = Glossary::embedded().unwrap();
+        let (c, concept) = glossary.concepts.iter().enumerate().find(|(_, c)| c.terms.iter().any(|t| t.role == TermRole::Acronym)).unwrap();
+        let t = concept.terms.iter().position(|t| t.role == TermRole::Acronym).unwrap();
+        let used = |line: usize, in_arabic: bool| Occurrence {
+            concept: c,
+            term: t,
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 5,
+            byte_start: line * 100,
+            byte_end: line * 100 + 4,
+            surface: concept.terms[t].text.clone(),
+            kind: MatchKind::Exact,
+            orthographic: false,
+            proclitics: String::new(),
+            suffix: String::new(),
+            in_arabic,
+            verbatim: true,
+            context: Context::default(),
+        };
+        let judge = |occurrences: &[Occurrence]| {
+            let severities = Severities::default();
+            let judging = Judging { severities: &severities, with_messages: true, parallel: false };
+            judge_document(&glossary, "brief.txt", occurrences, &[], &[], judging)
+        };
+        let findings = judge(&[used(1, false), used(2, true), used(3, true)]);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!((findings[0].rule, findings[0].at.line), (Rule::BareAcronym, 2));
+        assert!(findings[0].message.contains("used 3 times"), "{}", findings[0].message);
+        // Never in Arabic text: no finding.
+        assert!(judge(&[used(1, false), used(2, false)]).is_empty());
+    }
+
+    #[test]
     fn a_large_document_is_judged_alike_in_pieces_and_whole() {
         let glossary = Glossary::embedded().unwrap();
         // Every term of every concept, over and over, some matched only
         // after folding: enough occurrences for several pieces.
+        // One concept is used by its acronym alone, on lines without Arabic
+        // until the second piece: its bare-acronym finding points there.
+        let bare = glossary.concepts.iter().position(|c| c.terms.iter().any(|t| t.role == TermRole::Acronym)).unwrap();
         let mut occurrences = Vec::new();
         while occurrences.len() < 3 * JUDGING_PIECE {
             for (c, concept) in glossary.concepts.iter().enumerate() {
                 for (t, term) in concept.terms.iter().enumerate() {
+                    if c == bare && term.role != TermRole::Acronym {
+                        continue;
+                    }
                     let i = occurrences.len();
                     occurrences.push(Occurrence {
                         concept: c,
@@ -684,7 +796,7 @@ mod tests {
                         orthographic: i % 7 == 0,
                         proclitics: String::new(),
                         suffix: String::new(),
-                        in_arabic: true,
+                        in_arabic: c != bare || i > JUDGING_PIECE + 100,
                         verbatim: true,
                         context: Context::default(),
                     });
@@ -709,6 +821,8 @@ mod tests {
         for rule in [Rule::ForbiddenRendering, Rule::DeprecatedRendering, Rule::OrthographicVariant, Rule::MixedRenderings] {
             assert!(whole.iter().any(|f| f.rule == rule), "no {rule:?}");
         }
+        let bare_finding = whole.iter().find(|f| f.rule == Rule::BareAcronym).expect("no bare acronym");
+        assert!((JUDGING_PIECE + 100..2 * JUDGING_PIECE).contains(&(bare_finding.at.byte_start / 12)), "{:?}", bare_finding.at);
         assert!(judge(true) == whole, "findings differ in pieces");
     }
 
