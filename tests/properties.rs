@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use qamus::glossary::Glossary;
 use std::sync::OnceLock;
 
+use qamus::normalize::tokens::{letter_class, CLASS_BITS, HEAD_LETTERS};
 use qamus::normalize::{fold, fold_into, fold_str, tokenize, ScannedToken, Tokenizer};
 use qamus::{MatchKind, Matcher};
 
@@ -61,15 +62,24 @@ fn shared_matcher() -> &'static Matcher {
     MATCHER.get_or_init(|| Matcher::new(&Glossary::embedded().unwrap()))
 }
 
-/// What the scanner says of a token: text, ordinal, joins, first and last origin.
-type TokenFacts = (String, usize, bool, usize, usize);
+/// What the scanner says of a token: text, ordinal, joins, first and last
+/// origin, and the classes of its first letters with their count.
+type TokenFacts = (String, usize, bool, usize, usize, u64, u32);
+
+/// The classes of the first letters of a folded token, as
+/// `ScannedToken::head` packs them, and how many.
+fn head_of(token: &str) -> (u64, u32) {
+    let letters = token.chars().take(HEAD_LETTERS as usize);
+    letters.enumerate().fold((0, 0), |(head, n), (k, c)| (head | letter_class(c) << (CLASS_BITS * k as u32), n + 1))
+}
 
 /// The tokens of the one-pass scanner (`Tokenizer::scan`, or the tokenizer
 /// fed by `fold_into`): text, ordinal, joins, first and last origin; and the words.
 fn scanned(text: &str, fast: bool) -> (Vec<TokenFacts>, usize) {
     let mut out = Vec::new();
-    let mut tokenizer =
-        Tokenizer::new(|t: &ScannedToken<'_>| out.push((t.text.to_string(), t.ordinal, t.joins_previous, t.first_origin, t.last_origin)));
+    let mut tokenizer = Tokenizer::new(|t: &ScannedToken<'_>| {
+        out.push((t.text.to_string(), t.ordinal, t.joins_previous, t.first_origin, t.last_origin, t.head, t.head_len))
+    });
     if fast {
         tokenizer.scan(text);
     } else {
@@ -100,7 +110,8 @@ fn folded_then_tokenized(text: &str) -> Vec<TokenFacts> {
         .enumerate()
         .map(|(i, t)| {
             let word = folded.as_str()[t.range.clone()].to_string();
-            (word, i, t.joins_previous, folded.origin(t.range.start), folded.origin(t.range.end - 1))
+            let (head, head_len) = head_of(&word);
+            (word, i, t.joins_previous, folded.origin(t.range.start), folded.origin(t.range.end - 1), head, head_len)
         })
         .collect()
 }

@@ -694,7 +694,7 @@ impl StemFilter {
 /// holds one of the stem's letter quadruples, which a hashed bit set keeps;
 /// a triple of a stem of two or three letters needs no fourth letter.
 struct ReadingPrefilter {
-    /// Bit per letter triple (32 × 32 × 32 classes), bit `a | b << 5 | c << 10`
+    /// Bit per letter triple (64 × 64 × 64 classes), bit `a | b << 6 | c << 12`
     /// of the table, as [`ScannedToken::head`] packs the letters.
     triples: Box<[u64; TRIPLE_WORDS]>,
     /// The same for the stems of two or three letters alone.
@@ -704,7 +704,7 @@ struct ReadingPrefilter {
     quads: Vec<u64>,
 }
 
-/// Words of [`ReadingPrefilter::triples`]: 32 × 32 × 32 bits, 4 KiB.
+/// Words of [`ReadingPrefilter::triples`]: 64 × 64 × 64 bits, 32 KiB.
 const TRIPLE_WORDS: usize = (1 << (3 * CLASS_BITS)) / 64;
 
 /// The classes of three letters, as [`ScannedToken::head`] packs them.
