@@ -508,7 +508,9 @@ impl<F: TokenSink> Tokenizer<F> {
             let mut i = start;
             // Runs of the common Arabic letters, eight at a time (see
             // `common_letter_run`); the loop below reads the rest, the same
-            // way it would have read these.
+            // way it would have read these. A run followed by an ASCII space
+            // is a whole token: the loop would only find the space ending it.
+            let mut ends_at_space = false;
             while bytes.len() - i >= 16 && bytes[i] & 0xFE == 0xD8 {
                 let run = common_letter_run(bytes, i);
                 if run.letters == 0 {
@@ -526,29 +528,57 @@ impl<F: TokenSink> Tokenizer<F> {
                 last = i + 2 * (run.letters as usize - 1);
                 i += 2 * run.letters as usize;
                 if run.letters < 8 {
+                    ends_at_space = bytes[i] == b' ';
                     break;
                 }
             }
             // Per character: one table lookup and a few bit operations; the rare
             // cases leave the loop with the offset to hand to the general path.
-            let stop = loop {
-                let Some(&b) = bytes.get(i) else { break None };
-                let entry = if b < 0x80 {
-                    table[usize::from(b)]
-                } else if b < 0xE0 {
-                    // SAFETY: as in `scan`: `i` is a character boundary of a `str`.
-                    table[unsafe { two_byte_code(bytes, i) }]
-                } else {
-                    break Some(i);
-                };
-                let width = 1 + usize::from(b >= 0x80);
-                // The common case appends and loops on its own; the same
-                // lines close the rare path below. Merging the two (the rare
-                // cases behind one test, falling through to one append) cost
-                // 4 % more instructions (491 M against 473 M, embedded
-                // glossary, two 5.2 MB files, callgrind, measured again on
-                // 2026-11-23).
-                if entry.class & PLAIN != 0 {
+            let stop = if ends_at_space {
+                None
+            } else {
+                loop {
+                    let Some(&b) = bytes.get(i) else { break None };
+                    let entry = if b < 0x80 {
+                        table[usize::from(b)]
+                    } else if b < 0xE0 {
+                        // SAFETY: as in `scan`: `i` is a character boundary of a `str`.
+                        table[unsafe { two_byte_code(bytes, i) }]
+                    } else {
+                        break Some(i);
+                    };
+                    let width = 1 + usize::from(b >= 0x80);
+                    // The common case appends and loops on its own; the same
+                    // lines close the rare path below. Merging the two (the rare
+                    // cases behind one test, falling through to one append) cost
+                    // 4 % more instructions (491 M against 473 M, embedded
+                    // glossary, two 5.2 MB files, callgrind, measured again on
+                    // 2026-11-23).
+                    if entry.class & PLAIN != 0 {
+                        if letters < HEAD_LETTERS {
+                            head |= u64::from(entry.letter) << (CLASS_BITS * letters);
+                        }
+                        letters += 1;
+                        unchanged &= entry.class;
+                        last = i;
+                        i += width;
+                        continue;
+                    }
+                    if b == 0xD9 && matches!(bytes[i + 1], 0x93..=0x95) {
+                        return self.rescan(source, start, i);
+                    }
+                    if entry.len == 0 {
+                        unchanged = 0;
+                        i += width;
+                        continue;
+                    }
+                    if entry.len == SCAN_SLOW {
+                        break Some(i);
+                    }
+                    if entry.class & TOKEN == 0 {
+                        // The token ends here; an ASCII hyphen is looked at below.
+                        break (b == b'-').then_some(i);
+                    }
                     if letters < HEAD_LETTERS {
                         head |= u64::from(entry.letter) << (CLASS_BITS * letters);
                     }
@@ -556,30 +586,7 @@ impl<F: TokenSink> Tokenizer<F> {
                     unchanged &= entry.class;
                     last = i;
                     i += width;
-                    continue;
                 }
-                if b == 0xD9 && matches!(bytes[i + 1], 0x93..=0x95) {
-                    return self.rescan(source, start, i);
-                }
-                if entry.len == 0 {
-                    unchanged = 0;
-                    i += width;
-                    continue;
-                }
-                if entry.len == SCAN_SLOW {
-                    break Some(i);
-                }
-                if entry.class & TOKEN == 0 {
-                    // The token ends here; an ASCII hyphen is looked at below.
-                    break (b == b'-').then_some(i);
-                }
-                if letters < HEAD_LETTERS {
-                    head |= u64::from(entry.letter) << (CLASS_BITS * letters);
-                }
-                letters += 1;
-                unchanged &= entry.class;
-                last = i;
-                i += width;
             };
             let head_len = letters.min(HEAD_LETTERS);
             let end = last + 1 + usize::from(bytes[last] >= 0x80);
