@@ -285,15 +285,24 @@ fn give_contexts(findings: &mut [Finding], occurrences: &[Occurrence], sites: &[
 pub struct Matchers {
     /// Arabic (and inline Latin) forms, on the target side.
     pub arabic: Matcher,
-    /// English names and acronyms, on the source side.
-    pub english: EnglishMatcher,
+    /// English names and acronyms, on the source side: made the first time
+    /// a translation unit has a source ([`Matchers::english`]). Most runs
+    /// check Arabic text alone and never need it; with 100,000 concepts it
+    /// is a tenth of loading.
+    english: std::sync::OnceLock<EnglishMatcher>,
 }
 
 impl Matchers {
-    /// Builds both matchers for a glossary.
+    /// Builds the Arabic matcher for a glossary; the English one waits
+    /// until it is needed.
     pub fn new(glossary: &Glossary) -> Matchers {
-        let (arabic, english) = rayon::join(|| Matcher::new(glossary), || EnglishMatcher::new(glossary));
-        Matchers { arabic, english }
+        Matchers { arabic: Matcher::new(glossary), english: std::sync::OnceLock::new() }
+    }
+
+    /// The English matcher of `glossary`, the glossary these matchers were
+    /// made for; made on first use (a thread asking meanwhile waits for it).
+    pub fn english(&self, glossary: &Glossary) -> &EnglishMatcher {
+        self.english.get_or_init(|| EnglishMatcher::new(glossary))
     }
 }
 
@@ -360,7 +369,7 @@ pub fn find_occurrences(
     parallel: bool,
     detail: Detail,
 ) -> Found {
-    let (matcher, english) = (&matchers.arabic, &matchers.english);
+    let matcher = &matchers.arabic;
     let text = &document.text;
     let lines = if parallel { LineIndex::new_in_pieces(text) } else { LineIndex::new(text) };
     // An occurrence placed at a byte range of the document, its other fields
@@ -474,7 +483,7 @@ pub fn find_occurrences(
         }
         let Some(source) = &unit.source else { continue };
         let mut source_concepts: Vec<(usize, String)> = Vec::new();
-        for m in english.find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
+        for m in matchers.english(glossary).find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
             if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
                 source_concepts.push((m.concept, source.shown[m.span].to_string()));
             }
@@ -620,6 +629,25 @@ mod tests {
             verbatim: true,
             context: Context::default(),
         }
+    }
+
+    #[test]
+    fn the_english_matcher_is_made_only_for_a_text_with_a_source_side() {
+        let glossary = Glossary::embedded().unwrap();
+        let matchers = Matchers::new(&glossary);
+        let options = CheckOptions::default();
+        let check = |path: &str, format: Format| {
+            let bytes = std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let document = Document::from_bytes(path, bytes, None, format).unwrap();
+            check_document(&glossary, &matchers, &document, None, &options).unwrap()
+        };
+        let article = check("fixtures/articles/hmc-mixed-renderings.txt", Format::Text);
+        assert!(article.match_count > 0);
+        assert!(matchers.english.get().is_none(), "made for Arabic text alone");
+        let catalogue = check("fixtures/translations/statement.ar.po", Format::Po);
+        assert!(matchers.english.get().is_some(), "not made for a catalogue");
+        // And used: the catalogue's units compare their two sides.
+        assert!(catalogue.findings.iter().any(|f| matches!(f.rule, Rule::MissingRendering | Rule::UnexpectedRendering)));
     }
 
     fn finding(rule: Rule, at: &Occurrence) -> Finding {
