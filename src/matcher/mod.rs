@@ -227,7 +227,10 @@ struct DescriptionKey {
 /// afresh: a few MB at most.
 const DESCRIPTIONS_KEPT: usize = 1 << 14;
 
-/// A candidate being compared at one text position.
+/// A candidate being compared at one text position; none yet while
+/// `tokens` is 0. One is reused from position to position, and its readings'
+/// buffer with it.
+#[derive(Default)]
 struct Candidate {
     form: u32,
     tokens: usize,
@@ -415,33 +418,34 @@ impl Matcher {
     fn resolve(&self, hits: &Hits, text: &str, mut descriptions: Option<&mut Descriptions>) -> Vec<Match> {
         let mut matches = Vec::new();
         let mut scratch = DescribeScratch::default();
+        // The walk's path and the best candidate, reused from hit to hit.
+        let (mut path, mut best) = (Vec::new(), Candidate::default());
         let mut i = 0;
         while i < hits.tokens.len() {
-            match self.longest_at(hits, i) {
-                Some(best) => {
-                    matches.push(self.describe_hits(&best, hits, i, text, &mut scratch, descriptions.as_deref_mut()));
-                    i += best.tokens;
-                }
-                None => i += 1,
+            self.longest_at(hits, i, &mut path, &mut best);
+            if best.tokens == 0 {
+                i += 1;
+                continue;
             }
+            matches.push(self.describe_hits(&best, hits, i, text, &mut scratch, descriptions.as_deref_mut()));
+            i += best.tokens;
         }
         matches
     }
 
-    fn longest_at(&self, hits: &Hits, i: usize) -> Option<Candidate> {
-        let mut best: Option<Candidate> = None;
-        let mut path = Vec::new(); // allocates only when a token has a head reading
+    /// Makes `best` the longest candidate at hit `i`, or none (`tokens` 0).
+    fn longest_at(&self, hits: &Hits, i: usize, path: &mut Vec<Reading<()>>, best: &mut Candidate) {
+        best.tokens = 0;
         for reading in hits.heads(i) {
             path.clear();
             path.push(reading.without_stem());
             // A head reading holds the node its stem leads to from the root.
-            self.extend(hits, i, reading.stem, &mut path, &mut best);
+            self.extend(hits, i, reading.stem, path, best);
         }
-        best
     }
 
     /// Depth-first walk of the trie along the readings of the following hits.
-    fn extend(&self, hits: &Hits, start: usize, node: NodeId, path: &mut Vec<Reading<()>>, best: &mut Option<Candidate>) {
+    fn extend(&self, hits: &Hits, start: usize, node: NodeId, path: &mut Vec<Reading<()>>, best: &mut Candidate) {
         let (terminals, children) = self.trie.node(node);
         for terminal in terminals {
             self.consider(terminal, start, hits, path, best);
@@ -463,7 +467,7 @@ impl Matcher {
 
     /// Makes the form of `terminal`, read along `path` (its tokens'
     /// readings, from hit `start`), the `best` candidate if it is better.
-    fn consider(&self, terminal: &Terminal, start: usize, hits: &Hits, path: &[Reading<()>], best: &mut Option<Candidate>) {
+    fn consider(&self, terminal: &Terminal, start: usize, hits: &Hits, path: &[Reading<()>], best: &mut Candidate) {
         let form = terminal.form;
         // The head may add an article to an indefinite head (a single noun, or
         // «بالاتفاقية الإطار», a common construct slip); every later token
@@ -485,11 +489,14 @@ impl Matcher {
             return;
         }
         let stripped = path.iter().enumerate().map(|(k, r)| r.stripped(hits.text(start + k))).sum();
-        let better = best.as_ref().is_none_or(|b| {
-            (path.len(), exact_pattern, std::cmp::Reverse(stripped)) > (b.tokens, b.exact_pattern, std::cmp::Reverse(b.stripped))
-        });
+        // No candidate yet has 0 tokens, which any path beats.
+        let better =
+            (path.len(), exact_pattern, std::cmp::Reverse(stripped)) > (best.tokens, best.exact_pattern, std::cmp::Reverse(best.stripped));
         if better {
-            *best = Some(Candidate { form, tokens: path.len(), exact_pattern, indefinite, stripped, readings: path.to_vec() });
+            best.readings.clear();
+            best.readings.extend_from_slice(path);
+            *best =
+                Candidate { form, tokens: path.len(), exact_pattern, indefinite, stripped, readings: std::mem::take(&mut best.readings) };
         }
     }
 
