@@ -619,6 +619,10 @@ pub fn judge_document(
             }
             continue;
         }
+        // Most concepts of a document are rendered one way: nothing to list.
+        if terms.iter().filter(|t| role(t) == TermRole::Arabic).nth(1).is_none() {
+            continue;
+        }
         // In order of first appearance, as `by_concept` gives them.
         let mut renderings: Vec<(usize, RenderingCount, &Occurrence)> = terms
             .iter()
@@ -629,9 +633,6 @@ pub fn judge_document(
                 (t.first, RenderingCount { form: term.text.clone(), status: term.status, count: t.count, first_line: first.line }, first)
             })
             .collect();
-        if renderings.len() < 2 {
-            continue;
-        }
         // Most used first; ties by first appearance. The finding points at the
         // first occurrence of a rendering other than the dominant one.
         renderings.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.2.byte_start.cmp(&b.2.byte_start)));
