@@ -6,7 +6,7 @@
 #   - qamus check --count with 1 and 2 jobs, embedded glossary;
 #   - qamus -j1 with generated glossaries of 10; 1,000; 10,000; 100,000 concepts,
 #     each with its loading time alone and its number of matches; then the
-#     same on a corpus a quarter the size planted with the first 10 concepts
+#     same on a corpus of the same size planted with the first 10 concepts
 #     only, where every size finds nearly the same matches (flatness);
 #   - rg -F --count-matches -f forms.txt (every form of the 10,000-concept
 #     glossary and of the embedded one, as fixed strings), with 1 thread and
@@ -73,8 +73,8 @@ echo "قال" > "$work/one.txt"
 # Flatness: each glossary size on the same corpus, with how many matches it
 # finds and its time without loading (the glossary alone, on a one-line
 # file). The main corpus plants forms of the first 10,000 generated
-# concepts, so the smaller glossaries find fewer of them; a corpus a quarter
-# the size planted with the first 10 concepts only, which every size holds,
+# concepts, so the smaller glossaries find fewer of them; a corpus of the
+# same size planted with the first 10 concepts only, which every size holds,
 # gives nearly the same matches at every size (flatness proper).
 sizes=(10 1000 10000 100000)
 for n in "${sizes[@]}"; do
@@ -103,8 +103,8 @@ printf 'glossary size, 10 → 100,000 concepts: %.2f× the time (%.2f× without 
 printf 'glossary size, 10,000 → 100,000 concepts (the same matches): %.2f× the time (%.2f× without loading)\n' \
   "$(echo "${total[100000]} / ${total[10000]}" | bc -l)" \
   "$(echo "(${total[100000]} - ${load[100000]}) / (${total[10000]} - ${load[10000]})" | bc -l)"
-flat=$work/corpus-flat-$((mb / 4))
-[[ -d $flat ]] || $gen corpus "$flat" $((mb / 4)) $((files / 4 > 0 ? files / 4 : 1)) 10
+flat=$work/corpus-flat-$mb
+[[ -d $flat ]] || $gen corpus "$flat" "$mb" "$files" 10
 flat_bytes=$(du -sb "$flat" | cut -f1)
 for n in "${sizes[@]}"; do
   size_row "$n" "$flat" "$flat_bytes" ", flat corpus"
