@@ -26,8 +26,9 @@ fn main() -> ExitCode {
 /// another, on two threads, page-faulted 14,000 to 88,000 times from one run
 /// to the next. Blocks under 32 MiB (a file's buffer, its hits, its
 /// occurrences) are taken from the heap and reused instead, and up to
-/// 128 MiB of freed top is kept: 10,000 page faults every run, about 3 %
-/// faster with two jobs, the same peak memory (bench/RESULTS.md). Larger
+/// 128 MiB of freed top is kept: about 10,000 page faults every run and less
+/// system time, the same peak memory; the wall-clock gain is within the
+/// machine's drift (bench/RESULTS.md). Larger
 /// blocks (one large file) are still mapped and unmapped whole. Returns
 /// whether glibc took both settings; elsewhere there is nothing to set.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
