@@ -275,7 +275,7 @@ impl Matcher {
         };
         let form_count = glossary.concepts.iter().map(|c| c.terms.len()).sum();
         matcher.forms.reserve_exact(form_count);
-        // An edge per form token at most: the builder never grows twice over.
+        // A label per form token: the builder never grows.
         let form_tokens = if all_reused { glossary.analyses.token_count() } else { afresh.iter().flatten().map(|t| t.len()).sum() };
         let mut trie = TrieBuilder::with_capacity(form_tokens, form_count);
         let mut labels = Vec::new();
