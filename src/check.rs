@@ -132,7 +132,7 @@ pub fn check_paths(
     let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter);
     let mut outcome = Outcome { errors, ..Outcome::default() };
     let jobs = if options.jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { options.jobs };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
+    let pool = crate::threads::pool(jobs).build();
     let batch = (jobs * 8).max(1);
     let mut done = 0;
     for chunk in inputs.chunks(batch) {

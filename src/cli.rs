@@ -410,12 +410,12 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         (None, true) => Config::none(&cwd),
         (None, false) => Config::discover(&cwd)?,
     };
-    // `--jobs` bounds every parallel step, loading the glossary included.
-    if let Some(jobs) = input.jobs.or(config.jobs()).filter(|&j| j > 0) {
-        // Fails only if the global pool already exists (a second command in
-        // one process, as in tests), which then keeps its size.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
-    }
+    // `--jobs` bounds every parallel step, loading the glossary included
+    // (0, or none given: one thread a core).
+    let jobs = input.jobs.or(config.jobs()).unwrap_or(0);
+    // Fails only if the global pool already exists (a second command in one
+    // process, as in tests), which then keeps its size.
+    let _ = crate::threads::pool(jobs).build_global();
     let glossary = if !input.glossaries.is_empty() {
         Glossary::load_files(&input.glossaries, input.glossary_format)?
     } else if !config.glossaries().is_empty() {

@@ -27,6 +27,7 @@ pub mod output;
 pub mod report;
 #[doc(hidden)]
 pub mod synthetic;
+pub mod threads;
 
 pub use error::{Error, ErrorKind, Result};
 pub use glossary::Glossary;
