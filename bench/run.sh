@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: qamus against ripgrep on the same generated corpus.
-#   bench/run.sh [MEGABYTES] [FILES] [RUNS]      (default: 1024 MB in 256 files, 1 run)
+#   bench/run.sh [MEGABYTES] [FILES] [RUNS]      (default: 1024 MB in 256 files, 3 runs)
 #
 # On one corpus (`gen_corpus corpus`, forms planted one word in 40) it measures
 #   - qamus check --count with 1 and 2 jobs, embedded glossary;
@@ -15,13 +15,19 @@
 #   - peak RSS of a 10 MB corpus against the full one;
 #   - start-up with the embedded glossary, and loading 100,000 concepts.
 # Each figure is the median of RUNS runs (wall clock, /usr/bin/time for RSS).
+# The four comparisons the targets judge (1 → 2 jobs on many files and on one
+# file, 10 → 100,000 concepts on the flat corpus, qamus against ripgrep) run
+# their two commands one after the other, in turn first, RUNS times, and
+# print the median of the per-round ratios: this machine's speed drifts by
+# 20–40 % from one minute to the next, which ratios of separate medians
+# take in whole.
 # Hyperfine, when installed, also reports the main comparison. Run it on an
 # idle machine; files go to $BENCH_DIR (default target/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-1024}
 files=${2:-256}
-runs=${3:-1}
+runs=${3:-3}
 work=${BENCH_DIR:-target/bench}
 mkdir -p "$work"
 cargo build --release --quiet --example gen_corpus
@@ -44,31 +50,66 @@ cat "$work/forms10000.txt" "$work/forms-embedded.txt" > "$work/forms.txt"
 bytes=$(du -sb "$corpus" | cut -f1)
 cat "$corpus"/*.txt > /dev/null # warm the page cache
 
+# timed COMMAND…: runs it once; prints its wall-clock seconds, leaves its
+# peak RSS (KB) in $work/rss.
+timed() {
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null || true
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+# median NUMBER…
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+# row LABEL BYTES SECONDS RSS: one line of the table.
+row() {
+  printf '%-52s %8.2f s %8.1f MB/s %8d KB peak RSS\n' "$1" "$3" "$(echo "$2 / 1000000 / $3" | bc -l)" "$4"
+}
 # measure LABEL BYTES COMMAND…: median seconds of $runs runs, MB/s, peak RSS.
 measure() {
-  local label=$1 size=$2; shift 2
-  local times=() rss=0
+  local label=$1 size=$2 times=()
+  shift 2
   for ((i = 0; i < runs; i++)); do
-    local start end
-    start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null || true
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc -l)")
-    rss=$(tail -n 1 "$work/rss")
+    times+=("$(timed "$@")")
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-52s %8.2f s %8.1f MB/s %8d KB peak RSS\n' "$label" "$median" "$(echo "$size / 1000000 / $median" | bc -l)" "$rss"
-  echo "$median" > "$work/last"
+  local m
+  m=$(median "${times[@]}")
+  row "$label" "$size" "$m" "$(tail -n 1 "$work/rss")"
+  echo "$m" > "$work/last"
+}
+# pair LABEL_A LABEL_B BYTES: the commands in the arrays `first` and
+# `second`, run one after the other $runs times, in turn first or second,
+# so that the machine's slow and fast phases fall on both alike. Prints a
+# row for each (median) and leaves the median of the per-round time ratios
+# first / second in $work/ratio, the figure the targets are judged by.
+pair() {
+  local label_a=$1 label_b=$2 size=$3 ta=() tb=() ratios=() a b rss_a rss_b
+  for ((i = 0; i < runs; i++)); do
+    if ((i % 2)); then
+      b=$(timed "${second[@]}"); rss_b=$(tail -n 1 "$work/rss")
+      a=$(timed "${first[@]}"); rss_a=$(tail -n 1 "$work/rss")
+    else
+      a=$(timed "${first[@]}"); rss_a=$(tail -n 1 "$work/rss")
+      b=$(timed "${second[@]}"); rss_b=$(tail -n 1 "$work/rss")
+    fi
+    ta+=("$a") tb+=("$b") ratios+=("$(echo "$a / $b" | bc -l)")
+  done
+  row "$label_a" "$size" "$(median "${ta[@]}")" "$rss_a"
+  row "$label_b" "$size" "$(median "${tb[@]}")" "$rss_b"
+  median "${ratios[@]}" > "$work/ratio"
+  median "${ta[@]}" > "$work/last"
+  median "${tb[@]}" > "$work/last-second"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(rustc --version)"
 echo "corpus: $bytes bytes in $files files; $runs run(s) each, median"
-measure "qamus --count -j1 (embedded glossary)" "$bytes" $qamus check --count -j1 --no-config "$corpus"
+first=($qamus check --count -j1 --no-config "$corpus")
+second=($qamus check --count -j2 --no-config "$corpus")
+pair "qamus --count -j1 (embedded glossary)" "qamus --count -j2 (embedded glossary)" "$bytes"
 q1=$(cat "$work/last")
-measure "qamus --count -j2 (embedded glossary)" "$bytes" $qamus check --count -j2 --no-config "$corpus"
-q2=$(cat "$work/last")
-printf 'speed-up from 1 to 2 jobs, many files: %.2f×\n' "$(echo "$q1 / $q2" | bc -l)"
+printf 'speed-up from 1 to 2 jobs, many files: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
 echo "قال" > "$work/one.txt"
 # Flatness: each glossary size on the same corpus, with how many matches it
 # finds and its time without loading (the glossary alone, on a one-line
@@ -96,7 +137,6 @@ for n in "${sizes[@]}"; do
   total[$n]=$(cat "$work/last")
   matches[$n]=$(cat "$work/matches")
 done
-q10k=${total[10000]}
 printf 'glossary size, 10 → 100,000 concepts: %.2f× the time (%.2f× without loading; %s → %s matches)\n' \
   "$(echo "${total[100000]} / ${total[10]}" | bc -l)" \
   "$(echo "(${total[100000]} - ${load[100000]}) / (${total[10]} - ${load[10]})" | bc -l)" "${matches[10]}" "${matches[100000]}"
@@ -106,29 +146,36 @@ printf 'glossary size, 10,000 → 100,000 concepts (the same matches): %.2f× th
 flat=$work/corpus-flat-$mb
 [[ -d $flat ]] || $gen corpus "$flat" "$mb" "$files" 10
 flat_bytes=$(du -sb "$flat" | cut -f1)
-for n in "${sizes[@]}"; do
+for n in 1000 10000; do
   size_row "$n" "$flat" "$flat_bytes" ", flat corpus"
-  flat_total[$n]=$(cat "$work/last")
 done
-printf 'flatness, the same matches, 10 → 100,000 concepts: %.2f× the time (%.2f× without loading)\n' \
-  "$(echo "${flat_total[100000]} / ${flat_total[10]}" | bc -l)" \
-  "$(echo "(${flat_total[100000]} - ${load[100000]}) / (${flat_total[10]} - ${load[10]})" | bc -l)"
+# The target's pair, 10 against 100,000 concepts, run in turn.
+first=($qamus check --count -j1 --no-config -g "$work/g100000.csv" "$flat")
+second=($qamus check --count -j1 --no-config -g "$work/g10.csv" "$flat")
+pair "qamus --count -j1 (100000 concepts), flat corpus" "qamus --count -j1 (10 concepts), flat corpus" "$flat_bytes"
+flat_ratio=$(cat "$work/ratio")
+for n in 10 100000; do
+  printf '  %s concepts: %s matches\n' "$n" "$($qamus check --count -j1 --no-config -g "$work/g$n.csv" "$flat" | tail -n 1 | cut -d: -f2 || true)"
+done
+printf 'flatness, the same matches, 10 → 100,000 concepts: %.2f× the time, loading included (median of the per-round ratios)\n' "$flat_ratio"
 if command -v rg > /dev/null; then
   echo "ripgrep: $(rg --version 2> /dev/null | sed -n 1p); $(wc -l < "$work/forms.txt") fixed strings"
-  measure "rg -F --count-matches -f forms.txt -j1" "$bytes" rg -j1 -F --count-matches -f "$work/forms.txt" "$corpus"
-  r1=$(cat "$work/last")
+  first=($qamus check --count -j1 --no-config -g "$work/g10000.csv" "$corpus")
+  second=(rg -j1 -F --count-matches -f "$work/forms.txt" "$corpus")
+  pair "qamus --count -j1 (10000 concepts), against rg" "rg -F --count-matches -f forms.txt -j1" "$bytes"
+  q10k_rg=$(cat "$work/ratio")
+  r1=$(cat "$work/last-second")
   measure "rg -F --count-matches -f forms.txt (all threads)" "$bytes" rg -F --count-matches -f "$work/forms.txt" "$corpus"
-  printf 'time ratio qamus -j1 (10,000 concepts) / rg -j1: %.2f\n' "$(echo "$q10k / $r1" | bc -l)"
-  printf 'time ratio qamus -j1 (embedded) / rg -j1: %.2f\n' "$(echo "$q1 / $r1" | bc -l)"
+  printf 'time ratio qamus -j1 (10,000 concepts) / rg -j1: %.2f (median of the per-round ratios)\n' "$q10k_rg"
+  printf 'time ratio qamus -j1 (embedded) / rg -j1: %.2f (of the medians, not run in turn)\n' "$(echo "$q1 / $r1" | bc -l)"
 else
   echo "ripgrep not installed: no comparison (apt-get install ripgrep)"
 fi
 single=$(stat -c %s "$work/single-$mb.txt")
-measure "qamus --count -j1, one file of $((single / 1000000)) MB" "$single" $qamus check --count -j1 --no-config "$work/single-$mb.txt"
-s1=$(cat "$work/last")
-measure "qamus --count -j2, one file of $((single / 1000000)) MB" "$single" $qamus check --count -j2 --no-config "$work/single-$mb.txt"
-s2=$(cat "$work/last")
-printf 'speed-up from 1 to 2 jobs, one file: %.2f×\n' "$(echo "$s1 / $s2" | bc -l)"
+first=($qamus check --count -j1 --no-config "$work/single-$mb.txt")
+second=($qamus check --count -j2 --no-config "$work/single-$mb.txt")
+pair "qamus --count -j1, one file of $((single / 1000000)) MB" "qamus --count -j2, one file of $((single / 1000000)) MB" "$single"
+printf 'speed-up from 1 to 2 jobs, one file: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
 small=$(du -sb "$work/corpus-10" | cut -f1)
 measure "qamus --count -j2, 10 MB corpus (RSS)" "$small" $qamus check --count -j2 --no-config "$work/corpus-10"
 measure "start-up: qamus check, one-line file" 1 $qamus check --no-config "$work/one.txt"
