@@ -6,6 +6,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Not taking the settings only leaves glibc's defaults.
     tune_allocator();
+    // glibc only: elsewhere the reserving blocks would only be mapped and
+    // unmapped.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     qamus::threads::set_worker_start(reserve_thread_heap);
     match qamus::cli::run(std::env::args_os()) {
         Ok(code) => ExitCode::from(code),
@@ -59,6 +62,7 @@ fn tune_allocator() -> bool {
 /// threshold). The pages are not touched, so memory in use does not grow.
 /// Run by every worker thread before it takes work
 /// ([`qamus::threads::set_worker_start`]).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn reserve_thread_heap() {
     const BLOCK: usize = 31 << 20;
     let first = std::hint::black_box(Vec::<u8>::with_capacity(BLOCK));
@@ -124,7 +128,11 @@ mod tests {
             let blocks: Vec<Box<[u8; 1024]>> = (0..40 * 1024).map(|i| Box::new([i as u8; 1024])).collect();
             let after = allocator_statistics();
             assert_eq!(after.0, mapped, "the reserving blocks were mapped on their own");
-            assert_eq!(after.1, taken, "the thread's heap grew while it allocated");
+            // The statistics are the whole process's: other threads (the
+            // test harness's) may take a few pages meanwhile; without the
+            // reservation the heaps grow by all 40 MiB.
+            let grown = after.1 - taken;
+            assert!(grown < 4 << 20, "the thread's heap grew by {grown} bytes while it allocated");
             drop(std::hint::black_box(blocks));
         })
         .join()
