@@ -108,37 +108,45 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
     let body = &bytes[start.byte() as usize..];
     let first_line = 1 + bytes[..start.byte() as usize].iter().filter(|&&b| b == b'\n').count() as u64;
     let splits = record_starts(body, delimiter, pieces, first_line);
-    let read_piece = |k: usize| -> Result<Vec<ParsedRow>> {
+    // Each piece's concepts and spelling rows, in file order.
+    let read_piece = |k: usize| -> Result<(Vec<Concept>, Vec<SpellingClass>)> {
         let (from, first_line) = splits[k];
         let to = splits.get(k + 1).map_or(body.len(), |&(to, _)| to);
         let piece = &body[from..to];
         let mut lines = LineCounter::new(piece, first_line);
         let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(piece);
         let mut record = ::csv::ByteRecord::new();
-        let mut rows = Vec::new();
+        let (mut concepts, mut spellings) = (Vec::new(), Vec::new());
         while let Some(line) = lines.read(&mut reader, &mut record, name)? {
             if record.len() != headers.len() {
                 return Err(Error::glossary(name, Some(line), unequal_lengths(record.len(), headers.len())));
             }
             let cells = Cells::new(&record).map_err(|cell| not_utf8(name, line, cell))?;
-            rows.extend(parse_row(&cells, line, &column, &path)?);
+            match parse_row(&cells, line, &column, &path)? {
+                Some(ParsedRow::Concept(concept)) => concepts.push(concept),
+                Some(ParsedRow::Spelling(class)) => spellings.push(class),
+                None => {}
+            }
         }
-        Ok(rows)
+        Ok((concepts, spellings))
     };
-    let pieces: Vec<Result<Vec<ParsedRow>>> = if splits.len() == 1 {
+    let pieces: Vec<Result<(Vec<Concept>, Vec<SpellingClass>)>> = if splits.len() == 1 {
         vec![read_piece(0)]
     } else {
         use rayon::prelude::*;
         (0..splits.len()).into_par_iter().map(read_piece).collect()
     };
     let mut glossary = Glossary { names: vec![name.to_string()], ..Glossary::default() };
-    for piece in pieces {
-        // Pieces are in file order and each stops at its first error.
-        for row in piece? {
-            match row {
-                ParsedRow::Concept(concept) => glossary.concepts.push(concept),
-                ParsedRow::Spelling(class) => glossary.spellings.push(class),
-            }
+    // Pieces are in file order and each stops at its first error. The
+    // first piece's lists become the glossary's, so that a glossary read
+    // in one piece is not copied.
+    for (k, piece) in pieces.into_iter().enumerate() {
+        let (concepts, spellings) = piece?;
+        if k == 0 {
+            (glossary.concepts, glossary.spellings) = (concepts, spellings);
+        } else {
+            glossary.concepts.extend(concepts);
+            glossary.spellings.extend(spellings);
         }
     }
     Ok(glossary)
