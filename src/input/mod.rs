@@ -316,7 +316,35 @@ impl LineIndex {
     /// thread placing positions in its own stretch of a text keeps its own.
     pub fn position_with(&self, text: &str, offset: usize, cursor: &mut (usize, usize, usize)) -> (usize, usize) {
         let (last_offset, last_line, last_column) = *cursor;
-        let line = if last_offset <= offset {
+        let line = self.line_index_from(offset, cursor);
+        let column = if last_line == line && last_offset <= offset {
+            last_column + text[last_offset..offset].chars().count()
+        } else {
+            text[self.starts[line]..offset].chars().count() + 1
+        };
+        *cursor = (offset, line, column);
+        (line + 1, column)
+    }
+
+    /// The 1-based line of a byte offset, with a cursor as
+    /// [`LineIndex::position_with`] takes it, and no column: where only lines
+    /// matter (a count), the characters between positions are not counted.
+    /// The cursor is left at a position it knows the column of (the one it
+    /// was at, or the start of the offset's line), so `position_with` may
+    /// take it up after.
+    pub fn line_with(&self, offset: usize, cursor: &mut (usize, usize, usize)) -> usize {
+        let line = self.line_index_from(offset, cursor);
+        if line != cursor.1 || cursor.0 > offset {
+            *cursor = (self.starts[line], line, 1);
+        }
+        line + 1
+    }
+
+    /// The 0-based line of `offset`, searched from `cursor` when it is
+    /// ahead of it.
+    fn line_index_from(&self, offset: usize, cursor: &(usize, usize, usize)) -> usize {
+        let (last_offset, last_line, _) = *cursor;
+        if last_offset <= offset {
             // Asked in order, the line is the cursor's or one soon after it:
             // a few lines are stepped over before the rest is searched.
             let ahead = &self.starts[last_line + 1..];
@@ -326,14 +354,7 @@ impl LineIndex {
             }
         } else {
             self.starts.partition_point(|&s| s <= offset) - 1
-        };
-        let column = if last_line == line && last_offset <= offset {
-            last_column + text[last_offset..offset].chars().count()
-        } else {
-            text[self.starts[line]..offset].chars().count() + 1
-        };
-        *cursor = (offset, line, column);
-        (line + 1, column)
+        }
     }
 
     /// A cursor at the start of the text (offset 0, line 1, column 1).
@@ -408,6 +429,22 @@ mod tests {
             }
             for &offset in boundaries.iter().rev().step_by(stride) {
                 assert_eq!(index.position_with(&text, offset, &mut cursor), counted(offset), "offset {offset} going back");
+            }
+        }
+        // Lines alone, in order and back; and positions taken up after
+        // them with the same cursor.
+        for stride in [1, 3, 7, 40] {
+            let mut cursor = LineIndex::START;
+            for &offset in boundaries.iter().step_by(stride).chain(boundaries.iter().rev().step_by(stride)) {
+                assert_eq!(index.line_with(offset, &mut cursor), counted(offset).0, "line of {offset}, stride {stride}");
+            }
+            let mut cursor = LineIndex::START;
+            for (k, &offset) in boundaries.iter().step_by(stride).enumerate() {
+                if k % 3 == 0 {
+                    assert_eq!(index.line_with(offset, &mut cursor), counted(offset).0, "line of {offset}");
+                } else {
+                    assert_eq!(index.position_with(&text, offset, &mut cursor), counted(offset), "offset {offset} after lines");
+                }
             }
         }
     }
