@@ -413,7 +413,7 @@ pub fn find_occurrences(
         // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
         let silenced = unit.note.as_deref().and_then(pragmas::note_scope);
         let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
-        let (mut parts, unit_words) = find_in_chunks(matcher, &target.text, if parallel { CHUNK_BYTES } else { 0 });
+        let (mut parts, unit_words) = find_in_chunks(matcher, &target.text, CHUNK_BYTES, parallel);
         words += unit_words;
         if silenced.is_some() {
             for matches in &mut parts {
@@ -472,7 +472,7 @@ pub fn find_occurrences(
                         });
                     }
                 };
-            if jobs.len() > 1 {
+            if parallel && jobs.len() > 1 {
                 jobs.into_par_iter().with_max_len(1).for_each(place_part);
             } else {
                 jobs.into_iter().for_each(place_part);
@@ -512,17 +512,19 @@ pub fn find_occurrences(
 }
 
 /// Units of at least twice this size are matched in chunks of about this
-/// size, in parallel.
+/// size: in parallel with several jobs, one after the other with one (so
+/// that what matching keeps of a text, its hits, is a chunk's, not a whole
+/// large file's).
 pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// [`Matcher::find_counting_words`] on a large text cut into chunks at line
 /// breaks that no phrase runs across ([`line_ends_phrases`]), matched in
-/// parallel (on the current rayon pool): the matches of each chunk in order
-/// (spans in the whole text), and the word count, are those of the whole
-/// text. A text with no such line break (one long line) is matched whole.
-/// `chunk` is the chunk size ([`CHUNK_BYTES`] in a run; 0 matches every text
-/// whole).
-pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize) -> (Vec<Vec<Match>>, usize) {
+/// parallel (on the current rayon pool) when `parallel`, in turn otherwise:
+/// the matches of each chunk in order (spans in the whole text), and the
+/// word count, are those of the whole text. A text with no such line break
+/// (one long line) is matched whole. `chunk` is the chunk size
+/// ([`CHUNK_BYTES`] in a run; 0 matches every text whole).
+pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize, parallel: bool) -> (Vec<Vec<Match>>, usize) {
     if chunk == 0 || text.len() < 2 * chunk {
         let (matches, words) = matcher.find_counting_words(text);
         return (vec![matches], words);
@@ -540,17 +542,15 @@ pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize) -> (Vec<Vec<M
         }
     }
     cuts.push(text.len());
-    let parts: Vec<(Vec<Match>, usize)> = cuts
-        .par_windows(2)
-        .with_max_len(1)
-        .map(|w| {
-            let (mut matches, words) = matcher.find_counting_words(&text[w[0]..w[1]]);
-            for m in &mut matches {
-                m.span = m.span.start + w[0]..m.span.end + w[0];
-            }
-            (matches, words)
-        })
-        .collect();
+    let match_chunk = |w: &[usize]| {
+        let (mut matches, words) = matcher.find_counting_words(&text[w[0]..w[1]]);
+        for m in &mut matches {
+            m.span = m.span.start + w[0]..m.span.end + w[0];
+        }
+        (matches, words)
+    };
+    let parts: Vec<(Vec<Match>, usize)> =
+        if parallel { cuts.par_windows(2).with_max_len(1).map(match_chunk).collect() } else { cuts.windows(2).map(match_chunk).collect() };
     let words = parts.iter().map(|(_, w)| w).sum();
     (parts.into_iter().map(|(m, _)| m).collect(), words)
 }

@@ -1,5 +1,5 @@
-//! Matching at scale: a large text cut into chunks and matched in parallel
-//! gives exactly what matching it whole gives, and the cut points never
+//! Matching at scale: a large text cut into chunks and matched in parallel,
+//! or in turn, gives exactly what matching it whole gives, and the cut points never
 //! split a phrase; a large file read and validated in pieces is read, or
 //! refused, as it is read whole.
 
@@ -21,12 +21,13 @@ fn chunks_give_the_matches_and_words_of_the_whole() {
     }
     let whole = matcher.find_counting_words(&text);
     assert!(whole.0.len() > 300, "{} matches", whole.0.len());
-    for chunk in [4_096, 65_536, 250_000] {
+    // In parallel (two jobs) and in turn (one).
+    for (chunk, parallel) in [4_096, 65_536, 250_000].into_iter().flat_map(|chunk| [(chunk, true), (chunk, false)]) {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let (parts, words) = pool.install(|| find_in_chunks(&matcher, &text, chunk));
+        let (parts, words) = pool.install(|| find_in_chunks(&matcher, &text, chunk, parallel));
         assert!(parts.len() > 1, "{} parts with chunks of {chunk}", parts.len());
         assert_eq!(words, whole.1, "words with chunks of {chunk}");
-        assert_eq!(parts.concat(), whole.0, "matches with chunks of {chunk}");
+        assert_eq!(parts.concat(), whole.0, "matches with chunks of {chunk}, parallel: {parallel}");
     }
 }
 
