@@ -331,16 +331,22 @@ impl Matcher {
     /// characters that are not white space; marks and invisibles alone make
     /// no word), counted in the same pass.
     pub fn find_counting_words(&self, text: &str) -> (Vec<Match>, usize) {
-        let mut hits = Hits::default();
         let mut words = 0;
         let mut matches = Vec::new();
         CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             cache.prepare(self.id);
+            // The thread's hit buffers, emptied: they grow to a text's hits
+            // once, not again for every text.
+            let mut hits = std::mem::take(&mut cache.hits);
+            hits.clear();
             let mut tokenizer = Tokenizer::new(HitCollector { matcher: self, cache: &mut cache, hits: &mut hits });
             tokenizer.scan(text);
             words = tokenizer.finish().1;
             matches = self.resolve(&hits, text, Some(&mut cache.descriptions));
+            if hits.tokens.capacity() <= HITS_KEPT {
+                cache.hits = hits;
+            }
         });
         (matches, words)
     }
@@ -894,7 +900,17 @@ struct Hits {
     readings: Vec<Reading<u32>>,
 }
 
+/// Hits a thread keeps room for between texts (a chunk of a large file
+/// has some tens of thousands); a text with more gives its room back.
+const HITS_KEPT: usize = 1 << 18;
+
 impl Hits {
+    fn clear(&mut self) {
+        self.tokens.clear();
+        self.text.clear();
+        self.readings.clear();
+    }
+
     fn push(&mut self, token: &ScannedToken<'_>, (heads, tails): (&[Reading<NodeId>], &[Reading<StemId>])) {
         let text = self.text.len() as u32..(self.text.len() + token.text.len()) as u32;
         self.text.push_str(token.text);
@@ -960,6 +976,8 @@ struct ReadingCache {
     /// The matches described so far for this matcher (emptied when the
     /// thread turns to another, or when full; not with the readings).
     descriptions: Descriptions,
+    /// Room for the hits of the next text ([`Matcher::find_counting_words`]).
+    hits: Hits,
 }
 
 impl ReadingCache {
