@@ -689,7 +689,7 @@ mod tests {
 
     #[test]
     fn a_cell_not_in_utf8_is_named_with_its_line_in_either_format() {
-        // A Latin-1 «é» in the third cell of line 3; then an Arabic letter
+        // A Latin-1 «é» in the second cell of line 3; then an Arabic letter
         // cut at a cell's edge (its lead byte ends the second cell, its
         // continuation starts the third), which is valid UTF-8 once the
         // record's cells are put end to end.
