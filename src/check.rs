@@ -448,7 +448,7 @@ pub fn find_occurrences(
                         let end = target.map.end(m.span.end).max(start);
                         // The line is looked at only for what needs it: whether an
                         // acronym stands in Arabic text, and a full listing's context.
-                        let acronym = glossary.concepts[m.concept].terms[m.term].role == TermRole::Acronym;
+                        let acronym = m.role == TermRole::Acronym;
                         let unit_line = (acronym || detail == Detail::Full).then(|| line_around(&target.text, m.span.start));
                         site_slot.write(Site { unit: unit_index, span: m.span.clone() });
                         occurrence_slot.write(Occurrence {

@@ -516,11 +516,12 @@ impl TermTally {
         let mut tally = TermTally::default();
         for (k, o) in piece.iter().enumerate() {
             let index = base + k;
-            let role = glossary.concepts[o.concept].terms[o.term].role;
             let found =
                 tally.uses.entry((o.concept, o.term)).or_insert(TermUse { term: o.term, count: 0, first: index, first_in_arabic: None });
             found.count += 1;
-            if role == TermRole::Acronym && o.in_arabic && found.first_in_arabic.is_none() {
+            // The glossary is looked at last: with a large one, reaching a
+            // term is two cache misses, and `in_arabic` is rarely true.
+            if o.in_arabic && found.first_in_arabic.is_none() && glossary.concepts[o.concept].terms[o.term].role == TermRole::Acronym {
                 found.first_in_arabic = Some(index);
             }
         }
