@@ -304,6 +304,30 @@ pub fn is_deleted(c: char) -> bool {
             | '\u{00AD}')
 }
 
+/// Whether `source` holds only ASCII and the basic Arabic letters
+/// (U+0621..U+063A, U+0641..U+064A), none of which [`is_deleted`]: read a
+/// byte (ASCII) or two (a letter) at a time, without decoding characters.
+/// `false` says nothing (the text may still have nothing to delete).
+fn only_plain_letters(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let lead = bytes[i];
+        if lead < 0x80 {
+            i += 1;
+            continue;
+        }
+        let Some(&next) = bytes.get(i + 1) else { return false };
+        // U+0621..U+063A is D8 A1..D8 BA; U+0641..U+064A is D9 81..D9 8A.
+        let letter = (lead == 0xD8) & (next.wrapping_sub(0xA1) <= 0x19) | (lead == 0xD9) & (next.wrapping_sub(0x81) <= 0x09);
+        if !letter {
+            return false;
+        }
+        i += 2;
+    }
+    true
+}
+
 /// Marks written on or after a letter that belong to its word: harakat,
 /// superscript alef, Quranic marks and tatweel.
 fn is_word_mark(c: char) -> bool {
@@ -332,7 +356,7 @@ pub fn skeleton(source: &str) -> String {
 pub fn skeleton_into(source: &str, out: &mut String) {
     // The usual form has no marks: then nothing is removed, and nothing
     // composes either (the combining hamza and madda are marks).
-    if !source.chars().any(is_deleted) {
+    if only_plain_letters(source) || !source.chars().any(is_deleted) {
         out.push_str(source);
         return;
     }
@@ -356,6 +380,22 @@ pub fn skeleton_into(source: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_letters_are_ascii_and_the_basic_arabic_letters_none_of_them_deleted() {
+        let chars = (0..0x800u32).chain(0x2000..0x2070).chain([0xFDFA, 0xFEFF, 0x1F600]).filter_map(char::from_u32);
+        for c in chars {
+            let plain = c.is_ascii() || ('\u{0621}'..='\u{063A}').contains(&c) || ('\u{0641}'..='\u{064A}').contains(&c);
+            let text = format!("ب{c}a");
+            assert_eq!(only_plain_letters(&text), plain, "{c:?}");
+            if plain {
+                assert!(!is_deleted(c), "{c:?}");
+            }
+            let mut skeleton = String::new();
+            skeleton_into(&text, &mut skeleton);
+            assert_eq!(skeleton, text.chars().filter(|&x| !is_deleted(x)).collect::<String>(), "{c:?}");
+        }
+    }
 
     #[test]
     fn folds_letter_variants_and_removes_marks() {

@@ -130,7 +130,8 @@ fn analyze_form_into(form: &str, tokens: &mut Vec<FormToken>) {
                 skeleton_into(source, &mut letters);
             }
             if article > 0 {
-                letters.replace_range(skeleton_start..skeleton_start + article, "");
+                // The skeleton's bare «ال» (two letters, four bytes) dropped.
+                letters.drain(skeleton_start..skeleton_start + article);
             }
             tokens.push(FormToken { letters: Letters::new(&letters), stem_len: stem.len() as u32, definite, script: token.script });
         });
