@@ -132,13 +132,15 @@ pub fn check_paths(
     let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter);
     let mut outcome = Outcome { errors, ..Outcome::default() };
     let jobs = if options.jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { options.jobs };
-    let pool = crate::threads::pool(jobs).build();
+    // One job checks on this thread: no pool (whose thread would only
+    // start, reserve its heap and wait).
+    let pool = (jobs > 1).then(|| crate::threads::pool(jobs).build());
     let batch = (jobs * 8).max(1);
     let mut done = 0;
     for chunk in inputs.chunks(batch) {
         let process = |input: &Input| process(glossary, matcher, input, options);
         let results: Vec<Processed> = match &pool {
-            Ok(pool) if jobs > 1 => pool.install(|| chunk.par_iter().map(process).collect()),
+            Some(Ok(pool)) => pool.install(|| chunk.par_iter().map(process).collect()),
             _ => chunk.iter().map(process).collect(),
         };
         for result in results {
