@@ -233,29 +233,58 @@ fn append<T>(all: &mut Vec<T>, items: Vec<T>) {
     }
 }
 
-/// The [`analyze_form`] of every term, concept by concept, each with the text
-/// it was made from: [`FormAnalyses::of`] gives an analysis only for a term
-/// whose text is still the same, so a glossary changed after validation is
-/// analysed afresh rather than matched wrongly. Equal to any other (it is a
-/// cache, not part of the glossary's value).
+/// The [`analyze_form`] of every term, concept by concept, each with a
+/// fingerprint of the text it was made from: [`FormAnalyses::of`] gives an
+/// analysis only for a term whose text still has that fingerprint, so a
+/// glossary changed after validation is analysed afresh rather than matched
+/// wrongly. Equal to any other (it is a cache, not part of the glossary's
+/// value).
 #[derive(Clone, Default)]
-pub struct FormAnalyses(Option<std::sync::Arc<Vec<Vec<AnalysedTerm>>>>);
+pub struct FormAnalyses(Option<std::sync::Arc<Analyses>>);
 
-/// A term's text and the analysis made from it.
-type AnalysedTerm = (Box<str>, std::sync::Arc<[FormToken]>);
+/// Every term's analysis in one list, concept after concept: with 100,000
+/// concepts, a list per concept and a copy of each term's text were 400,000
+/// allocations of loading's 1.3 million.
+struct Analyses {
+    /// Where each concept's terms start in `terms`, and one past the last.
+    starts: Vec<u32>,
+    terms: Vec<AnalysedTerm>,
+}
 
-impl FormAnalyses {
-    /// The analysis of term `term` of concept `concept`, if it was made from `text`.
-    pub fn of(&self, concept: usize, term: usize, text: &str) -> Option<&std::sync::Arc<[FormToken]>> {
-        let (made_from, tokens) = self.0.as_ref()?.get(concept)?.get(term)?;
-        (**made_from == *text).then_some(tokens)
+/// A term's analysis and the fingerprint of the text it was made from.
+struct AnalysedTerm {
+    made_from: TextPrint,
+    tokens: std::sync::Arc<[FormToken]>,
+}
+
+/// A text's length and 64-bit hash: a term changed after validation keeps
+/// neither, but for a change to another text of the same length whose hash
+/// is the same, which no edit makes but by design.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct TextPrint {
+    len: usize,
+    hash: u64,
+}
+
+impl TextPrint {
+    fn of(text: &str) -> TextPrint {
+        use std::hash::BuildHasher;
+        TextPrint { len: text.len(), hash: rustc_hash::FxBuildHasher.hash_one(text) }
     }
 }
 
 impl FormAnalyses {
+    /// The analysis of term `term` of concept `concept`, if it was made from `text`.
+    pub fn of(&self, concept: usize, term: usize, text: &str) -> Option<&std::sync::Arc<[FormToken]>> {
+        let all = self.0.as_ref()?;
+        let (start, end) = (*all.starts.get(concept)? as usize, *all.starts.get(concept + 1)? as usize);
+        let analysed = all.terms.get(start + term).filter(|_| start + term < end)?;
+        (analysed.made_from == TextPrint::of(text)).then_some(&analysed.tokens)
+    }
+
     /// How many tokens all the analyses hold.
     pub fn token_count(&self) -> usize {
-        self.0.as_ref().map_or(0, |all| all.iter().flatten().map(|(_, tokens)| tokens.len()).sum())
+        self.0.as_ref().map_or(0, |all| all.terms.iter().map(|analysed| analysed.tokens.len()).sum())
     }
 }
 
@@ -369,33 +398,35 @@ impl Glossary {
         // Analysing every form is the costly part: in parallel, checked in
         // order, and kept for the matcher. Keys are compared by their hash,
         // and by their text only when hashes meet.
-        let (analyses, hashes): (Vec<Vec<AnalysedTerm>>, Vec<Vec<Option<u64>>>) = {
+        let (terms, hashes): (Vec<AnalysedTerm>, Vec<Option<u64>>) = {
             use rayon::prelude::*;
-            self.concepts
-                .par_iter()
-                .map(|c| {
-                    // Collected from exact-size iterators: no spare room.
-                    let analysed: Vec<AnalysedTerm> =
-                        c.terms.iter().map(|t| (t.text.as_str().into(), analyze_form_shared(&t.text))).collect();
-                    let hashes = analysed
-                        .iter()
-                        .map(|(_, tokens)| {
-                            // No hash for a form that folds to nothing.
-                            let empty = Self::key_pieces(tokens, &spellings).all(str::is_empty);
-                            (!empty).then(|| Self::key_hash(tokens, &spellings))
-                        })
-                        .collect();
-                    (analysed, hashes)
+            // A list of the terms first, so that the results are written in
+            // place, not gathered in pieces and copied.
+            let all: Vec<&Term> = self.concepts.iter().flat_map(|c| &c.terms).collect();
+            all.par_iter()
+                .map(|t| {
+                    let tokens = analyze_form_shared(&t.text);
+                    // No hash for a form that folds to nothing.
+                    let empty = Self::key_pieces(&tokens, &spellings).all(str::is_empty);
+                    let hash = (!empty).then(|| Self::key_hash(&tokens, &spellings));
+                    (AnalysedTerm { made_from: TextPrint::of(&t.text), tokens }, hash)
                 })
                 .unzip()
         };
+        let mut starts = Vec::with_capacity(self.concepts.len() + 1);
+        starts.push(0u32);
+        for concept in &self.concepts {
+            starts.push(starts[starts.len() - 1] + concept.terms.len() as u32);
+        }
+        let analyses = Analyses { starts, terms };
         // Key hash → the (concept, term) that has it; forms whose hash met
         // another's with a different key (in practice never) are kept aside.
         let mut keys: rustc_hash::FxHashMap<u64, (usize, usize)> = rustc_hash::FxHashMap::default();
-        keys.reserve(hashes.iter().map(Vec::len).sum());
+        keys.reserve(hashes.len());
         let mut collided: Vec<(usize, usize)> = Vec::new();
-        let tokens_of = |(c, t): (usize, usize)| -> &[FormToken] { &analyses[c][t].1 };
-        for ((index, concept), concept_hashes) in self.concepts.iter().enumerate().zip(&hashes) {
+        let tokens_of = |(c, t): (usize, usize)| -> &[FormToken] { &analyses.terms[analyses.starts[c] as usize + t].tokens };
+        for (index, concept) in self.concepts.iter().enumerate() {
+            let concept_hashes = &hashes[analyses.starts[index] as usize..analyses.starts[index + 1] as usize];
             let at = &concept.location;
             if let Some(first) = ids.insert(&concept.id, at) {
                 return Err(Error::glossary(&at.path, Some(at.line), format!("duplicate id {:?} (first at {first})", concept.id)));

@@ -1157,4 +1157,36 @@ mod tests {
             assert_eq!(found, matcher.find_reference(text), "{text}");
         }
     }
+
+    #[test]
+    fn a_glossary_changed_after_validation_is_matched_as_it_now_is() {
+        // Validation keeps each form's analysis for the matcher; a term
+        // changed since (same length or not), added or taken away is
+        // analysed afresh, never matched as it was.
+        let csv = "id,en,ar,ar_admitted\nhmc,Higher Military Commission,اللجنة العسكرية العليا,\njscd,Joint Security Cooperation Dialogue,حوار التعاون الأمني المشترك,الحوار الأمني\n";
+        let mut glossary = crate::glossary::csv::parse(csv.as_bytes(), "changed.csv").unwrap();
+        glossary.validate().unwrap();
+        let text = "اجتمعت اللجنة العسكرية العليا، ثم انعقد الحوار الأمني، وبحثت الهيئة العسكرية العليا الأمر.";
+        let found =
+            |glossary: &Glossary| -> Vec<&str> { Matcher::new(glossary).find(text).iter().map(|m| &text[m.span.clone()]).collect() };
+        assert_eq!(found(&glossary), ["اللجنة العسكرية العليا", "الحوار الأمني"]);
+        let mut changed = glossary.clone();
+        // «اللجنة» and «الهيئة» have as many bytes.
+        changed.concepts[0].terms[0].text = "الهيئة العسكرية العليا".into();
+        assert_eq!(changed.concepts[0].terms[0].text.len(), glossary.concepts[0].terms[0].text.len());
+        assert_eq!(found(&changed), ["الحوار الأمني", "الهيئة العسكرية العليا"]);
+        let mut fewer = glossary.clone();
+        fewer.concepts[1].terms.remove(1);
+        assert_eq!(found(&fewer), ["اللجنة العسكرية العليا"]);
+        let mut more = glossary.clone();
+        let added =
+            crate::glossary::Term { text: "الهيئة العسكرية العليا".into(), ..more.concepts[0].terms[0].clone() };
+        more.concepts[0].terms.insert(0, added);
+        assert_eq!(found(&more), ["اللجنة العسكرية العليا", "الحوار الأمني", "الهيئة العسكرية العليا"]);
+        let mut reordered = glossary.clone();
+        reordered.concepts.swap(0, 1);
+        let matcher = Matcher::new(&reordered);
+        let concepts: Vec<&str> = matcher.find(text).iter().map(|m| reordered.concepts[m.concept].id.as_str()).collect();
+        assert_eq!(concepts, ["hmc", "jscd"]);
+    }
 }

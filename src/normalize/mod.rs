@@ -151,7 +151,7 @@ pub fn for_each_form_token(form: &str, mut each: impl FnMut(&ScannedToken<'_>, &
     let mut tokenizer = Tokenizer::with_buffer(
         |token: &ScannedToken<'_>| {
             let source = &form[token.first_origin..source_end(form, token.last_origin)];
-            let definite = token.script == Script::Arabic && starts_with_bare_article(source) && token.text.chars().count() >= 4;
+            let definite = token.script == Script::Arabic && starts_with_bare_article(source) && token.text.chars().nth(3).is_some();
             each(token, source, definite);
         },
         buffer,
