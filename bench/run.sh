@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: qamus against ripgrep on the same generated corpus.
-#   bench/run.sh [MEGABYTES] [FILES] [RUNS]      (default: 1024 MB in 256 files, 3 runs)
+#   bench/run.sh [MEGABYTES] [FILES] [RUNS] [ROUNDS]
+#   (default: 1024 MB in 256 files, 3 runs, 5 rounds)
 #
 # On one corpus (`gen_corpus corpus`, forms planted one word in 40) it measures
 #   - qamus check --count with 1 and 2 jobs, embedded glossary;
@@ -17,10 +18,11 @@
 # Each figure is the median of RUNS runs (wall clock, /usr/bin/time for RSS).
 # The four comparisons the targets judge (1 → 2 jobs on many files and on one
 # file, 10 → 100,000 concepts on the flat corpus, qamus against ripgrep) run
-# their two commands one after the other, in turn first, RUNS times, and
+# their two commands one after the other, in turn first, ROUNDS times, and
 # print the median of the per-round ratios: this machine's speed drifts by
 # 20–40 % from one minute to the next, which ratios of separate medians
-# take in whole.
+# take in whole, and one round's ratio can be 0.95 or 1.7 where the next
+# rounds agree on 1.2; the median of five rounds is not moved by two such.
 # Hyperfine, when installed, also reports the main comparison. Run it on an
 # idle machine; files go to $BENCH_DIR (default target/bench).
 set -euo pipefail
@@ -28,6 +30,7 @@ cd "$(dirname "$0")/.."
 mb=${1:-1024}
 files=${2:-256}
 runs=${3:-3}
+rounds=${4:-5}
 work=${BENCH_DIR:-target/bench}
 mkdir -p "$work"
 cargo build --release --quiet --example gen_corpus
@@ -80,13 +83,13 @@ measure() {
   echo "$m" > "$work/last"
 }
 # pair LABEL_A LABEL_B BYTES: the commands in the arrays `first` and
-# `second`, run one after the other $runs times, in turn first or second,
+# `second`, run one after the other $rounds times, in turn first or second,
 # so that the machine's slow and fast phases fall on both alike. Prints a
 # row for each (median) and leaves the median of the per-round time ratios
 # first / second in $work/ratio, the figure the targets are judged by.
 pair() {
   local label_a=$1 label_b=$2 size=$3 ta=() tb=() ratios=() a b rss_a rss_b
-  for ((i = 0; i < runs; i++)); do
+  for ((i = 0; i < rounds; i++)); do
     if ((i % 2)); then
       b=$(timed "${second[@]}"); rss_b=$(tail -n 1 "$work/rss")
       a=$(timed "${first[@]}"); rss_a=$(tail -n 1 "$work/rss")
@@ -104,7 +107,7 @@ pair() {
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(rustc --version)"
-echo "corpus: $bytes bytes in $files files; $runs run(s) each, median"
+echo "corpus: $bytes bytes in $files files; $runs run(s) each, median; the judged pairs $rounds rounds, median of the ratios"
 first=($qamus check --count -j1 --no-config "$corpus")
 second=($qamus check --count -j2 --no-config "$corpus")
 pair "qamus --count -j1 (embedded glossary)" "qamus --count -j2 (embedded glossary)" "$bytes"
