@@ -163,8 +163,19 @@ pub fn for_each_form_token(form: &str, mut each: impl FnMut(&ScannedToken<'_>, &
 /// Whether `source`, marks and invisibles aside, starts with a bare «ال»: an
 /// alef with no hamza or madda (neither precomposed nor combining) and a lam.
 fn starts_with_bare_article(source: &str) -> bool {
-    let mut chars = source.chars().filter(|&c| !fold::is_deleted(c) || ('\u{0653}'..='\u{0655}').contains(&c));
-    chars.next() == Some('ا') && chars.next() == Some('ل')
+    // The usual cases without filtering: the article written plainly, or a
+    // first character that is kept and is not an alef.
+    if source.starts_with("ال") {
+        return true;
+    }
+    let kept = |c: char| !fold::is_deleted(c) || ('\u{0653}'..='\u{0655}').contains(&c);
+    match source.chars().next() {
+        Some(first) if first != 'ا' && kept(first) => false,
+        _ => {
+            let mut chars = source.chars().filter(|&c| kept(c));
+            chars.next() == Some('ا') && chars.next() == Some('ل')
+        }
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +205,29 @@ mod tests {
         assert_eq!((tokens[0].stem(), tokens[0].skeleton()), ("قياده", "قيادة"));
         assert_eq!((tokens[1].stem(), tokens[1].skeleton()), ("استخباراتيه", "استخباراتية"));
         assert_eq!(format!("{:?}", tokens[0].letters), "\"قيادهقيادة\"");
+    }
+
+    #[test]
+    fn the_article_is_told_apart_as_its_definition_says() {
+        // Marks and invisibles aside (hamza above and below and madda kept),
+        // a bare alef then a lam: every string of up to four characters from
+        // letters, marks, tatweel and invisibles.
+        let plain = |source: &str| {
+            let mut chars = source.chars().filter(|&c| !fold::is_deleted(c) || ('\u{0653}'..='\u{0655}').contains(&c));
+            chars.next() == Some('ا') && chars.next() == Some('ل')
+        };
+        let alphabet =
+            ['ا', 'ل', 'أ', 'إ', 'آ', 'ب', 'ة', '\u{64e}', '\u{651}', '\u{653}', '\u{654}', '\u{655}', '\u{640}', '\u{200c}', 'a'];
+        let mut strings = vec![String::new()];
+        let mut longest = strings.clone();
+        for _ in 0..4 {
+            longest = longest.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.extend(longest.iter().cloned());
+        }
+        assert!(strings.iter().filter(|s| plain(s)).count() > 100);
+        for s in &strings {
+            assert_eq!(starts_with_bare_article(s), plain(s), "{s:?}");
+        }
     }
 
     #[test]
