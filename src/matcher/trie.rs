@@ -161,9 +161,9 @@ impl<T> TrieBuilder<T> {
             order[*slot as usize] = i;
             *slot += 1;
         }
-        let mut keys = Vec::new();
+        let mut scratch = SortScratch::default();
         for bucket in starts.windows(2) {
-            sort_from(&mut order[bucket[0] as usize..bucket[1] as usize], 1, &path, &mut keys);
+            sort_from(&mut order[bucket[0] as usize..bucket[1] as usize], 1, &path, &mut scratch);
         }
         // The walk: `along` holds the nodes of the previous path, root first;
         // node `n` is the child of edge `n - 1`.
@@ -226,12 +226,19 @@ impl<T> TrieBuilder<T> {
 /// one first word that many forms share (the English names of a generated
 /// glossary all start with "concept") made that the costliest part of
 /// indexing 100,000 concepts. Labels are below `u32::MAX` (dense ids).
-fn sort_from<'a>(order: &mut [u32], depth: usize, path: &impl Fn(u32) -> &'a [u32], keys: &mut Vec<u64>) {
+/// `scratch` holds the keys and the runs still to sort, from one call to the
+/// next.
+fn sort_from<'a>(order: &mut [u32], depth: usize, path: &impl Fn(u32) -> &'a [u32], scratch: &mut SortScratch) {
+    if order.len() < 2 {
+        return;
+    }
     // The label at `depth` plus one, or 0 where the path has ended.
     let label_at = |i: u32, depth: usize| path(i).get(depth).map_or(0, |&label| u64::from(label) + 1);
     // Runs still to sort, and the depth they agree to: a stack, not
     // recursion, however long the forms.
-    let mut runs = vec![(0, order.len(), depth)];
+    let SortScratch { keys, runs } = scratch;
+    runs.clear();
+    runs.push((0, order.len(), depth));
     while let Some((start, end, depth)) = runs.pop() {
         let run = &mut order[start..end];
         if run.len() < 2 {
@@ -255,6 +262,14 @@ fn sort_from<'a>(order: &mut [u32], depth: usize, path: &impl Fn(u32) -> &'a [u3
             from = to;
         }
     }
+}
+
+/// What [`sort_from`] reuses: sort keys, and runs still to sort (start,
+/// end, depth).
+#[derive(Default)]
+struct SortScratch {
+    keys: Vec<u64>,
+    runs: Vec<(usize, usize, usize)>,
 }
 
 #[cfg(test)]
