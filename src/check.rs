@@ -169,7 +169,7 @@ fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &Che
     let document = match input {
         Input::Stdin => read_stdin(options.encoding, options.read.format),
         Input::File { path, .. } => {
-            Document::read_with(path, &walk::display(path), options.encoding, options.read.format, options.jobs != 1)
+            Document::read_with(path, &walk::display(path), options.encoding, options.read.format, options.jobs != 1, options.read.map_from)
         }
     };
     match document {
@@ -614,7 +614,7 @@ mod tests {
     use std::sync::Arc;
 
     fn unit(text: &str, start: usize) -> Unit {
-        let text = Arc::new(text.to_string());
+        let text = Arc::new(crate::input::Text::from(text));
         Unit::monolingual(Side { text: Arc::clone(&text), shown: text, map: OffsetMap::identity(start, 0) })
     }
 

@@ -154,6 +154,12 @@ struct InputArgs {
     /// (`en.json` beside `ar.json`) [default: en].
     #[arg(long, value_name = "CODE")]
     source_locale: Option<String>,
+
+    /// Read every file into memory; by default a UTF-8 file of 16 MiB or
+    /// more is mapped instead (faster; a file truncated while it is
+    /// checked then stops qamus with SIGBUS).
+    #[arg(long)]
+    no_mmap: bool,
 }
 
 #[derive(Debug, Args)]
@@ -479,6 +485,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
                 .clone()
                 .or_else(|| config.source_locale().map(str::to_string))
                 .unwrap_or_else(|| "en".into()),
+            map_from: if input.no_mmap { u64::MAX } else { crate::input::MAP_MIN_BYTES },
         },
     };
     Ok(Prepared { config, glossary, matchers, options, paths, root, include, exclude, use_include })
@@ -737,5 +744,20 @@ fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> io::R
             let mut out = io::BufWriter::new(stdout.lock());
             write(&mut out).and_then(|_| out.flush()).map_err(stdout_error)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_mmap_has_every_file_read() {
+        let map_from = |args: &[&str]| match Cli::try_parse_from(args).expect("the arguments parse").command {
+            Command::Check(check) => prepare(&check.input).expect("prepared").options.read.map_from,
+            _ => unreachable!("a check"),
+        };
+        assert_eq!(map_from(&["qamus", "check", "--no-config", "--no-mmap", "x.txt"]), u64::MAX);
+        assert_eq!(map_from(&["qamus", "check", "--no-config", "x.txt"]), crate::input::MAP_MIN_BYTES);
     }
 }

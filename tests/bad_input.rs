@@ -317,8 +317,12 @@ fn fuzz_regressions() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         let (&pick, rest) = bytes.split_first().unwrap();
         let text = String::from_utf8_lossy(rest).into_owned();
-        let document =
-            Document { path: "regression".into(), byte_offset: 0, format: formats[pick as usize % formats.len()], text: text.into() };
+        let document = Document {
+            path: "regression".into(),
+            byte_offset: 0,
+            format: formats[pick as usize % formats.len()],
+            text: std::sync::Arc::new(text.into()),
+        };
         // An error is fine; a panic fails the test.
         let _ = document.units(&ReadOptions::default(), None);
         count += 1;

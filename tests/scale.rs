@@ -1,7 +1,7 @@
 //! Matching at scale: a large text cut into chunks and matched in parallel,
 //! or in turn, gives exactly what matching it whole gives, and the cut points never
-//! split a phrase; a large file read and validated in pieces is read, or
-//! refused, as it is read whole.
+//! split a phrase; a large file read and validated in pieces, or mapped, is
+//! read, or refused, as it is read whole.
 
 use qamus::check::find_in_chunks;
 use qamus::glossary::Glossary;
@@ -55,24 +55,29 @@ fn a_large_file_checks_alike_with_one_job_and_two() {
     std::fs::write(&path, &text).unwrap();
     let glossary = Glossary::embedded().unwrap();
     let matchers = Matchers::new(&glossary);
-    let run = |jobs: usize, keep_occurrences: bool| {
-        let options = CheckOptions { jobs, keep_occurrences, ..CheckOptions::default() };
+    // Read, or mapped (every file mapped from 0 bytes on).
+    let run = |jobs: usize, keep_occurrences: bool, map_from: u64| {
+        let mut options = CheckOptions { jobs, keep_occurrences, ..CheckOptions::default() };
+        options.read.map_from = map_from;
         let outcome = check_paths(&glossary, &matchers, std::slice::from_ref(&path), &options, &|_| true, &mut |_| {}, &mut |_, _| {});
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
         let document = outcome.documents.into_iter().next().unwrap();
         (document.occurrences, document.findings, document.words, document.match_count)
     };
-    let one = run(1, true);
-    let two = run(2, true);
+    let one = run(1, true, u64::MAX);
     assert!(one.0.len() > 1000, "{} occurrences", one.0.len());
     assert!(one.0.windows(2).all(|w| w[0].byte_start < w[1].byte_start), "occurrences in text order");
-    assert_eq!(one.2, two.2, "words");
-    assert_eq!(one.3, two.3, "matches");
-    assert!(one.0 == two.0, "occurrences differ between one job and two");
-    assert!(one.1 == two.1, "findings differ between one job and two");
+    for (jobs, map_from) in [(2, u64::MAX), (1, 0), (2, 0)] {
+        let other = run(jobs, true, map_from);
+        let how = format!("{jobs} jobs, files mapped from {map_from} bytes");
+        assert_eq!(one.2, other.2, "words, {how}");
+        assert_eq!(one.3, other.3, "matches, {how}");
+        assert!(one.0 == other.0, "occurrences differ between one job reading and {how}");
+        assert!(one.1 == other.1, "findings differ between one job reading and {how}");
+    }
     // Without the occurrences kept, findings get their contexts from where
     // each occurrence stands (its site), placed chunk by chunk.
-    let (one, two) = (run(1, false), run(2, false));
+    let (one, two) = (run(1, false, u64::MAX), run(2, false, 0));
     assert!(one.1.iter().filter(|f| !f.at.context.before.is_empty()).count() > 100, "findings with contexts");
     assert!(one.1 == two.1, "findings differ between one job and two, occurrences not kept");
 }
@@ -96,15 +101,44 @@ fn a_large_bad_file_is_refused_alike_with_one_job_and_two() {
         bytes[at] = bad;
         std::fs::write(&path, &bytes).unwrap();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let errors = |jobs: usize| {
-            let options = CheckOptions { jobs, ..CheckOptions::default() };
+        let errors = |jobs: usize, map_from: u64| {
+            let mut options = CheckOptions { jobs, ..CheckOptions::default() };
+            options.read.map_from = map_from;
             let outcome = check_paths(&glossary, &matchers, std::slice::from_ref(&path), &options, &|_| true, &mut |_| {}, &mut |_, _| {});
             assert!(outcome.documents.is_empty(), "{name} was checked");
             outcome.errors.iter().map(ToString::to_string).collect::<Vec<_>>()
         };
-        let one = errors(1);
+        let one = errors(1, u64::MAX);
         assert_eq!(one.len(), 1, "{one:?}");
         assert!(one[0].contains(&format!(":{line}")), "{name}: {one:?} should name line {line}");
-        assert_eq!(errors(2), one, "{name}");
+        // Mapped first, then read to say what is wrong: the same error.
+        for (jobs, map_from) in [(2, u64::MAX), (1, 0), (2, 0)] {
+            assert_eq!(errors(jobs, map_from), one, "{name}, {jobs} jobs, mapped from {map_from} bytes");
+        }
     }
+}
+
+/// A file of `MAP_MIN_BYTES` or more is mapped by `qamus check` unless
+/// `--no-mmap` is given, and either way the report is the same.
+#[test]
+fn a_file_mapped_or_read_gives_the_same_report() {
+    use qamus::input::MAP_MIN_BYTES;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.txt");
+    let text = synthetic::article(&mut Rng::new(23), MAP_MIN_BYTES as usize + 1000, &synthetic::planted_forms());
+    // With a byte-order mark, so that byte offsets count it.
+    std::fs::write(&path, format!("\u{FEFF}{text}")).unwrap();
+    let report = |extra: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_qamus"))
+            .args(["check", "--no-config", "--format", "json", "-j2"])
+            .args(extra)
+            .arg(&path)
+            .output()
+            .expect("run qamus");
+        assert!(output.status.code().is_some_and(|code| code <= 1), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let mapped = report(&[]);
+    assert!(mapped.matches("\"byte_start\"").count() > 1000, "occurrences reported");
+    assert_eq!(mapped, report(&["--no-mmap"]));
 }

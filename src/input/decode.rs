@@ -22,6 +22,11 @@ impl Encoding {
     pub fn name(self) -> &'static str {
         self.0.name()
     }
+
+    /// Whether it is UTF-8.
+    pub fn is_utf8(self) -> bool {
+        self.0 == encoding_rs::UTF_8
+    }
 }
 
 /// Decodes a file's bytes. Returns the text and the length of the byte-order
@@ -60,6 +65,16 @@ pub fn decode(bytes: Vec<u8>, encoding: Option<Encoding>, parallel: bool) -> Res
             // about five times as long on Arabic).
             Ok((unsafe { String::from_utf8_unchecked(bytes) }, 0))
         }
+    }
+}
+
+/// Whether `bytes` are UTF-8 without a NUL byte; with `parallel`, checked
+/// in pieces at once on the current rayon pool.
+pub(crate) fn utf8_without_nul(bytes: &[u8], parallel: bool) -> bool {
+    if parallel {
+        utf8_without_nul_in_pieces(bytes)
+    } else {
+        simdutf8::basic::from_utf8(bytes).is_ok() && memchr::memchr(0, bytes).is_none()
     }
 }
 

@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use super::Text;
+
 /// One contiguous piece of a unit: `unit_len` bytes of unit text from
 /// `doc_len` bytes of the file. Equal lengths map byte for byte; otherwise
 /// (an escape, an entity) the piece maps as a whole.
@@ -61,10 +63,10 @@ impl OffsetMap {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Side {
     /// The text, unescaped, placeholders blanked (what is matched).
-    pub text: Arc<String>,
+    pub text: Arc<Text>,
     /// The same text with its placeholders, byte for byte as long (what is
     /// shown); shared with `text` when there are none.
-    pub shown: Arc<String>,
+    pub shown: Arc<Text>,
     /// Where each byte of `text` stands in the file.
     pub map: OffsetMap,
 }
@@ -151,8 +153,9 @@ impl UnitBuilder {
     /// The finished side, with placeholders blanked.
     pub fn finish(self) -> Side {
         let blanked = super::placeholders::blank(&self.text);
-        let shown = Arc::new(self.text);
-        let text = if blanked == *shown { Arc::clone(&shown) } else { Arc::new(blanked) };
+        let text = if blanked == self.text { None } else { Some(Arc::new(Text::from(blanked))) };
+        let shown = Arc::new(Text::from(self.text));
+        let text = text.unwrap_or_else(|| Arc::clone(&shown));
         Side { text, shown, map: OffsetMap { pieces: self.pieces } }
     }
 }
