@@ -232,10 +232,18 @@ pub fn check_document(
     }
     // Silenced occurrences are left out of judging; the pairs keep their
     // indices, so mark them rather than remove them.
-    let silenced: Vec<bool> = occurrences.iter().map(|o| suppressions.covers(o.line, &glossary.concepts[o.concept].id)).collect();
+    // (None silenced, as nearly always: no list, and no concept looked up
+    // for each occurrence.)
+    let silenced: Vec<bool> = if suppressions.is_empty() {
+        Vec::new()
+    } else {
+        occurrences.iter().map(|o| suppressions.covers(o.line, &glossary.concepts[o.concept].id)).collect()
+    };
     let judging = Judging { severities: &options.severities, with_messages: detail != Detail::Counts, parallel };
     let mut findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, judging);
-    findings.retain(|f| !suppressions.covers(f.at.line, &glossary.concepts[f.at.concept].id));
+    if !suppressions.is_empty() {
+        findings.retain(|f| !suppressions.covers(f.at.line, &glossary.concepts[f.at.concept].id));
+    }
     if let (Some(root), Some(path)) = (&options.ignore_root, path) {
         if let Some(relative) = relative_to(root, path) {
             for rule in options.ignores.iter().filter(|r| r.paths.is_match(&relative)) {

@@ -317,6 +317,29 @@ fn pragmas_in_markdown_and_text() {
     assert!(text(&output.stderr).contains("a.txt:5: a qamus-ignore pragma names \"nosuch\", which is no concept of the glossary"));
 }
 
+/// An occurrence a pragma silences is left out of judging the document as a
+/// whole: two renderings of one concept, one of them silenced, are not
+/// "mixed renderings".
+#[test]
+fn a_silenced_occurrence_is_not_a_rendering_of_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    // The short form twice on a line, then the full name once: the short
+    // form is the more used, so the finding points at the full name's line,
+    // which no pragma covers.
+    let short = "تناول حوار التعاون الأمني ملف التدريب، وأكد حوار التعاون الأمني أهمية الدعم.";
+    let full = "انعقد حوار التعاون الأمني المشترك في بغداد.";
+    let both = format!("{short}\n{full}\n");
+    let silenced = format!("{short} # qamus-ignore-line jscd\n{full}\n");
+    let rules = |text: &str| -> Vec<String> {
+        std::fs::write(dir.path().join("a.txt"), text).unwrap();
+        let output = qamus_in(dir.path(), &["check", "--format", "json", "a.txt"]);
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(rules(&both), ["mixed-renderings"]);
+    assert!(rules(&silenced).is_empty(), "the silenced rendering still counted");
+}
+
 // ---------------------------------------------------------------- baseline
 
 #[test]
