@@ -47,9 +47,10 @@ pub struct CheckOptions {
     pub drop_findings: bool,
     /// Only the number of findings is wanted (`--count` without a
     /// baseline, which matches findings by their context): occurrences are
-    /// found without their surface, findings made without messages,
-    /// replacements or contexts. [`CheckOptions::keep_occurrences`] wins
-    /// over it.
+    /// found without their surface, findings made bare — their rule,
+    /// severity, concept and place, with no path, suggestion, message,
+    /// replacement, context or written clitics.
+    /// [`CheckOptions::keep_occurrences`] wins over it.
     pub counts_only: bool,
     /// How to read inputs.
     pub read: ReadOptions,

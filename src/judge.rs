@@ -375,7 +375,8 @@ pub struct Judging<'a> {
     /// The rules' severities.
     pub severities: &'a Severities,
     /// Write each finding's message and replacement; a run that only counts
-    /// findings leaves them empty.
+    /// findings makes them bare: no path, suggestion, message, replacement
+    /// or renderings, and their occurrence without its written text.
     pub with_messages: bool,
     /// Judge a large document's occurrences in pieces at once, on the
     /// current rayon pool.
@@ -407,7 +408,25 @@ impl FindingMaker<'_> {
     ) -> Option<Finding> {
         let severity = self.judging.severities.get_for(rule, &self.glossary.concepts[at.concept].id)?;
         let with_messages = self.judging.with_messages;
-        let message = if with_messages { message() } else { String::new() };
+        if !with_messages {
+            // A count: only what is counted, and what pragmas and ignores
+            // filter by (rule, severity, concept, line), with no text at
+            // all; a document with many findings made a few allocations for
+            // each, then dropped them.
+            let at =
+                Occurrence { surface: String::new(), proclitics: String::new(), suffix: String::new(), context: Context::default(), ..*at };
+            return Some(Finding {
+                rule,
+                severity,
+                path: String::new(),
+                at,
+                suggestion: None,
+                replacement: None,
+                message: String::new(),
+                renderings: Vec::new(),
+            });
+        }
+        let message = message();
         let replacement = match rule {
             Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant if with_messages => {
                 suggestion.as_deref().and_then(|form| replacement(at, form))
