@@ -233,8 +233,8 @@ pub fn check_document(
     }
     // Silenced occurrences are left out of judging; the pairs keep their
     // indices, so mark them rather than remove them.
-    // (None silenced, as nearly always: no list, and no concept looked up
-    // for each occurrence.)
+    // With no pragma, as nearly always, nothing is silenced: no list is
+    // made, and no occurrence's concept is looked up.
     let silenced: Vec<bool> = if suppressions.is_empty() {
         Vec::new()
     } else {

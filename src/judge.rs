@@ -428,7 +428,7 @@ impl FindingMaker<'_> {
         }
         let message = message();
         let replacement = match rule {
-            Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant if with_messages => {
+            Rule::ForbiddenRendering | Rule::DeprecatedRendering | Rule::OrthographicVariant => {
                 suggestion.as_deref().and_then(|form| replacement(at, form))
             }
             _ => None,

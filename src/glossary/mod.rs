@@ -257,9 +257,9 @@ struct AnalysedTerm {
     tokens: std::sync::Arc<[FormToken]>,
 }
 
-/// A text's length and 64-bit hash: a term changed after validation keeps
-/// neither, but for a change to another text of the same length whose hash
-/// is the same, which no edit makes but by design.
+/// A text's length and 64-bit hash. A term changed after validation no
+/// longer has them, unless it became another text of the same length with
+/// the same hash: a collision no edit meets by chance.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct TextPrint {
     len: usize,
