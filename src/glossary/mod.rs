@@ -281,11 +281,6 @@ impl FormAnalyses {
         let analysed = all.terms.get(start + term).filter(|_| start + term < end)?;
         (analysed.made_from == TextPrint::of(text)).then_some(&analysed.tokens)
     }
-
-    /// How many tokens all the analyses hold.
-    pub fn token_count(&self) -> usize {
-        self.0.as_ref().map_or(0, |all| all.terms.iter().map(|analysed| analysed.tokens.len()).sum())
-    }
 }
 
 impl PartialEq for FormAnalyses {

@@ -42,7 +42,7 @@ pub fn decode(bytes: Vec<u8>, encoding: Option<Encoding>, parallel: bool) -> Res
         };
     }
     match encoding {
-        Some(Encoding(e)) if e != encoding_rs::UTF_8 => match decode_with(e, &bytes, 0) {
+        Some(encoding) if !encoding.is_utf8() => match decode_with(encoding.0, &bytes, 0) {
             Ok(text) => Ok((text, 0)),
             Err(kind) => Err((kind, bytes)),
         },

@@ -269,50 +269,55 @@ impl Matcher {
         }
         let mut next_stem = canonical_ids.len() as StemId;
         // Validation analysed every form already (`Glossary::analyses`) and
-        // those analyses are shared. If any term changed since (or the
-        // glossary was never validated), all forms are analysed afresh, in
-        // parallel: the costly part, independent per form.
-        let reused = |c: usize, t: usize| glossary.analyses.of(c, t, &glossary.concepts[c].terms[t].text).cloned();
-        let all_reused = glossary.concepts.iter().enumerate().all(|(c, concept)| (0..concept.terms.len()).all(|t| reused(c, t).is_some()));
-        let afresh: Vec<Vec<std::sync::Arc<[FormToken]>>> = if all_reused {
-            Vec::new()
-        } else {
-            glossary.concepts.par_iter().map(|concept| concept.terms.iter().map(|term| analyze_form_shared(&term.text)).collect()).collect()
+        // those analyses are shared, each checked once against its term's
+        // text. If any term changed since (or the glossary was never
+        // validated), all forms are analysed afresh, in parallel: the costly
+        // part, independent per form. Term after term, concept after concept.
+        let terms = || {
+            glossary
+                .concepts
+                .iter()
+                .enumerate()
+                .flat_map(|(c, concept)| concept.terms.iter().enumerate().map(move |(t, term)| (c, t, term)))
         };
-        let form_count = glossary.concepts.iter().map(|c| c.terms.len()).sum();
-        matcher.forms.reserve_exact(form_count);
-        // A label per form token: the builder never grows.
-        let form_tokens = if all_reused { glossary.analyses.token_count() } else { afresh.iter().flatten().map(|t| t.len()).sum() };
-        let mut trie = TrieBuilder::with_capacity(form_tokens, form_count);
-        let mut labels = Vec::new();
-        for (c, concept) in glossary.concepts.iter().enumerate() {
-            for (t, term) in concept.terms.iter().enumerate() {
-                let tokens = if all_reused { reused(c, t).unwrap_or_default() } else { afresh[c][t].clone() };
-                if tokens.is_empty() {
-                    continue;
-                }
-                labels.clear();
-                for token in tokens.iter() {
-                    // Looked up first: a new key is allocated only for a new stem.
-                    let stem = match matcher.stems.get(token.stem()) {
-                        Some(&stem) => stem,
-                        None => {
-                            matcher.stems.insert(token.stem().into(), next_stem);
-                            next_stem += 1;
-                            next_stem - 1
-                        }
-                    };
-                    labels.push(stem);
-                }
-                let all_definite =
-                    term.role == TermRole::Arabic && tokens.iter().skip(1).all(|t| t.definite) && (tokens.len() > 1 || tokens[0].definite);
-                let form = matcher.forms.len() as u32;
-                trie.insert(
-                    labels.iter().copied(),
-                    Terminal { form, definite: definite_bits(tokens.iter().map(|t| t.definite)), all_definite },
-                );
-                matcher.forms.push(FormEntry { concept: c, term: t, role: term.role, tokens });
+        let reused: Option<Vec<std::sync::Arc<[FormToken]>>> =
+            terms().map(|(c, t, term)| glossary.analyses.of(c, t, &term.text).cloned()).collect();
+        let analyses = match reused {
+            Some(analyses) => analyses,
+            None => {
+                let all: Vec<&crate::glossary::Term> = terms().map(|(_, _, term)| term).collect();
+                all.par_iter().map(|term| analyze_form_shared(&term.text)).collect()
             }
+        };
+        matcher.forms.reserve_exact(analyses.len());
+        // A label per form token: the builder never grows.
+        let mut trie = TrieBuilder::with_capacity(analyses.iter().map(|tokens| tokens.len()).sum(), analyses.len());
+        let mut labels = Vec::new();
+        for ((c, t, term), tokens) in terms().zip(analyses) {
+            if tokens.is_empty() {
+                continue;
+            }
+            labels.clear();
+            for token in tokens.iter() {
+                // Looked up first: a new key is allocated only for a new stem.
+                let stem = match matcher.stems.get(token.stem()) {
+                    Some(&stem) => stem,
+                    None => {
+                        matcher.stems.insert(token.stem().into(), next_stem);
+                        next_stem += 1;
+                        next_stem - 1
+                    }
+                };
+                labels.push(stem);
+            }
+            let all_definite =
+                term.role == TermRole::Arabic && tokens.iter().skip(1).all(|t| t.definite) && (tokens.len() > 1 || tokens[0].definite);
+            let form = matcher.forms.len() as u32;
+            trie.insert(
+                labels.iter().copied(),
+                Terminal { form, definite: definite_bits(tokens.iter().map(|t| t.definite)), all_definite },
+            );
+            matcher.forms.push(FormEntry { concept: c, term: t, role: term.role, tokens });
         }
         matcher.trie = trie.build();
         matcher.filter = StemFilter::new(matcher.stems.keys().map(|k| &**k));
