@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorKind};
 use crate::glossary::{Glossary, TermRole};
 use crate::input::walk::{self, Input, WalkOptions};
 use crate::input::{pragmas, Document, Encoding, Format, LineIndex, ReadOptions, Unit};
-use crate::judge::{judge_document, Context, Finding, Judging, Occurrence, Rule, Severities, UnitPair};
+use crate::judge::{count_findings, judge_document, Context, Finding, Judging, Occurrence, Rule, Severities, UnitPair};
 use crate::matcher::english::EnglishMatcher;
 use crate::matcher::{Match, Matcher};
 use crate::normalize::tokens::line_ends_phrases;
@@ -70,11 +70,25 @@ pub struct DocumentResult {
     /// Its findings, in text order (empty once dropped; see
     /// [`CheckOptions::drop_findings`]).
     pub findings: Vec<Finding>,
-    /// Its findings per severity, in [`Severity::ALL`](crate::judge::Severity::ALL) order, set when the
-    /// document is handed on (after a baseline has filtered them).
+    /// Its findings per severity, in [`Severity::ALL`](crate::judge::Severity::ALL) order, that are not
+    /// in `findings`: counted without being made ([`CheckOptions::counts_only`]), or dropped once the
+    /// document was handed on ([`CheckOptions::drop_findings`]). See
+    /// [`DocumentResult::severity_counts`] for them all.
     pub finding_counts: [usize; 4],
     /// Things worth telling the user (a pragma naming an unknown concept).
     pub notices: Vec<String>,
+}
+
+impl DocumentResult {
+    /// All its findings per severity, in [`Severity::ALL`](crate::judge::Severity::ALL) order: those
+    /// counted or dropped ([`DocumentResult::finding_counts`]) and those kept.
+    pub fn severity_counts(&self) -> [usize; 4] {
+        let mut counts = self.finding_counts;
+        for finding in &self.findings {
+            counts[finding.severity.index()] += 1;
+        }
+        counts
+    }
 }
 
 /// Everything a run found.
@@ -98,7 +112,7 @@ impl Outcome {
     pub fn finding_counts(&self) -> [usize; 4] {
         let mut counts = [0; 4];
         for document in &self.documents {
-            for (total, count) in counts.iter_mut().zip(document.finding_counts) {
+            for (total, count) in counts.iter_mut().zip(document.severity_counts()) {
                 *total += count;
             }
         }
@@ -148,10 +162,8 @@ pub fn check_paths(
             match result {
                 Processed::Checked(mut document) => {
                     on_document(&mut document);
-                    for finding in &document.findings {
-                        document.finding_counts[finding.severity.index()] += 1;
-                    }
                     if options.drop_findings {
+                        document.finding_counts = document.severity_counts();
                         document.findings = Vec::new();
                     }
                     outcome.documents.push(document);
@@ -241,29 +253,48 @@ pub fn check_document(
         occurrences.iter().map(|o| suppressions.covers(o.line, &glossary.concepts[o.concept].id)).collect()
     };
     let judging = Judging { severities: &options.severities, with_messages: detail != Detail::Counts, parallel };
-    let mut findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, judging);
-    if !suppressions.is_empty() {
-        findings.retain(|f| !suppressions.covers(f.at.line, &glossary.concepts[f.at.concept].id));
-    }
-    if let (Some(root), Some(path)) = (&options.ignore_root, path) {
-        if let Some(relative) = relative_to(root, path) {
-            for rule in options.ignores.iter().filter(|r| r.paths.is_match(&relative)) {
-                findings.retain(|f| {
-                    let concept = &glossary.concepts[f.at.concept].id;
-                    let concept_hit = rule.concepts.is_empty() || rule.concepts.contains(concept);
-                    let rule_hit = rule.rules.is_empty() || rule.rules.contains(&f.rule);
-                    !(concept_hit && rule_hit)
-                });
-            }
+    // The configured ignores that apply to this file.
+    let ignores: Vec<&IgnoreRule> = match (&options.ignore_root, path) {
+        (Some(root), Some(path)) => match relative_to(root, path) {
+            Some(relative) => options.ignores.iter().filter(|r| r.paths.is_match(&relative)).collect(),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    // A finding is kept unless a pragma silences its line or a configured
+    // ignore its concept and rule.
+    let keep = |f: &Finding| {
+        let concept = &glossary.concepts[f.at.concept].id;
+        let silenced = !suppressions.is_empty() && suppressions.covers(f.at.line, concept);
+        let ignored = ignores.iter().any(|rule| {
+            let concept_hit = rule.concepts.is_empty() || rule.concepts.contains(concept);
+            let rule_hit = rule.rules.is_empty() || rule.rules.contains(&f.rule);
+            concept_hit && rule_hit
+        });
+        !(silenced || ignored)
+    };
+    let mut finding_counts = [0; 4];
+    let mut findings = Vec::new();
+    if detail == Detail::Counts {
+        finding_counts = count_findings(glossary, &document.path, &occurrences, &silenced, &pairs, judging, &keep);
+    } else {
+        findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, judging);
+        if !suppressions.is_empty() || !ignores.is_empty() {
+            findings.retain(keep);
         }
     }
     if !options.keep_occurrences {
         if detail != Detail::Counts {
             give_contexts(&mut findings, &occurrences, &sites, &units);
         }
+        // Hundreds of thousands of occurrences in one large file took tens
+        // of milliseconds to free on one thread, at the end of the run.
+        if parallel && occurrences.len() >= 1 << 16 {
+            std::mem::take(&mut occurrences).into_par_iter().with_min_len(1 << 14).for_each(drop);
+        }
         occurrences = Vec::new();
     }
-    Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, finding_counts: [0; 4], notices })
+    Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, finding_counts, notices })
 }
 
 /// Gives each finding that points at an occurrence the occurrence's context

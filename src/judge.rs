@@ -586,28 +586,110 @@ pub fn judge_document(
     pairs: &[UnitPair],
     judging: Judging<'_>,
 ) -> Vec<Finding> {
-    let occurrences: Vec<&Occurrence> =
-        all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o).collect();
+    let occurrences = unsilenced(all, silenced);
     let maker = FindingMaker { glossary, path, judging };
-    // Each occurrence's own findings, and the tally of the terms used: in
-    // pieces at once for a large document, kept in order.
-    let (mut findings, tally) = if judging.parallel && occurrences.len() >= 2 * JUDGING_PIECE {
-        use rayon::prelude::*;
-        let pieces: Vec<(Vec<Finding>, TermTally)> = occurrences
-            .par_chunks(JUDGING_PIECE)
-            .enumerate()
-            .map(|(k, piece)| (maker.of_each(piece), TermTally::of(glossary, piece, k * JUDGING_PIECE)))
-            .collect();
-        let mut findings = Vec::with_capacity(pieces.iter().map(|(f, _)| f.len()).sum());
-        let mut tally = TermTally::default();
-        for (mut piece, piece_tally) in pieces {
-            findings.append(&mut piece);
-            tally.add(piece_tally);
+    // A document judged whole, as nearly always, makes one list: nothing
+    // to gather.
+    let (pieces, tally) = judge_each(&maker, &occurrences, judging.parallel, |findings| findings);
+    let mut findings = match <[Vec<Finding>; 1]>::try_from(pieces) {
+        Ok([whole]) => whole,
+        Err(pieces) => {
+            let mut findings = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+            for mut piece in pieces {
+                findings.append(&mut piece);
+            }
+            findings
         }
-        (findings, tally)
-    } else {
-        (maker.of_each(&occurrences), TermTally::of(glossary, &occurrences, 0))
     };
+    findings.extend(judge_whole(&maker, tally, &occurrences, all, pairs));
+    findings.sort_by_key(|f| (f.at.byte_start, f.rule));
+    findings
+}
+
+/// The findings [`judge_document`] makes, per severity in
+/// [`Severity::ALL`] order, counting only those `keep` keeps: what a count
+/// needs, without gathering findings into one list, sorting them or
+/// freeing them one by one (for one large file, a tenth of a second on one
+/// thread at the end of a two-job run). A large document is judged in
+/// pieces, at once when `judging.parallel`, each counted as it is made.
+pub fn count_findings(
+    glossary: &Glossary,
+    path: &str,
+    all: &[Occurrence],
+    silenced: &[bool],
+    pairs: &[UnitPair],
+    judging: Judging<'_>,
+    keep: &(dyn Fn(&Finding) -> bool + Sync),
+) -> [usize; 4] {
+    let occurrences = unsilenced(all, silenced);
+    let maker = FindingMaker { glossary, path, judging };
+    let count = |findings: Vec<Finding>| {
+        let mut counts = [0; 4];
+        for finding in findings.iter().filter(|f| keep(f)) {
+            counts[finding.severity.index()] += 1;
+        }
+        counts
+    };
+    let (pieces, tally) = judge_each(&maker, &occurrences, true, count);
+    let whole = count(judge_whole(&maker, tally, &occurrences, all, pairs));
+    pieces.iter().fold(whole, |mut total, piece| {
+        for (total, count) in total.iter_mut().zip(piece) {
+            *total += count;
+        }
+        total
+    })
+}
+
+/// The occurrences not silenced.
+fn unsilenced<'a>(all: &'a [Occurrence], silenced: &[bool]) -> Vec<&'a Occurrence> {
+    all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o).collect()
+}
+
+/// Each occurrence's own findings, handed to `each` a piece at a time in
+/// order, and the tally of the terms used. A large document is cut into
+/// pieces when `cut` (judged at once when the run is parallel); otherwise
+/// it is one piece.
+fn judge_each<T: Send>(
+    maker: &FindingMaker<'_>,
+    occurrences: &[&Occurrence],
+    cut: bool,
+    each: impl Fn(Vec<Finding>) -> T + Sync,
+) -> (Vec<T>, TermTally) {
+    let glossary = maker.glossary;
+    let size = if cut && occurrences.len() >= 2 * JUDGING_PIECE { JUDGING_PIECE } else { occurrences.len().max(1) };
+    let judge = |(k, piece): (usize, &[&Occurrence])| (each(maker.of_each(piece)), TermTally::of(glossary, piece, k * size));
+    let pieces: Vec<(T, TermTally)> = if maker.judging.parallel && size < occurrences.len() {
+        use rayon::prelude::*;
+        occurrences.par_chunks(size).enumerate().map(judge).collect()
+    } else if occurrences.is_empty() {
+        vec![judge((0, occurrences))]
+    } else {
+        occurrences.chunks(size).enumerate().map(judge).collect()
+    };
+    let mut tally = TermTally::default();
+    let mut made = Vec::with_capacity(pieces.len());
+    for (piece, piece_tally) in pieces {
+        made.push(piece);
+        match tally.uses.is_empty() {
+            true => tally = piece_tally,
+            false => tally.add(piece_tally),
+        }
+    }
+    (made, tally)
+}
+
+/// The findings about a concept in the whole document (mixed renderings, a
+/// bare acronym) and about translation units (a missing or unexpected
+/// rendering), from the tally of the terms used; unsorted.
+fn judge_whole(
+    maker: &FindingMaker<'_>,
+    tally: TermTally,
+    occurrences: &[&Occurrence],
+    all: &[Occurrence],
+    pairs: &[UnitPair],
+) -> Vec<Finding> {
+    let glossary = maker.glossary;
+    let mut findings = Vec::new();
     let mut push =
         |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: &mut dyn FnMut() -> String, renderings: Vec<RenderingCount>| {
             findings.extend(maker.make(rule, at, suggestion, message, renderings));
@@ -708,7 +790,6 @@ pub fn judge_document(
             );
         }
     }
-    findings.sort_by_key(|f| (f.at.byte_start, f.rule));
     findings
 }
 
@@ -787,13 +868,11 @@ mod tests {
         assert!(judge(&[used(1, false), used(2, false)]).is_empty());
     }
 
-    #[test]
-    fn a_large_document_is_judged_alike_in_pieces_and_whole() {
-        let glossary = Glossary::embedded().unwrap();
-        // Every term of every concept, over and over, some matched only
-        // after folding: enough occurrences for several pieces.
-        // One concept is used by its acronym alone, on lines without Arabic
-        // until the second piece: its bare-acronym finding points there.
+    /// Every term of every concept, over and over, some matched only after
+    /// folding: enough occurrences for three pieces. One concept (returned)
+    /// is used by its acronym alone, on lines without Arabic until the
+    /// second piece.
+    fn large_document(glossary: &Glossary) -> (Vec<Occurrence>, usize) {
         let bare = glossary.concepts.iter().position(|c| c.terms.iter().any(|t| t.role == TermRole::Acronym)).unwrap();
         let mut occurrences = Vec::new();
         while occurrences.len() < 3 * JUDGING_PIECE {
@@ -824,6 +903,14 @@ mod tests {
                 }
             }
         }
+        (occurrences, bare)
+    }
+
+    #[test]
+    fn a_large_document_is_judged_alike_in_pieces_and_whole() {
+        let glossary = Glossary::embedded().unwrap();
+        // The bare-acronym finding points into the second piece.
+        let (occurrences, _) = large_document(&glossary);
         let severities = Severities::default();
         let judge = |parallel| {
             judge_document(
@@ -845,6 +932,54 @@ mod tests {
         let bare_finding = whole.iter().find(|f| f.rule == Rule::BareAcronym).expect("no bare acronym");
         assert!((JUDGING_PIECE + 100..2 * JUDGING_PIECE).contains(&(bare_finding.at.byte_start / 12)), "{:?}", bare_finding.at);
         assert!(judge(true) == whole, "findings differ in pieces");
+    }
+
+    #[test]
+    fn a_count_is_the_tally_by_severity_of_the_findings_it_keeps() {
+        let glossary = Glossary::embedded().unwrap();
+        let (occurrences, bare) = large_document(&glossary);
+        // Some occurrences silenced; a translation unit over the first
+        // hundred, whose source names a concept they do not render and does
+        // not name those they do.
+        let silenced: Vec<bool> = (0..occurrences.len()).map(|i| i % 11 == 3).collect();
+        let absent = (0..glossary.concepts.len()).find(|&c| occurrences[..100].iter().all(|o| o.concept != c)).unwrap();
+        let pairs = [UnitPair {
+            source_concepts: vec![(absent, "something".into())],
+            occurrences: 0..100,
+            anchor: occurrences[0].clone(),
+            id: Some("unit-1".into()),
+        }];
+        let mut severities = Severities::default();
+        severities.set(Rule::DeprecatedRendering, None);
+        // Kept: neither on a line divisible by 5 nor about the concept used
+        // bare (whose one finding is in the second piece).
+        let keep = |f: &Finding| f.at.line % 5 != 0 && f.at.concept != bare;
+        let listed = judge_document(
+            &glossary,
+            "large.txt",
+            &occurrences,
+            &silenced,
+            &pairs,
+            Judging { severities: &severities, with_messages: true, parallel: false },
+        );
+        let mut expected = [0; 4];
+        for finding in listed.iter().filter(|f| keep(f)) {
+            expected[finding.severity.index()] += 1;
+        }
+        // Every severity and every kind of finding is there to count, and
+        // some are not kept.
+        assert!(expected.iter().all(|&n| n > 0), "{expected:?}");
+        for rule in [Rule::MixedRenderings, Rule::MissingRendering, Rule::UnexpectedRendering, Rule::BareAcronym] {
+            assert!(listed.iter().any(|f| f.rule == rule), "no {rule:?}");
+        }
+        assert!(listed.iter().any(|f| !keep(f)) && listed.iter().any(|f| f.rule == Rule::BareAcronym && !keep(f)));
+        for parallel in [false, true] {
+            for with_messages in [false, true] {
+                let judging = Judging { severities: &severities, with_messages, parallel };
+                let counted = count_findings(&glossary, "large.txt", &occurrences, &silenced, &pairs, judging, &keep);
+                assert_eq!(counted, expected, "parallel {parallel}, messages {with_messages}");
+            }
+        }
     }
 
     #[test]

@@ -246,6 +246,66 @@ path = "articles/consistent-*.txt"
 }
 
 #[test]
+fn a_count_drops_what_ignores_pragmas_and_min_severity_drop_from_the_report() {
+    // `--count` counts findings without making them whole; it must leave
+    // out the same ones the report does: those a configured ignore or a
+    // pragma silences, and those below the minimum severity.
+    let dir = workspace();
+    let root = dir.path();
+    let translations = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/translations");
+    std::fs::create_dir_all(root.join("translations")).unwrap();
+    for name in ["page.html", "statement.xlf"] {
+        std::fs::copy(translations.join(name), root.join("translations").join(name)).unwrap();
+    }
+    // A pragma for the whole catalogue silences a rendering that a unit
+    // misses: a finding about the unit, not about an occurrence.
+    let catalogue = std::fs::read_to_string(translations.join("statement.ar.po")).unwrap();
+    std::fs::write(root.join("translations/statement.ar.po"), format!("# qamus-ignore jcc\n{catalogue}")).unwrap();
+    let missing_jcc = |output: Output| {
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"].as_array().unwrap().iter().any(|f| f["concept"] == "jcc" && f["rule"] == "missing-rendering")
+    };
+    assert!(missing_jcc(qamus(&["check", "--format", "json", "fixtures/translations/statement.ar.po"])));
+    assert!(!missing_jcc(qamus_in(root, &["check", "--format", "json", "translations/statement.ar.po"])));
+    std::fs::write(
+        root.join("qamus.toml"),
+        "[[ignore]]\npath = \"articles/hmc-*.txt\"\nconcepts = [\"hmc\"]\n\n[[ignore]]\npath = \"translations/*.po\"\nrules = [\"missing-rendering\"]\n",
+    )
+    .unwrap();
+    let total = |output: &Output| -> usize {
+        let text = text(&output.stdout);
+        let last = text.lines().last().unwrap_or_default().to_string();
+        last.rsplit(':').next().unwrap().parse().unwrap_or_else(|_| panic!("{text}"))
+    };
+    let unfiltered = total(&qamus_in(root, &["check", "--count", "--no-config", "--min-severity", "note", "articles", "translations"]));
+    for level in ["note", "warning", "error"] {
+        let report = qamus_in(root, &["check", "--format", "json", "--min-severity", level, "articles", "translations"]);
+        let report: Value = serde_json::from_slice(&report.stdout).unwrap();
+        let mut expected = std::collections::BTreeMap::<String, (usize, usize)>::new();
+        for m in report["matches"].as_array().unwrap() {
+            expected.entry(m["path"].as_str().unwrap().to_string()).or_default().0 += 1;
+        }
+        for f in report["findings"].as_array().unwrap() {
+            expected.entry(f["path"].as_str().unwrap().to_string()).or_default().1 += 1;
+        }
+        let findings: usize = expected.values().map(|(_, f)| f).sum();
+        let mut lines: Vec<String> = expected.iter().map(|(path, (m, f))| format!("{path}:{m}:{f}")).collect();
+        lines.push(format!("total:{}:{findings}", expected.values().map(|(m, _)| m).sum::<usize>()));
+        lines.sort();
+        if level == "note" {
+            // The ignores and pragmas leave findings out.
+            assert!(findings > 0 && findings + 6 <= unfiltered, "{findings} of {unfiltered}");
+        }
+        for jobs in ["1", "2"] {
+            let output = qamus_in(root, &["check", "--count", "-j", jobs, "--min-severity", level, "articles", "translations"]);
+            let mut counted: Vec<String> = text(&output.stdout).lines().map(str::to_string).collect();
+            counted.sort();
+            assert_eq!(counted, lines, "--min-severity {level} -j {jobs}");
+        }
+    }
+}
+
+#[test]
 fn config_errors_name_the_file_the_key_and_the_line() {
     let dir = workspace();
     let cases = [

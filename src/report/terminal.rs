@@ -56,7 +56,7 @@ pub fn emit_document(document: &DocumentResult, min_severity: Severity, out: &mu
 
 /// Writes one document's counts (`path:matches:findings`), when it has matches.
 pub fn emit_count(document: &DocumentResult, min_severity: Severity, out: &mut dyn Write) -> io::Result<()> {
-    let findings = document.findings.iter().filter(|f| f.severity >= min_severity).count();
+    let findings: usize = Severity::ALL.iter().zip(document.severity_counts()).filter(|(s, _)| **s >= min_severity).map(|(_, n)| n).sum();
     if document.match_count > 0 || findings > 0 {
         writeln!(out, "{}:{}:{}", document.path, document.match_count, findings)?;
     }
