@@ -1,8 +1,9 @@
 //! The `check` pipeline: inputs → documents → units → matches → located
 //! occurrences → pragmas → findings → configured ignores, for every file.
-//! Files are checked in parallel in batches and handed on in input order, so
-//! output is the same whatever the number of jobs, and a printer can stream
-//! each document as its batch finishes. Read errors are collected beside the
+//! Files are checked in parallel, a bounded window of them at once, and
+//! handed on in input order, so output is the same whatever the number of
+//! jobs, and a printer can stream each document as soon as it and those
+//! before it are done. Read errors are collected beside the
 //! results and the run goes on.
 //!
 //! This module owns the order of the steps and turning unit offsets into file
@@ -147,35 +148,92 @@ pub fn check_paths(
     let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter);
     let mut outcome = Outcome { errors, ..Outcome::default() };
     let jobs = if options.jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { options.jobs };
-    // One job checks on this thread: no pool (whose thread would only
-    // start, reserve its heap and wait).
-    let pool = (jobs > 1).then(|| crate::threads::pool(jobs).build());
-    let batch = (jobs * 8).max(1);
-    let mut done = 0;
-    for chunk in inputs.chunks(batch) {
-        let process = |input: &Input| process(glossary, matcher, input, options);
-        let results: Vec<Processed> = match &pool {
-            Some(Ok(pool)) => pool.install(|| chunk.par_iter().map(process).collect()),
-            _ => chunk.iter().map(process).collect(),
-        };
-        for result in results {
-            match result {
-                Processed::Checked(mut document) => {
-                    on_document(&mut document);
-                    if options.drop_findings {
-                        document.finding_counts = document.severity_counts();
-                        document.findings = Vec::new();
-                    }
-                    outcome.documents.push(document);
+    let total = inputs.len();
+    let mut hand_on = |result: Processed, done: usize| {
+        match result {
+            Processed::Checked(mut document) => {
+                on_document(&mut document);
+                if options.drop_findings {
+                    document.finding_counts = document.severity_counts();
+                    document.findings = Vec::new();
                 }
-                Processed::Skipped(notice) => outcome.skipped.push(notice),
-                Processed::Failed(e) => outcome.errors.push(e),
+                outcome.documents.push(document);
             }
+            Processed::Skipped(notice) => outcome.skipped.push(notice),
+            Processed::Failed(e) => outcome.errors.push(e),
         }
-        done += chunk.len();
-        progress(done, inputs.len());
+        if done % PROGRESS_EVERY == 0 || done == total {
+            progress(done, total);
+        }
+    };
+    let process = |input: &Input| process(glossary, matcher, input, options);
+    // One job checks on this thread: no pool (whose thread would only
+    // start, reserve its heap and wait). Several use the current pool when
+    // it has as many threads (the binary's), else one of their own.
+    let own_pool = (jobs > 1 && rayon::current_num_threads() != jobs).then(|| crate::threads::pool(jobs).build());
+    match own_pool {
+        _ if jobs == 1 => inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1)),
+        Some(Err(_)) => inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1)),
+        Some(Ok(pool)) => pool.in_place_scope(|scope| check_in_window(scope, &inputs, jobs * WINDOW_PER_JOB, &process, &mut hand_on)),
+        None => rayon::in_place_scope(|scope| check_in_window(scope, &inputs, jobs * WINDOW_PER_JOB, &process, &mut hand_on)),
     }
     outcome
+}
+
+/// Files being checked or waiting to be handed on, per job: what bounds
+/// the results held at once.
+const WINDOW_PER_JOB: usize = 8;
+
+/// Progress is told after this many inputs (and after the last).
+const PROGRESS_EVERY: usize = 16;
+
+/// Checks `inputs` on the pool of `scope`, at most `window` at once, and
+/// hands each result on in input order (with the number handed on so far)
+/// on this thread as soon as it and every one before it are done. A thread
+/// that finishes a file takes the next at once: no thread waits for the
+/// slowest file of a batch (there is none), and handing on (printing) goes
+/// on beside the checking.
+fn check_in_window<'scope>(
+    scope: &rayon::Scope<'scope>,
+    inputs: &'scope [Input],
+    window: usize,
+    process: &'scope (dyn Fn(&Input) -> Processed + Sync),
+    hand_on: &mut dyn FnMut(Processed, usize),
+) {
+    type Done = (usize, std::thread::Result<Processed>);
+    let (sender, receiver) = std::sync::mpsc::channel::<Done>();
+    // Results done early wait here for those before them; slot `i` holds
+    // input `handed + i`.
+    let mut waiting: std::collections::VecDeque<Option<std::thread::Result<Processed>>> = Default::default();
+    let (mut started, mut handed) = (0, 0);
+    while handed < inputs.len() {
+        while started < inputs.len() && started < handed + window {
+            let (sender, input, index) = (sender.clone(), &inputs[started], started);
+            scope.spawn(move |_| {
+                // A panic is sent on as a result, so this thread never waits
+                // for a file that will not come; it is raised again here.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(input)));
+                let _ = sender.send((index, result));
+            });
+            started += 1;
+        }
+        let Ok((index, result)) = receiver.recv() else { return };
+        let slot = index - handed;
+        if waiting.len() <= slot {
+            waiting.resize_with(slot + 1, || None);
+        }
+        waiting[slot] = Some(result);
+        while matches!(waiting.front(), Some(Some(_))) {
+            match waiting.pop_front().flatten() {
+                Some(Ok(result)) => {
+                    handed += 1;
+                    hand_on(result, handed);
+                }
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => {}
+            }
+        }
+    }
 }
 
 fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &CheckOptions) -> Processed {
@@ -677,6 +735,68 @@ mod tests {
             verbatim: true,
             context: Context::default(),
         }
+    }
+
+    fn numbered_inputs(n: usize) -> Vec<Input> {
+        (0..n).map(|i| Input::File { path: PathBuf::from(i.to_string()), explicit: true }).collect()
+    }
+
+    fn number(input: &Input) -> usize {
+        match input {
+            Input::File { path, .. } => path.to_str().unwrap().parse().unwrap(),
+            Input::Stdin => usize::MAX,
+        }
+    }
+
+    #[test]
+    fn files_done_out_of_order_are_handed_on_in_order_with_at_most_a_window_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let inputs = numbered_inputs(40);
+        let window = 6;
+        let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let handed = AtomicUsize::new(0);
+        // Every fifth file is slow: those after it finish first.
+        let process = |input: &Input| {
+            let i = number(input);
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            // Never more than `window` past the last handed on.
+            assert!(i < handed.load(Ordering::SeqCst) + window, "{i} started too early");
+            std::thread::sleep(std::time::Duration::from_millis(if i % 5 == 0 { 30 } else { 2 }));
+            running.fetch_sub(1, Ordering::SeqCst);
+            Processed::Skipped(i.to_string())
+        };
+        let mut order = Vec::new();
+        let mut hand_on = |result: Processed, done: usize| {
+            handed.store(done, Ordering::SeqCst);
+            match result {
+                Processed::Skipped(name) => order.push((name.parse::<usize>().unwrap(), done)),
+                _ => panic!("only skips are made"),
+            }
+        };
+        let pool = crate::threads::pool(4).build().unwrap();
+        pool.in_place_scope(|scope| check_in_window(scope, &inputs, window, &process, &mut hand_on));
+        let expected: Vec<(usize, usize)> = (0..40).map(|i| (i, i + 1)).collect();
+        assert_eq!(order, expected);
+        assert!(most.load(Ordering::SeqCst) > 1, "files were checked at once");
+    }
+
+    #[test]
+    fn a_panic_while_checking_a_file_is_raised_not_waited_for() {
+        let inputs = numbered_inputs(10);
+        let process = |input: &Input| {
+            assert!(number(input) != 7, "file seven");
+            Processed::Skipped(String::new())
+        };
+        let pool = crate::threads::pool(2).build().unwrap();
+        let mut handed = 0;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.in_place_scope(|scope| check_in_window(scope, &inputs, 4, &process, &mut |_, done| handed = done))
+        }));
+        let panic = outcome.expect_err("the panic is raised");
+        let message = panic.downcast_ref::<&str>().map(|m| m.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        assert_eq!(message.as_deref(), Some("file seven"));
+        assert_eq!(handed, 7, "the files before it were handed on");
     }
 
     #[test]
