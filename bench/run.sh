@@ -11,8 +11,9 @@
 #     only, where every size finds nearly the same matches (flatness);
 #   - rg -F --count-matches -f forms.txt (every form of the 10,000-concept
 #     glossary and of the embedded one, as fixed strings), with 1 thread and
-#     with 2 (in turn: the machine's own gain from a second thread), and the
-#     time ratio qamus -j1 / rg -j1;
+#     with 2 (in the same rounds as qamus's 1 and 2 jobs: the machine's own
+#     gain from a second thread at the time), and the time ratio
+#     qamus -j1 / rg -j1;
 #   - one file holding the whole corpus, with 1 and 2 jobs (chunked matching);
 #   - peak RSS of a 10 MB corpus against the full one;
 #   - start-up with the embedded glossary, and loading 100,000 concepts.
@@ -110,13 +111,61 @@ pair() {
   median "${tb[@]}" > "$work/last-second"
 }
 
+# pair_with_rg LABEL_A LABEL_B LABEL_C LABEL_D BYTES: like `pair`, for two
+# pairs at once: the arrays `first`/`second` (qamus) and `third`/`fourth`
+# (ripgrep) all four in each round (in the order a b c d, then d c b a), so
+# that both gains are measured in the same minutes. Leaves qamus's median
+# ratio in $work/ratio and ripgrep's in $work/ratio-rg.
+pair_with_rg() {
+  local label_a=$1 label_b=$2 label_c=$3 label_d=$4 size=$5 ta=() tb=() tc=() td=() qr=() rr=() t x
+  local -A took rss
+  for ((i = 0; i < rounds; i++)); do
+    local order=(a b c d)
+    ((i % 2)) && order=(d c b a)
+    for x in "${order[@]}"; do
+      case $x in
+        a) t=$(timed "${first[@]}") ;;
+        b) t=$(timed "${second[@]}") ;;
+        c) t=$(timed "${third[@]}") ;;
+        d) t=$(timed "${fourth[@]}") ;;
+      esac
+      took[$x]=$t rss[$x]=$(tail -n 1 "$work/rss")
+    done
+    ta+=("${took[a]}") tb+=("${took[b]}") tc+=("${took[c]}") td+=("${took[d]}")
+    qr+=("$(echo "${took[a]} / ${took[b]}" | bc -l)") rr+=("$(echo "${took[c]} / ${took[d]}" | bc -l)")
+  done
+  row "$label_a" "$size" "$(median "${ta[@]}")" "${rss[a]}"
+  row "$label_b" "$size" "$(median "${tb[@]}")" "${rss[b]}"
+  row "$label_c" "$size" "$(median "${tc[@]}")" "${rss[c]}"
+  row "$label_d" "$size" "$(median "${td[@]}")" "${rss[d]}"
+  printf '  per-round ratios, qamus:'
+  printf ' %.2f' "${qr[@]}"
+  printf '; ripgrep:'
+  printf ' %.2f' "${rr[@]}"
+  printf '\n'
+  median "${qr[@]}" > "$work/ratio"
+  median "${rr[@]}" > "$work/ratio-rg"
+  median "${ta[@]}" > "$work/last"
+}
+
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(rustc --version)"
 echo "corpus: $bytes bytes in $files files; $runs run(s) each, median; the judged pairs $rounds rounds, median of the ratios"
 first=($qamus check --count -j1 --no-config "$corpus")
 second=($qamus check --count -j2 --no-config "$corpus")
-pair "qamus --count -j1 (embedded glossary)" "qamus --count -j2 (embedded glossary)" "$bytes"
+if command -v rg > /dev/null; then
+  # ripgrep's own gain from a second thread, in the same rounds: what the
+  # machine gives two threads at the time.
+  third=(rg -j1 -F --count-matches -f "$work/forms.txt" "$corpus")
+  fourth=(rg -j2 -F --count-matches -f "$work/forms.txt" "$corpus")
+  pair_with_rg "qamus --count -j1 (embedded glossary)" "qamus --count -j2 (embedded glossary)" \
+    "rg -F --count-matches -f forms.txt -j1" "rg -F --count-matches -f forms.txt -j2" "$bytes"
+  printf 'speed-up from 1 to 2 jobs, many files: %.2f× (median of the per-round ratios); ripgrep in the same rounds: %.2f×\n' \
+    "$(cat "$work/ratio")" "$(cat "$work/ratio-rg")"
+else
+  pair "qamus --count -j1 (embedded glossary)" "qamus --count -j2 (embedded glossary)" "$bytes"
+  printf 'speed-up from 1 to 2 jobs, many files: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
+fi
 q1=$(cat "$work/last")
-printf 'speed-up from 1 to 2 jobs, many files: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
 echo "قال" > "$work/one.txt"
 # Flatness: each glossary size on the same corpus, with how many matches it
 # finds and its time without loading (the glossary alone, on a one-line
@@ -174,12 +223,6 @@ if command -v rg > /dev/null; then
   pair "qamus --count -j1 (10000 concepts), against rg" "rg -F --count-matches -f forms.txt -j1" "$bytes"
   q10k_rg=$(cat "$work/ratio")
   r1=$(cat "$work/last-second")
-  # ripgrep's own gain from a second thread, in turn as qamus's: what the
-  # machine gives two threads at the time.
-  first=(rg -j1 -F --count-matches -f "$work/forms.txt" "$corpus")
-  second=(rg -j2 -F --count-matches -f "$work/forms.txt" "$corpus")
-  pair "rg -F --count-matches -f forms.txt -j1" "rg -F --count-matches -f forms.txt -j2" "$bytes"
-  printf 'ripgrep from 1 to 2 threads, many files: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
   printf 'time ratio qamus -j1 (10,000 concepts) / rg -j1: %.2f (median of the per-round ratios)\n' "$q10k_rg"
   printf 'time ratio qamus -j1 (embedded) / rg -j1: %.2f (of the medians, not run in turn)\n' "$(echo "$q1 / $r1" | bc -l)"
 else
