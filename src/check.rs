@@ -174,8 +174,8 @@ pub fn check_paths(
     match own_pool {
         _ if jobs == 1 => inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1)),
         Some(Err(_)) => inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1)),
-        Some(Ok(pool)) => pool.in_place_scope(|scope| check_in_window(scope, &inputs, jobs * WINDOW_PER_JOB, &process, &mut hand_on)),
-        None => rayon::in_place_scope(|scope| check_in_window(scope, &inputs, jobs * WINDOW_PER_JOB, &process, &mut hand_on)),
+        Some(Ok(pool)) => check_in_window(Some(&pool), &inputs, jobs * WINDOW_PER_JOB, &process, &mut hand_on),
+        None => check_in_window(None, &inputs, jobs * WINDOW_PER_JOB, &process, &mut hand_on),
     }
     outcome
 }
@@ -189,50 +189,108 @@ const PROGRESS_EVERY: usize = 16;
 
 /// Checks `inputs` on the pool of `scope`, at most `window` at once, and
 /// hands each result on in input order (with the number handed on so far)
-/// on this thread as soon as it and every one before it are done. A thread
-/// that finishes a file takes the next at once: no thread waits for the
-/// slowest file of a batch (there is none), and handing on (printing) goes
-/// on beside the checking.
-fn check_in_window<'scope>(
+/// on this thread. A thread that finishes a file takes the next at once: no
+/// thread waits for the slowest file of a batch (there is none), and
+/// handing on (printing) goes on beside the checking. This thread is woken
+/// only when half the window is done in order (or all that was started):
+/// with many small files, waking it for each file cost more than the files.
+/// The files are checked on `pool`, or on the current pool.
+fn check_in_window(
+    pool: Option<&rayon::ThreadPool>,
+    inputs: &[Input],
+    window: usize,
+    process: &(dyn Fn(&Input) -> Processed + Sync),
+    hand_on: &mut dyn FnMut(Processed, usize),
+) {
+    let shared = Shared::default();
+    match pool {
+        Some(pool) => pool.in_place_scope(|scope| hand_on_in_order(scope, inputs, window, process, hand_on, &shared)),
+        None => rayon::in_place_scope(|scope| hand_on_in_order(scope, inputs, window, process, hand_on, &shared)),
+    }
+}
+
+/// [`check_in_window`] in a scope that outlives `shared`'s users.
+fn hand_on_in_order<'scope>(
     scope: &rayon::Scope<'scope>,
     inputs: &'scope [Input],
     window: usize,
     process: &'scope (dyn Fn(&Input) -> Processed + Sync),
     hand_on: &mut dyn FnMut(Processed, usize),
+    shared: &'scope Shared,
 ) {
-    type Done = (usize, std::thread::Result<Processed>);
-    let (sender, receiver) = std::sync::mpsc::channel::<Done>();
-    // Results done early wait here for those before them; slot `i` holds
-    // input `handed + i`.
-    let mut waiting: std::collections::VecDeque<Option<std::thread::Result<Processed>>> = Default::default();
+    let wake_at = (window / 2).max(1);
     let (mut started, mut handed) = (0, 0);
     while handed < inputs.len() {
-        while started < inputs.len() && started < handed + window {
-            let (sender, input, index) = (sender.clone(), &inputs[started], started);
+        let from = started;
+        {
+            let mut state = shared.lock();
+            while started < inputs.len() && started < handed + window {
+                state.done.push_back(None);
+                started += 1;
+            }
+        }
+        for (index, input) in inputs.iter().enumerate().take(started).skip(from) {
             scope.spawn(move |_| {
-                // A panic is sent on as a result, so this thread never waits
-                // for a file that will not come; it is raised again here.
+                // A panic is kept as a result, so that this thread never
+                // waits for a file that will not come; it is raised again here.
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(input)));
-                let _ = sender.send((index, result));
+                let mut state = shared.lock();
+                let slot = index - state.base;
+                state.done[slot] = Some(result);
+                if state.ready() >= wake_at.min(state.done.len()) {
+                    shared.wake.notify_one();
+                }
             });
-            started += 1;
         }
-        let Ok((index, result)) = receiver.recv() else { return };
-        let slot = index - handed;
-        if waiting.len() <= slot {
-            waiting.resize_with(slot + 1, || None);
-        }
-        waiting[slot] = Some(result);
-        while matches!(waiting.front(), Some(Some(_))) {
-            match waiting.pop_front().flatten() {
-                Some(Ok(result)) => {
+        let ready: Vec<std::thread::Result<Processed>> = {
+            let mut state = shared.lock();
+            while state.ready() < wake_at.min(state.done.len()) {
+                state = shared.wake.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            let ready = state.ready();
+            state.base += ready;
+            state.done.drain(..ready).flatten().collect()
+        };
+        for result in ready {
+            match result {
+                Ok(result) => {
                     handed += 1;
                     hand_on(result, handed);
                 }
-                Some(Err(panic)) => std::panic::resume_unwind(panic),
-                None => {}
+                Err(panic) => std::panic::resume_unwind(panic),
             }
         }
+    }
+}
+
+/// What the threads checking files share with the one handing them on.
+#[derive(Default)]
+struct Shared {
+    state: std::sync::Mutex<WindowState>,
+    /// Told when enough files are done in order.
+    wake: std::sync::Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, WindowState> {
+        // No code panics while holding it (checking is caught first).
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The files started and not yet handed on.
+#[derive(Default)]
+struct WindowState {
+    /// The index of the first.
+    base: usize,
+    /// Each one's result once done, in input order.
+    done: std::collections::VecDeque<Option<std::thread::Result<Processed>>>,
+}
+
+impl WindowState {
+    /// How many are done in a row from the first.
+    fn ready(&self) -> usize {
+        self.done.iter().take_while(|d| d.is_some()).count()
     }
 }
 
@@ -312,8 +370,10 @@ pub fn check_document(
     };
     let judging = Judging { severities: &options.severities, with_messages: detail != Detail::Counts, parallel };
     // The configured ignores that apply to this file.
+    // Making a path relative asks the file system for every component of
+    // it: not done when there is no ignore to match it against.
     let ignores: Vec<&IgnoreRule> = match (&options.ignore_root, path) {
-        (Some(root), Some(path)) => match relative_to(root, path) {
+        (Some(root), Some(path)) if !options.ignores.is_empty() => match relative_to(root, path) {
             Some(relative) => options.ignores.iter().filter(|r| r.paths.is_match(&relative)).collect(),
             None => Vec::new(),
         },
@@ -775,7 +835,7 @@ mod tests {
             }
         };
         let pool = crate::threads::pool(4).build().unwrap();
-        pool.in_place_scope(|scope| check_in_window(scope, &inputs, window, &process, &mut hand_on));
+        check_in_window(Some(&pool), &inputs, window, &process, &mut hand_on);
         let expected: Vec<(usize, usize)> = (0..40).map(|i| (i, i + 1)).collect();
         assert_eq!(order, expected);
         assert!(most.load(Ordering::SeqCst) > 1, "files were checked at once");
@@ -791,7 +851,7 @@ mod tests {
         let pool = crate::threads::pool(2).build().unwrap();
         let mut handed = 0;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pool.in_place_scope(|scope| check_in_window(scope, &inputs, 4, &process, &mut |_, done| handed = done))
+            check_in_window(Some(&pool), &inputs, 4, &process, &mut |_, done| handed = done)
         }));
         let panic = outcome.expect_err("the panic is raised");
         let message = panic.downcast_ref::<&str>().map(|m| m.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());

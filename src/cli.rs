@@ -386,6 +386,12 @@ struct Prepared {
 impl Prepared {
     /// Whether a directory walk picks up `path` (config include/exclude).
     fn walk_filter(&self, path: &Path) -> bool {
+        // Making a path relative asks the file system for every component
+        // of it (a few system calls a file): not done with no glob to match.
+        let include = self.use_include && self.include.is_some();
+        if self.exclude.is_empty() && !include {
+            return true;
+        }
         let Some(relative) = relative_to(&self.root, path) else { return true };
         if self.exclude.is_match(&relative) {
             return false;

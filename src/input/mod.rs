@@ -174,7 +174,12 @@ impl Document {
         parallel: bool,
         map_from: u64,
     ) -> Result<Document> {
-        let size = std::fs::metadata(path).map_err(|e| io_error(e, shown))?.len();
+        // Opened once, its size asked of the open file: a file costs one
+        // path lookup however it is then read (many small files are mostly
+        // system calls).
+        let file = std::fs::File::open(path).map_err(|e| io_error(e, shown))?;
+        let metadata = file.metadata().map_err(|e| io_error(e, shown))?;
+        let size = metadata.len();
         if size > MAX_FILE_BYTES {
             return Err(Error::new(
                 ErrorKind::Usage(format!("file too large: {size} bytes (qamus reads files of up to {} MiB)", MAX_FILE_BYTES >> 20)),
@@ -183,27 +188,31 @@ impl Document {
         }
         let format = format.unwrap_or_else(|| Format::for_path(path));
         if size >= map_from && encoding.is_none_or(Encoding::is_utf8) {
-            if let Some(document) = Document::map(path, shown, size, format, parallel).map_err(|e| io_error(e, shown))? {
+            if let Some(document) = Document::map(&file, &metadata, shown, format, parallel).map_err(|e| io_error(e, shown))? {
                 return Ok(document);
             }
         }
-        let bytes = read_bytes(path, size, parallel).map_err(|e| io_error(e, shown))?;
+        let bytes = read_bytes(&file, size, parallel).map_err(|e| io_error(e, shown))?;
         Document::decode(shown, bytes, encoding, format, parallel)
     }
 
-    /// The file at `path` mapped, if it is a regular file of `size` bytes
-    /// whose bytes are UTF-8 without NUL, past a UTF-8 byte-order mark if
-    /// it has one; `None` if not (the caller reads it).
-    fn map(path: &Path, shown: &str, size: u64, format: Format, parallel: bool) -> std::io::Result<Option<Document>> {
-        let file = std::fs::File::open(path)?;
-        let metadata = file.metadata()?;
-        if !metadata.is_file() || metadata.len() != size {
+    /// `file` mapped, if it is a regular file whose bytes are UTF-8 without
+    /// NUL, past a UTF-8 byte-order mark if it has one; `None` if not (the
+    /// caller reads it).
+    fn map(
+        file: &std::fs::File,
+        metadata: &std::fs::Metadata,
+        shown: &str,
+        format: Format,
+        parallel: bool,
+    ) -> std::io::Result<Option<Document>> {
+        if !metadata.is_file() {
             return Ok(None);
         }
         // SAFETY: the map is only read, and only as long as the file is
         // not truncated (see `read_with`); its bytes are checked as UTF-8
         // before they are used as text.
-        let Ok(map) = (unsafe { memmap2::MmapOptions::new().map(&file) }) else { return Ok(None) };
+        let Ok(map) = (unsafe { memmap2::MmapOptions::new().map(file) }) else { return Ok(None) };
         let start = if map.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         if start == 0 && encoding_rs::Encoding::for_bom(&map).is_some() {
             return Ok(None);
@@ -251,17 +260,16 @@ impl Document {
 /// this size at once when the run is parallel.
 pub const READ_PIECE_BYTES: usize = 4 << 20;
 
-/// The bytes of the file at `path`, whose size was `size` a moment ago. With
+/// The bytes of `file`, opened and not yet read, whose size was `size` a moment ago. With
 /// `parallel` and a large file (on Unix), the pieces are read at once with
 /// positioned reads into one buffer; a file whose size changed meanwhile is
 /// read again from the start the ordinary way, so the bytes returned are
 /// always those of one whole read.
-fn read_bytes(path: &Path, size: u64, parallel: bool) -> std::io::Result<Vec<u8>> {
+fn read_bytes(mut file: &std::fs::File, size: u64, parallel: bool) -> std::io::Result<Vec<u8>> {
     #[cfg(unix)]
     if parallel && size >= 2 * READ_PIECE_BYTES as u64 {
         use rayon::prelude::*;
         use std::os::unix::fs::FileExt;
-        let file = std::fs::File::open(path)?;
         // Zeroed, so that no byte is ever uninitialised; a large zeroed
         // allocation is fresh pages, zeroed by the kernel as they are first
         // written, by whichever thread writes them.
@@ -278,8 +286,37 @@ fn read_bytes(path: &Path, size: u64, parallel: bool) -> std::io::Result<Vec<u8>
             Err(e) => return Err(e),
         }
     }
-    let _ = (size, parallel); // read in pieces on Unix only
-    std::fs::read(path)
+    let _ = parallel; // read in pieces on Unix only
+                      // Nothing has moved the file's position (a read in pieces that found
+                      // the size changed used positioned reads): this reads it whole, `size`
+                      // bytes and then until the end, with no more system calls than that
+                      // (`read_to_end` would first ask the file its size and position again).
+    use std::io::Read;
+    let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    // The end, or what was added since the size was asked.
+    let mut more = [0u8; 64];
+    loop {
+        match file.read(&mut more) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => {
+                bytes.extend_from_slice(&more[..n]);
+                file.read_to_end(&mut bytes)?;
+                return Ok(bytes);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Maps an I/O error to ours, naming the path.
@@ -467,6 +504,26 @@ mod tests {
                     }
                     (Err(read), Err(map)) => assert_eq!(read.to_string(), map.to_string(), "{name}"),
                     (read, map) => panic!("{name}: read {read:?}, mapped {map:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_is_read_whole_whatever_size_it_had_when_asked() {
+        // The size is asked before the file is read; a file that grew or
+        // shrank in between is still read whole, small or in pieces.
+        let dir = tempfile::tempdir().unwrap();
+        for length in [0, 1, 63, 64, 65, 1000, 2 * READ_PIECE_BYTES + 5] {
+            let bytes: Vec<u8> = (0..length).map(|i| (i % 251) as u8).collect();
+            let path = dir.path().join(format!("{length}.bin"));
+            std::fs::write(&path, &bytes).unwrap();
+            let told = [0, length / 2, length.saturating_sub(1), length, length + 1, length + 100, 2 * length + 2 * READ_PIECE_BYTES];
+            for size in told {
+                for parallel in [false, true] {
+                    let file = std::fs::File::open(&path).unwrap();
+                    let read = read_bytes(&file, size as u64, parallel).unwrap();
+                    assert!(read == bytes, "{length} bytes read as {} (told {size}, parallel {parallel})", read.len());
                 }
             }
         }

@@ -59,7 +59,7 @@ fn walk_dir(root: &Path, options: WalkOptions, keep: &dyn Fn(&Path) -> bool, inp
         .git_exclude(!options.no_ignore)
         .parents(!options.no_ignore)
         .follow_links(true)
-        .sort_by_file_path(|a, b| a.cmp(b))
+        .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {
         match entry {
