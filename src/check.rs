@@ -145,11 +145,11 @@ pub fn check_paths(
     on_document: &mut dyn FnMut(&mut DocumentResult),
     progress: &mut dyn FnMut(usize, usize),
 ) -> Outcome {
-    let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter);
-    let mut outcome = Outcome { errors, ..Outcome::default() };
+    let mut outcome = Outcome::default();
     let jobs = if options.jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { options.jobs };
-    let total = inputs.len();
-    let mut hand_on = |result: Processed, done: usize| {
+    // `total` is the number of inputs once the walk is over (while it goes
+    // on, progress is told 0).
+    let mut hand_on = |result: Processed, done: usize, total: Option<usize>| {
         match result {
             Processed::Checked(mut document) => {
                 on_document(&mut document);
@@ -162,21 +162,41 @@ pub fn check_paths(
             Processed::Skipped(notice) => outcome.skipped.push(notice),
             Processed::Failed(e) => outcome.errors.push(e),
         }
-        if done % PROGRESS_EVERY == 0 || done == total {
-            progress(done, total);
+        if done % PROGRESS_EVERY == 0 || Some(done) == total {
+            progress(done, total.unwrap_or(0));
         }
     };
     let process = |input: &Input| process(glossary, matcher, input, options);
-    // One job checks on this thread: no pool (whose thread would only
-    // start, reserve its heap and wait). Several use the current pool when
-    // it has as many threads (the binary's), else one of their own.
+    // One job walks, then checks, on this thread: no pool (whose thread
+    // would only start, reserve its heap and wait). Several use the
+    // current pool when it has as many threads (the binary's), else one of
+    // their own, and check files while the walk finds more.
     let own_pool = (jobs > 1 && rayon::current_num_threads() != jobs).then(|| crate::threads::pool(jobs).build());
-    match own_pool {
-        _ if jobs == 1 => inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1)),
-        Some(Err(_)) => inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1)),
-        Some(Ok(pool)) => check_in_window(Some(&pool), &inputs, jobs * WINDOW_PER_JOB, &process, &mut hand_on),
-        None => check_in_window(None, &inputs, jobs * WINDOW_PER_JOB, &process, &mut hand_on),
-    }
+    let walk_errors = match own_pool {
+        Some(Err(_)) | None if jobs == 1 || own_pool.is_some() => {
+            let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter);
+            let total = Some(inputs.len());
+            inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1, total));
+            errors
+        }
+        pool => {
+            let errors = std::sync::Mutex::new(Vec::new());
+            let walk = |found: &mut dyn FnMut(Input)| {
+                walk::each(paths, options.walk, walk_filter, found, &mut |e| {
+                    errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(e)
+                })
+            };
+            let pool = match &pool {
+                Some(Ok(pool)) => Some(pool),
+                _ => None,
+            };
+            check_in_window(pool, &walk, jobs * WINDOW_PER_JOB, &process, &mut hand_on);
+            errors.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+    };
+    // Errors of the walk come first, as they were found before any file
+    // was read.
+    outcome.errors.splice(0..0, walk_errors);
     outcome
 }
 
@@ -187,88 +207,133 @@ const WINDOW_PER_JOB: usize = 8;
 /// Progress is told after this many inputs (and after the last).
 const PROGRESS_EVERY: usize = 16;
 
-/// Checks `inputs` on the pool of `scope`, at most `window` at once, and
-/// hands each result on in input order (with the number handed on so far)
-/// on this thread. A thread that finishes a file takes the next at once: no
-/// thread waits for the slowest file of a batch (there is none), and
-/// handing on (printing) goes on beside the checking. This thread is woken
-/// only when half the window is done in order (or all that was started):
-/// with many small files, waking it for each file cost more than the files.
-/// The files are checked on `pool`, or on the current pool.
+/// A walk: finds inputs, handing each in turn to the function it is given.
+type Walk<'a> = dyn Fn(&mut dyn FnMut(Input)) + Sync + 'a;
+
+/// Checks the inputs `walk` finds on `pool`, or on the current pool, at
+/// most `window` at once, and hands each result on in input order on this
+/// thread, with the number handed on so far and, once the walk is over,
+/// the number of inputs.
+///
+/// The walk runs on a thread of its own and never waits: what it finds
+/// beyond the window is kept in a queue, started as files are handed on.
+/// A thread that finishes a file takes the next at once: no thread waits
+/// for the slowest file of a batch (there is none), and handing on
+/// (printing) goes on beside the checking. This thread is woken only when
+/// half the window is done in order (or all that was started): with many
+/// small files, waking it for each file cost more than the files.
 fn check_in_window(
     pool: Option<&rayon::ThreadPool>,
-    inputs: &[Input],
+    walk: &Walk<'_>,
     window: usize,
     process: &(dyn Fn(&Input) -> Processed + Sync),
-    hand_on: &mut dyn FnMut(Processed, usize),
+    hand_on: &mut dyn FnMut(Processed, usize, Option<usize>),
 ) {
-    let shared = Shared::default();
+    let shared = Shared { window, wake_at: (window / 2).max(1), ..Shared::default() };
     match pool {
-        Some(pool) => pool.in_place_scope(|scope| hand_on_in_order(scope, inputs, window, process, hand_on, &shared)),
-        None => rayon::in_place_scope(|scope| hand_on_in_order(scope, inputs, window, process, hand_on, &shared)),
+        Some(pool) => pool.in_place_scope(|scope| walk_and_check(scope, &shared, walk, process, hand_on)),
+        None => rayon::in_place_scope(|scope| walk_and_check(scope, &shared, walk, process, hand_on)),
     }
 }
 
-/// [`check_in_window`] in a scope that outlives `shared`'s users.
-fn hand_on_in_order<'scope>(
+/// [`check_in_window`] in a scope that `shared`, `walk` and `process`
+/// outlive.
+fn walk_and_check<'scope>(
     scope: &rayon::Scope<'scope>,
-    inputs: &'scope [Input],
-    window: usize,
-    process: &'scope (dyn Fn(&Input) -> Processed + Sync),
-    hand_on: &mut dyn FnMut(Processed, usize),
     shared: &'scope Shared,
+    walk: &'scope Walk<'scope>,
+    process: &'scope (dyn Fn(&Input) -> Processed + Sync),
+    hand_on: &mut dyn FnMut(Processed, usize, Option<usize>),
 ) {
-    let wake_at = (window / 2).max(1);
-    let (mut started, mut handed) = (0, 0);
-    while handed < inputs.len() {
-        let from = started;
-        {
-            let mut state = shared.lock();
-            while started < inputs.len() && started < handed + window {
-                state.done.push_back(None);
-                started += 1;
-            }
-        }
-        for (index, input) in inputs.iter().enumerate().take(started).skip(from) {
+    let start = |started: Vec<(usize, Input)>| {
+        for (index, input) in started {
             scope.spawn(move |_| {
-                // A panic is kept as a result, so that this thread never
-                // waits for a file that will not come; it is raised again here.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(input)));
-                let mut state = shared.lock();
-                let slot = index - state.base;
-                state.done[slot] = Some(result);
-                if state.ready() >= wake_at.min(state.done.len()) {
-                    shared.wake.notify_one();
-                }
+                // A panic is kept as a result, so that the thread handing on
+                // never waits for a file that will not come; it is raised
+                // again there.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(&input)));
+                shared.done(index, result);
             });
         }
-        let ready: Vec<std::thread::Result<Processed>> = {
+    };
+    std::thread::scope(|threads| {
+        threads.spawn(|| {
+            // Told, even if the walk panics, so that the thread handing on
+            // does not wait for it.
+            let _over = WalkOver(shared);
+            walk(&mut |input| {
+                let mut state = shared.lock();
+                if state.abandoned {
+                    return;
+                }
+                state.queued.push_back(input);
+                let started = state.start(shared.window);
+                drop(state);
+                start(started);
+            });
+        });
+        hand_on_in_order(shared, hand_on, &start);
+    })
+}
+
+/// Hands results on as [`check_in_window`] says, starting queued files as
+/// the window makes room, until the walk is over and every file is handed
+/// on; a file that panicked is raised here, after telling the walk to stop.
+fn hand_on_in_order(shared: &Shared, hand_on: &mut dyn FnMut(Processed, usize, Option<usize>), start: &dyn Fn(Vec<(usize, Input)>)) {
+    let mut handed = 0;
+    loop {
+        let (ready, total): (Vec<std::thread::Result<Processed>>, Option<usize>) = {
             let mut state = shared.lock();
-            while state.ready() < wake_at.min(state.done.len()) {
+            loop {
+                let ready = state.ready();
+                let over = state.walked && state.queued.is_empty() && ready == state.done.len();
+                if over || (ready > 0 && ready >= shared.wake_at.min(state.done.len())) {
+                    break;
+                }
                 state = shared.wake.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
             }
             let ready = state.ready();
             state.base += ready;
-            state.done.drain(..ready).flatten().collect()
+            state.taken = ready;
+            let ready: Vec<_> = state.done.drain(..ready).flatten().collect();
+            (ready, state.walked.then_some(state.base + state.done.len() + state.queued.len()))
         };
+        if ready.is_empty() {
+            return;
+        }
         for result in ready {
             match result {
                 Ok(result) => {
                     handed += 1;
-                    hand_on(result, handed);
+                    hand_on(result, handed, total);
                 }
-                Err(panic) => std::panic::resume_unwind(panic),
+                Err(panic) => {
+                    shared.lock().abandoned = true;
+                    std::panic::resume_unwind(panic)
+                }
             }
         }
+        // Handed on: the window has room for queued files.
+        let started = {
+            let mut state = shared.lock();
+            state.taken = 0;
+            state.start(shared.window)
+        };
+        start(started);
     }
 }
 
-/// What the threads checking files share with the one handing them on.
+/// What the walk, the threads checking files and the thread handing them
+/// on share.
 #[derive(Default)]
 struct Shared {
     state: std::sync::Mutex<WindowState>,
-    /// Told when enough files are done in order.
+    /// Told when enough files are done in order, or the walk is over.
     wake: std::sync::Condvar,
+    /// Files started and not yet handed on, at most.
+    window: usize,
+    /// The files done in order that wake the thread handing on.
+    wake_at: usize,
 }
 
 impl Shared {
@@ -276,21 +341,63 @@ impl Shared {
         // No code panics while holding it (checking is caught first).
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+
+    /// Keeps the result of file `index`, and wakes the thread handing on
+    /// when enough files (or all started) are done in order.
+    fn done(&self, index: usize, result: std::thread::Result<Processed>) {
+        let mut state = self.lock();
+        let slot = index - state.base;
+        state.done[slot] = Some(result);
+        if state.ready() >= self.wake_at.min(state.done.len()) {
+            self.wake.notify_one();
+        }
+    }
 }
 
-/// The files started and not yet handed on.
+/// Tells the thread handing on that the walk is over when dropped.
+struct WalkOver<'a>(&'a Shared);
+
+impl Drop for WalkOver<'_> {
+    fn drop(&mut self) {
+        self.0.lock().walked = true;
+        self.0.wake.notify_one();
+    }
+}
+
+/// The files found and not yet handed on.
 #[derive(Default)]
 struct WindowState {
-    /// The index of the first.
+    /// Found, not started (the window was full).
+    queued: std::collections::VecDeque<Input>,
+    /// The index of the first file started and not handed on.
     base: usize,
-    /// Each one's result once done, in input order.
+    /// Each started file's result once done, in input order.
     done: std::collections::VecDeque<Option<std::thread::Result<Processed>>>,
+    /// Results taken out of `done` and still being handed on: they count
+    /// against the window too.
+    taken: usize,
+    /// The walk is over: no more files will be found.
+    walked: bool,
+    /// Handing on has stopped (a file panicked): start no more.
+    abandoned: bool,
 }
 
 impl WindowState {
     /// How many are done in a row from the first.
     fn ready(&self) -> usize {
         self.done.iter().take_while(|d| d.is_some()).count()
+    }
+
+    /// Takes queued files, with their indices, as far as the window has
+    /// room, and marks them started.
+    fn start(&mut self, window: usize) -> Vec<(usize, Input)> {
+        let mut started = Vec::new();
+        while self.done.len() + self.taken < window && !self.abandoned {
+            let Some(input) = self.queued.pop_front() else { break };
+            self.done.push_back(None);
+            started.push((self.base + self.done.len() - 1, input));
+        }
+        started
     }
 }
 
@@ -811,7 +918,6 @@ mod tests {
     #[test]
     fn files_done_out_of_order_are_handed_on_in_order_with_at_most_a_window_at_once() {
         use std::sync::atomic::{AtomicUsize, Ordering};
-        let inputs = numbered_inputs(40);
         let window = 6;
         let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let handed = AtomicUsize::new(0);
@@ -827,23 +933,37 @@ mod tests {
             Processed::Skipped(i.to_string())
         };
         let mut order = Vec::new();
-        let mut hand_on = |result: Processed, done: usize| {
+        let mut totals = Vec::new();
+        let mut hand_on = |result: Processed, done: usize, total: Option<usize>| {
             handed.store(done, Ordering::SeqCst);
+            totals.push(total);
             match result {
                 Processed::Skipped(name) => order.push((name.parse::<usize>().unwrap(), done)),
                 _ => panic!("only skips are made"),
             }
         };
         let pool = crate::threads::pool(4).build().unwrap();
-        check_in_window(Some(&pool), &inputs, window, &process, &mut hand_on);
+        // The walk finds the files slowly at first, then all at once.
+        let walk = |found: &mut dyn FnMut(Input)| {
+            for (i, input) in numbered_inputs(40).into_iter().enumerate() {
+                if i < 5 {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                found(input);
+            }
+        };
+        check_in_window(Some(&pool), &walk, window, &process, &mut hand_on);
         let expected: Vec<(usize, usize)> = (0..40).map(|i| (i, i + 1)).collect();
         assert_eq!(order, expected);
+        // The number of files is told once the walk is over, and is right.
+        assert_eq!(totals.last(), Some(&Some(40)));
+        assert!(totals.windows(2).all(|w| w[0].is_none() || w[0] == w[1]), "{totals:?}");
         assert!(most.load(Ordering::SeqCst) > 1, "files were checked at once");
     }
 
     #[test]
     fn a_panic_while_checking_a_file_is_raised_not_waited_for() {
-        let inputs = numbered_inputs(10);
+        let walk = |found: &mut dyn FnMut(Input)| numbered_inputs(100).into_iter().for_each(found);
         let process = |input: &Input| {
             assert!(number(input) != 7, "file seven");
             Processed::Skipped(String::new())
@@ -851,7 +971,7 @@ mod tests {
         let pool = crate::threads::pool(2).build().unwrap();
         let mut handed = 0;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check_in_window(Some(&pool), &inputs, 4, &process, &mut |_, done| handed = done)
+            check_in_window(Some(&pool), &walk, 4, &process, &mut |_, done, _| handed = done)
         }));
         let panic = outcome.expect_err("the panic is raised");
         let message = panic.downcast_ref::<&str>().map(|m| m.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());

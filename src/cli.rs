@@ -548,8 +548,11 @@ fn check(args: CheckArgs) -> Result<u8> {
                 write_error = Some(e);
             }
         };
+        // `total` is 0 while the walk is still finding files.
         let mut progress = |done: usize, total: usize| {
-            if show_progress && total > 1 {
+            if show_progress && total == 0 {
+                eprint!("\rqamus: {done} files");
+            } else if show_progress && total > 1 {
                 eprint!("\rqamus: {done}/{total} files");
                 if done == total {
                     eprint!("\r\x1b[K");

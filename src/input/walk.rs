@@ -36,21 +36,33 @@ pub struct WalkOptions {
 pub fn inputs(paths: &[PathBuf], options: WalkOptions, keep: &dyn Fn(&Path) -> bool) -> (Vec<Input>, Vec<Error>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
-            continue;
-        }
-        match std::fs::metadata(path) {
-            Err(e) => errors.push(crate::input::io_error(e, &display(path))),
-            Ok(meta) if meta.is_dir() => walk_dir(path, options, keep, &mut inputs, &mut errors),
-            Ok(_) => inputs.push(Input::File { path: path.clone(), explicit: true }),
-        }
-    }
+    each(paths, options, keep, &mut |input| inputs.push(input), &mut |error| errors.push(error));
     (inputs, errors)
 }
 
-fn walk_dir(root: &Path, options: WalkOptions, keep: &dyn Fn(&Path) -> bool, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
+/// [`inputs`], each input handed to `found` as soon as it is found, each
+/// error to `failed`, in order.
+pub fn each(
+    paths: &[PathBuf],
+    options: WalkOptions,
+    keep: &dyn Fn(&Path) -> bool,
+    found: &mut dyn FnMut(Input),
+    failed: &mut dyn FnMut(Error),
+) {
+    for path in paths {
+        if path.as_os_str() == "-" {
+            found(Input::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Err(e) => failed(crate::input::io_error(e, &display(path))),
+            Ok(meta) if meta.is_dir() => walk_dir(path, options, keep, found, failed),
+            Ok(_) => found(Input::File { path: path.clone(), explicit: true }),
+        }
+    }
+}
+
+fn walk_dir(root: &Path, options: WalkOptions, keep: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Input), failed: &mut dyn FnMut(Error)) {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(!options.hidden)
         .ignore(!options.no_ignore)
@@ -66,10 +78,10 @@ fn walk_dir(root: &Path, options: WalkOptions, keep: &dyn Fn(&Path) -> bool, inp
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
                 if is_file && crate::input::Format::is_walked(entry.path()) && keep(entry.path()) {
-                    inputs.push(Input::File { path: entry.into_path(), explicit: false });
+                    found(Input::File { path: entry.into_path(), explicit: false });
                 }
             }
-            Err(e) => errors.push(walk_error(e, root)),
+            Err(e) => failed(walk_error(e, root)),
         }
     }
 }
