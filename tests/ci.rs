@@ -445,14 +445,36 @@ fn output_is_the_same_whatever_the_number_of_jobs() {
         };
         std::fs::write(name, body).unwrap();
     }
+    // What goes wrong is told alike too: a file that is not UTF-8, a binary
+    // one passed over, a broken link found by the walk (told first), in a
+    // folder walked among the files.
+    std::fs::create_dir(dir.path().join("f20-more")).unwrap();
+    std::fs::write(dir.path().join("f20-more/bad.txt"), b"\xC7\xE1 \xFF").unwrap();
+    std::fs::write(dir.path().join("f20-more/image.txt"), b"GIF89a\0\0\0\0\x01\x02").unwrap();
+    std::fs::write(dir.path().join("f20-more/good.txt"), "قوات الأمن العراقية").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("nowhere.txt"), dir.path().join("f30-broken.txt")).unwrap();
     let path = dir.path().to_str().unwrap();
     for format in ["text", "json", "jsonl", "sarif", "github"] {
-        let one = qamus(&["check", "-j", "1", "--format", format, path]).stdout;
-        let two = qamus(&["check", "-j", "2", "--format", format, path]).stdout;
-        let four = qamus(&["check", "-j", "4", "--format", format, path]).stdout;
-        assert!(!one.is_empty());
-        assert_eq!(one, two, "{format}");
-        assert_eq!(one, four, "{format}");
+        let one = qamus(&["check", "-j", "1", "--format", format, path]);
+        assert!(!one.stdout.is_empty());
+        assert!(
+            text(&one.stderr).contains("bad.txt") && text(&one.stderr).contains("image.txt: binary file, skipped"),
+            "{}",
+            text(&one.stderr)
+        );
+        #[cfg(unix)]
+        assert!(
+            text(&one.stderr).lines().find(|l| l.starts_with("qamus: error:")).is_some_and(|l| l.contains("f30-broken.txt")),
+            "{}",
+            text(&one.stderr)
+        );
+        for jobs in ["2", "4"] {
+            let other = qamus(&["check", "-j", jobs, "--format", format, path]);
+            assert_eq!(one.stdout, other.stdout, "{format} -j {jobs}");
+            assert_eq!(text(&one.stderr), text(&other.stderr), "{format} -j {jobs}");
+            assert_eq!(one.status.code(), other.status.code(), "{format} -j {jobs}");
+        }
     }
 }
 
