@@ -4,7 +4,8 @@
 #   (default: 1024 MB in 256 files, 3 runs, 5 rounds)
 #
 # On one corpus (`gen_corpus corpus`, forms planted one word in 40) it measures
-#   - qamus check --count with 1 and 2 jobs, embedded glossary;
+#   - qamus check --count with 1 and 2 jobs, embedded glossary; the same on
+#     100 MB in 20,000 small files (a repository of translation files);
 #   - qamus -j1 with generated glossaries of 10; 1,000; 10,000; 100,000 concepts,
 #     each with its loading time alone and its number of matches; then the
 #     same on a corpus of the same size planted with the first 10 concepts
@@ -166,6 +167,26 @@ else
   printf 'speed-up from 1 to 2 jobs, many files: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
 fi
 q1=$(cat "$work/last")
+# Many small files, as a repository of translation files is: 100 MB in
+# 20,000 files of about 5 KB, where opening, reading and handing on each
+# file weigh as much as checking it.
+small_files=$work/corpus-small-20000
+[[ -d $small_files ]] || $gen corpus "$small_files" 100 20000 > /dev/null
+cat "$small_files"/*.txt > /dev/null
+small_bytes=$(du -sb --apparent-size "$small_files" | cut -f1)
+first=($qamus check --count -j1 --no-config "$small_files")
+second=($qamus check --count -j2 --no-config "$small_files")
+if command -v rg > /dev/null; then
+  third=(rg -j1 -F --count-matches -f "$work/forms.txt" "$small_files")
+  fourth=(rg -j2 -F --count-matches -f "$work/forms.txt" "$small_files")
+  pair_with_rg "qamus --count -j1, 20,000 small files" "qamus --count -j2, 20,000 small files" \
+    "rg -j1, 20,000 small files" "rg -j2, 20,000 small files" "$small_bytes"
+  printf 'speed-up from 1 to 2 jobs, 20,000 small files: %.2f× (median of the per-round ratios); ripgrep in the same rounds: %.2f×\n' \
+    "$(cat "$work/ratio")" "$(cat "$work/ratio-rg")"
+else
+  pair "qamus --count -j1, 20,000 small files" "qamus --count -j2, 20,000 small files" "$small_bytes"
+  printf 'speed-up from 1 to 2 jobs, 20,000 small files: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
+fi
 echo "قال" > "$work/one.txt"
 # Flatness: each glossary size on the same corpus, with how many matches it
 # finds and its time without loading (the glossary alone, on a one-line
