@@ -455,8 +455,11 @@ pub fn check_document(
     let scan_pragmas = || pragmas::scan(&document.text, document.format);
     // The pragma scan looks at every byte once: in a parallel run it goes on
     // beside the matching rather than after it.
-    let (Found { mut occurrences, sites, pairs, words }, suppressions) =
+    let (Found { mut occurrences, sites, mut pairs, words }, suppressions) =
         if parallel { rayon::join(find, scan_pragmas) } else { (find(), scan_pragmas()) };
+    if detail == Detail::Counts && !suppressions.is_empty() {
+        give_lines(document, &mut occurrences, &mut pairs, parallel);
+    }
     let match_count = occurrences.len();
     let mut notices = Vec::new();
     if !suppressions.is_empty() {
@@ -520,6 +523,18 @@ pub fn check_document(
         occurrences = Vec::new();
     }
     Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, finding_counts, notices })
+}
+
+/// Gives a count's occurrences, and its units' anchors, the lines
+/// [`find_occurrences`] leaves 0 for a count (no columns).
+fn give_lines(document: &Document, occurrences: &mut [Occurrence], pairs: &mut [UnitPair], parallel: bool) {
+    let text = &document.text;
+    let lines = if parallel { LineIndex::new_in_pieces(text) } else { LineIndex::new(text) };
+    let mut cursor = LineIndex::START;
+    for occurrence in occurrences.iter_mut().chain(pairs.iter_mut().map(|pair| &mut pair.anchor)) {
+        occurrence.line = lines.line_with(occurrence.byte_start - document.byte_offset, &mut cursor);
+        occurrence.end_line = lines.line_with(occurrence.byte_end - document.byte_offset, &mut cursor);
+    }
 }
 
 /// Gives each finding that points at an occurrence the occurrence's context
@@ -613,8 +628,10 @@ impl Site {
 /// How much of each occurrence [`find_occurrences`] writes out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
-    /// What judging needs and no more: no surface, no context (a run that
-    /// only counts findings, [`CheckOptions::counts_only`]).
+    /// What judging needs and no more: no surface, no context, no line or
+    /// column (a run that only counts findings,
+    /// [`CheckOptions::counts_only`]; lines are given afterwards where
+    /// pragmas need them).
     Counts,
     /// The surface; contexts are left empty and made by [`Site::context`]
     /// for the occurrences that are shown.
@@ -638,17 +655,18 @@ pub fn find_occurrences(
 ) -> Found {
     let matcher = &matchers.arabic;
     let text = &document.text;
-    let lines = if parallel { LineIndex::new_in_pieces(text) } else { LineIndex::new(text) };
+    // A count places occurrences by their bytes alone (lines and columns
+    // left 0): it needs lines only for `qamus-ignore` pragmas, which few
+    // documents have, and is given them then ([`give_lines`]); no columns
+    // (counting the characters between matches was a few per cent of a
+    // count with many matches), and no line index (a pass over the text).
+    let lines = (detail != Detail::Counts).then(|| if parallel { LineIndex::new_in_pieces(text) } else { LineIndex::new(text) });
     // An occurrence placed at a byte range of the document, its other fields
     // blank; `cursor` makes positions asked in order cost their distance.
-    // A count needs lines (for `qamus-ignore` pragmas) but no columns
-    // (left 0): counting the characters between matches was a few per cent
-    // of a count with many matches.
     let placed = |start: usize, end: usize, cursor: &mut (usize, usize, usize)| {
-        let ((line, column), (end_line, end_column)) = if detail == Detail::Counts {
-            ((lines.line_with(start, cursor), 0), (lines.line_with(end, cursor), 0))
-        } else {
-            (lines.position_with(text, start, cursor), lines.position_with(text, end, cursor))
+        let ((line, column), (end_line, end_column)) = match &lines {
+            Some(lines) => (lines.position_with(text, start, cursor), lines.position_with(text, end, cursor)),
+            None => ((0, 0), (0, 0)),
         };
         Occurrence {
             concept: 0,
