@@ -289,20 +289,12 @@ fn read_bytes(mut file: &std::fs::File, size: u64, parallel: bool) -> std::io::R
     let _ = parallel; // read in pieces on Unix only
                       // Nothing has moved the file's position (a read in pieces that found
                       // the size changed used positioned reads): this reads it whole, `size`
-                      // bytes and then until the end, with no more system calls than that
-                      // (`read_to_end` would first ask the file its size and position again).
+                      // bytes into memory not written before (no zeroing), then until the
+                      // end, with no more system calls than that (`read_to_end` on the file
+                      // would first ask it its size and position again).
     use std::io::Read;
-    let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];
-    let mut filled = 0;
-    while filled < bytes.len() {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    bytes.truncate(filled);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(size).read_to_end(&mut bytes)?;
     // The end, or what was added since the size was asked.
     let mut more = [0u8; 64];
     loop {
