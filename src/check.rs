@@ -172,23 +172,27 @@ pub fn check_paths(
     // current pool when it has as many threads (the binary's), else one of
     // their own, and check files while the walk finds more.
     let own_pool = (jobs > 1 && rayon::current_num_threads() != jobs).then(|| crate::threads::pool(jobs).build());
-    let walk_errors = match own_pool {
-        Some(Err(_)) | None if jobs == 1 || own_pool.is_some() => {
+    // With several jobs: the pool to check on (`None`: the current one).
+    let several: Option<Option<&rayon::ThreadPool>> = match &own_pool {
+        _ if jobs == 1 => None,
+        None => Some(None),
+        Some(Ok(pool)) => Some(Some(pool)),
+        // No pool could be started: one job.
+        Some(Err(_)) => None,
+    };
+    let walk_errors = match several {
+        None => {
             let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter);
             let total = Some(inputs.len());
             inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1, total));
             errors
         }
-        pool => {
+        Some(pool) => {
             let errors = std::sync::Mutex::new(Vec::new());
             let walk = |found: &mut dyn FnMut(Input)| {
                 walk::each(paths, options.walk, walk_filter, found, &mut |e| {
                     errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(e)
                 })
-            };
-            let pool = match &pool {
-                Some(Ok(pool)) => Some(pool),
-                _ => None,
             };
             check_in_window(pool, &walk, jobs * WINDOW_PER_JOB, &process, &mut hand_on);
             errors.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -492,6 +496,11 @@ pub fn check_document(
     // A finding is kept unless a pragma silences its line or a configured
     // ignore its concept and rule.
     let keep = |f: &Finding| {
+        if suppressions.is_empty() && ignores.is_empty() {
+            // As nearly always: no concept looked up (with a large
+            // glossary, a cache miss a finding).
+            return true;
+        }
         let concept = &glossary.concepts[f.at.concept].id;
         let silenced = !suppressions.is_empty() && suppressions.covers(f.at.line, concept);
         let ignored = ignores.iter().any(|rule| {

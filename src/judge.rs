@@ -670,9 +670,10 @@ fn judge_each<T: Send>(
     let mut made = Vec::with_capacity(pieces.len());
     for (piece, piece_tally) in pieces {
         made.push(piece);
-        match tally.uses.is_empty() {
-            true => tally = piece_tally,
-            false => tally.add(piece_tally),
+        if tally.uses.is_empty() {
+            tally = piece_tally;
+        } else {
+            tally.add(piece_tally);
         }
     }
     (made, tally)
