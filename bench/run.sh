@@ -151,21 +151,25 @@ pair_with_rg() {
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(rustc --version)"
 echo "corpus: $bytes bytes in $files files; $runs run(s) each, median; the judged pairs $rounds rounds, median of the ratios"
-first=($qamus check --count -j1 --no-config "$corpus")
-second=($qamus check --count -j2 --no-config "$corpus")
-if command -v rg > /dev/null; then
-  # ripgrep's own gain from a second thread, in the same rounds: what the
-  # machine gives two threads at the time.
-  third=(rg -j1 -F --count-matches -f "$work/forms.txt" "$corpus")
-  fourth=(rg -j2 -F --count-matches -f "$work/forms.txt" "$corpus")
-  pair_with_rg "qamus --count -j1 (embedded glossary)" "qamus --count -j2 (embedded glossary)" \
-    "rg -F --count-matches -f forms.txt -j1" "rg -F --count-matches -f forms.txt -j2" "$bytes"
-  printf 'speed-up from 1 to 2 jobs, many files: %.2f× (median of the per-round ratios); ripgrep in the same rounds: %.2f×\n' \
-    "$(cat "$work/ratio")" "$(cat "$work/ratio-rg")"
-else
-  pair "qamus --count -j1 (embedded glossary)" "qamus --count -j2 (embedded glossary)" "$bytes"
-  printf 'speed-up from 1 to 2 jobs, many files: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
-fi
+# jobs_pair WHAT DIR BYTES: qamus with 1 and 2 jobs on DIR (embedded
+# glossary), with ripgrep's own gain from a second thread on the same files
+# in the same rounds: what the machine gives two threads at the time.
+jobs_pair() {
+  local what=$1 dir=$2 size=$3
+  first=($qamus check --count -j1 --no-config "$dir")
+  second=($qamus check --count -j2 --no-config "$dir")
+  if command -v rg > /dev/null; then
+    third=(rg -j1 -F --count-matches -f "$work/forms.txt" "$dir")
+    fourth=(rg -j2 -F --count-matches -f "$work/forms.txt" "$dir")
+    pair_with_rg "qamus --count -j1, $what" "qamus --count -j2, $what" "rg -j1, $what" "rg -j2, $what" "$size"
+    printf 'speed-up from 1 to 2 jobs, %s: %.2f× (median of the per-round ratios); ripgrep in the same rounds: %.2f×\n' \
+      "$what" "$(cat "$work/ratio")" "$(cat "$work/ratio-rg")"
+  else
+    pair "qamus --count -j1, $what" "qamus --count -j2, $what" "$size"
+    printf 'speed-up from 1 to 2 jobs, %s: %.2f× (median of the per-round ratios)\n' "$what" "$(cat "$work/ratio")"
+  fi
+}
+jobs_pair "many files" "$corpus" "$bytes"
 q1=$(cat "$work/last")
 # Many small files, as a repository of translation files is: 100 MB in
 # 20,000 files of about 5 KB, where opening, reading and handing on each
@@ -173,20 +177,7 @@ q1=$(cat "$work/last")
 small_files=$work/corpus-small-20000
 [[ -d $small_files ]] || $gen corpus "$small_files" 100 20000 > /dev/null
 cat "$small_files"/*.txt > /dev/null
-small_bytes=$(du -sb --apparent-size "$small_files" | cut -f1)
-first=($qamus check --count -j1 --no-config "$small_files")
-second=($qamus check --count -j2 --no-config "$small_files")
-if command -v rg > /dev/null; then
-  third=(rg -j1 -F --count-matches -f "$work/forms.txt" "$small_files")
-  fourth=(rg -j2 -F --count-matches -f "$work/forms.txt" "$small_files")
-  pair_with_rg "qamus --count -j1, 20,000 small files" "qamus --count -j2, 20,000 small files" \
-    "rg -j1, 20,000 small files" "rg -j2, 20,000 small files" "$small_bytes"
-  printf 'speed-up from 1 to 2 jobs, 20,000 small files: %.2f× (median of the per-round ratios); ripgrep in the same rounds: %.2f×\n' \
-    "$(cat "$work/ratio")" "$(cat "$work/ratio-rg")"
-else
-  pair "qamus --count -j1, 20,000 small files" "qamus --count -j2, 20,000 small files" "$small_bytes"
-  printf 'speed-up from 1 to 2 jobs, 20,000 small files: %.2f× (median of the per-round ratios)\n' "$(cat "$work/ratio")"
-fi
+jobs_pair "20,000 small files" "$small_files" "$(du -sb --apparent-size "$small_files" | cut -f1)"
 echo "قال" > "$work/one.txt"
 # Flatness: each glossary size on the same corpus, with how many matches it
 # finds and its time without loading (the glossary alone, on a one-line
