@@ -287,11 +287,12 @@ fn read_bytes(mut file: &std::fs::File, size: u64, parallel: bool) -> std::io::R
         }
     }
     let _ = parallel; // read in pieces on Unix only
-                      // Nothing has moved the file's position (a read in pieces that found
-                      // the size changed used positioned reads): this reads it whole, `size`
-                      // bytes into memory not written before (no zeroing), then until the
-                      // end, with no more system calls than that (`read_to_end` on the file
-                      // would first ask it its size and position again).
+
+    // Nothing has moved the file's position (a read in pieces that found
+    // the size changed used positioned reads): this reads it whole, `size`
+    // bytes into memory not written before (no zeroing), then until the
+    // end, with no more system calls than that (`read_to_end` on the file
+    // would first ask it its size and position again).
     use std::io::Read;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(size).read_to_end(&mut bytes)?;
