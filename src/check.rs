@@ -495,14 +495,15 @@ pub fn check_document(
     };
     // A finding is kept unless a pragma silences its line or a configured
     // ignore its concept and rule.
+    // With neither, as nearly always, every finding is kept and no concept
+    // is looked up (with a large glossary, a cache miss a finding).
+    let filtered = !suppressions.is_empty() || !ignores.is_empty();
     let keep = |f: &Finding| {
-        if suppressions.is_empty() && ignores.is_empty() {
-            // As nearly always: no concept looked up (with a large
-            // glossary, a cache miss a finding).
+        if !filtered {
             return true;
         }
         let concept = &glossary.concepts[f.at.concept].id;
-        let silenced = !suppressions.is_empty() && suppressions.covers(f.at.line, concept);
+        let silenced = suppressions.covers(f.at.line, concept);
         let ignored = ignores.iter().any(|rule| {
             let concept_hit = rule.concepts.is_empty() || rule.concepts.contains(concept);
             let rule_hit = rule.rules.is_empty() || rule.rules.contains(&f.rule);
@@ -516,7 +517,7 @@ pub fn check_document(
         finding_counts = count_findings(glossary, &document.path, &occurrences, &silenced, &pairs, judging, &keep);
     } else {
         findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, judging);
-        if !suppressions.is_empty() || !ignores.is_empty() {
+        if filtered {
             findings.retain(keep);
         }
     }

@@ -648,7 +648,7 @@ fn unsilenced<'a>(all: &'a [Occurrence], silenced: &[bool]) -> Vec<&'a Occurrenc
 /// Each occurrence's own findings, handed to `each` a piece at a time in
 /// order, and the tally of the terms used. A large document is cut into
 /// pieces when `cut` (judged at once when the run is parallel); otherwise
-/// it is one piece.
+/// it is one piece (none when there are no occurrences).
 fn judge_each<T: Send>(
     maker: &FindingMaker<'_>,
     occurrences: &[&Occurrence],
@@ -661,8 +661,6 @@ fn judge_each<T: Send>(
     let pieces: Vec<(T, TermTally)> = if maker.judging.parallel && size < occurrences.len() {
         use rayon::prelude::*;
         occurrences.par_chunks(size).enumerate().map(judge).collect()
-    } else if occurrences.is_empty() {
-        vec![judge((0, occurrences))]
     } else {
         occurrences.chunks(size).enumerate().map(judge).collect()
     };
