@@ -7,7 +7,7 @@ use qamus::glossary::Glossary;
 use std::sync::OnceLock;
 
 use qamus::normalize::tokens::{letter_class, CLASS_BITS, HEAD_LETTERS};
-use qamus::normalize::{fold, fold_into, fold_str, tokenize, ScannedToken, Tokenizer};
+use qamus::normalize::{analyze_form, fold, fold_into, fold_str, tokenize, FormTokenList, ScannedToken, Tokenizer};
 use qamus::{MatchKind, Matcher};
 
 fn glossary_words() -> Vec<String> {
@@ -186,6 +186,30 @@ proptest! {
     fn the_fast_matcher_agrees_on_arbitrary_text(text in any::<String>()) {
         let matcher = shared_matcher();
         prop_assert_eq!(matcher.find(&text), matcher.find_reference(&text));
+    }
+
+    /// Forms analysed together, word by word with the words met before
+    /// copied, have the tokens of each form analysed alone: whatever the
+    /// words, a space ends a token and changes nothing on either side.
+    #[test]
+    fn forms_analysed_together_have_the_tokens_of_each_alone(
+        arbitrary in prop::collection::vec(any::<String>(), 1..6),
+        arabic in glossary_text(),
+        picks in prop::collection::vec(prop::collection::vec((any::<prop::sample::Index>(), 0..6usize), 1..5), 1..30),
+    ) {
+        let words: Vec<&str> = arbitrary.iter().map(String::as_str).chain(arabic.split(' ')).collect();
+        let separators = [" ", " ", "  ", " - ", "\u{00A0}", "\t"];
+        let forms: Vec<String> = picks
+            .iter()
+            .map(|form| form.iter().flat_map(|(word, s)| [separators[*s], *word.get(&words)]).skip(1).collect())
+            .collect();
+        let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
+        let (list, ranges) = FormTokenList::analyse_all(&forms, |form, tokens| (form, tokens.to_vec()));
+        for (range, (form, tokens)) in ranges {
+            let alone = analyze_form(form);
+            prop_assert_eq!(list.get(range), &alone[..], "{:?}", form);
+            prop_assert_eq!(&tokens, &alone);
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod tbx;
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
-use crate::normalize::{analyze_form, analyze_form_shared, FormToken, Script};
+use crate::normalize::{analyze_form, FormRange, FormToken, FormTokenList, Script};
 
 /// The embedded default glossary.
 pub const DEFAULT_GLOSSARY: &str = include_str!("../../glossaries/us-iraq-security.csv");
@@ -244,17 +244,20 @@ pub struct FormAnalyses(Option<std::sync::Arc<Analyses>>);
 
 /// Every term's analysis in one list, concept after concept: with 100,000
 /// concepts, a list per concept and a copy of each term's text were 400,000
-/// allocations of loading's 1.3 million.
+/// allocations of loading's 1.3 million. The tokens of all are in one list
+/// too, shared with the matcher.
 struct Analyses {
     /// Where each concept's terms start in `terms`, and one past the last.
     starts: Vec<u32>,
     terms: Vec<AnalysedTerm>,
+    tokens: std::sync::Arc<FormTokenList>,
 }
 
-/// A term's analysis and the fingerprint of the text it was made from.
+/// A term's analysis (where its tokens are) and the fingerprint of the text
+/// it was made from.
 struct AnalysedTerm {
     made_from: TextPrint,
-    tokens: std::sync::Arc<[FormToken]>,
+    tokens: FormRange,
 }
 
 /// A text's length and 64-bit hash. A term changed after validation no
@@ -274,12 +277,18 @@ impl TextPrint {
 }
 
 impl FormAnalyses {
-    /// The analysis of term `term` of concept `concept`, if it was made from `text`.
-    pub fn of(&self, concept: usize, term: usize, text: &str) -> Option<&std::sync::Arc<[FormToken]>> {
+    /// Where the analysis of term `term` of concept `concept` is in
+    /// [`FormAnalyses::tokens`], if it was made from `text`.
+    pub fn of(&self, concept: usize, term: usize, text: &str) -> Option<FormRange> {
         let all = self.0.as_ref()?;
         let (start, end) = (*all.starts.get(concept)? as usize, *all.starts.get(concept + 1)? as usize);
         let analysed = all.terms.get(start + term).filter(|_| start + term < end)?;
-        (analysed.made_from == TextPrint::of(text)).then_some(&analysed.tokens)
+        (analysed.made_from == TextPrint::of(text)).then_some(analysed.tokens)
+    }
+
+    /// The tokens of every analysis, if there are analyses.
+    pub fn tokens(&self) -> Option<&std::sync::Arc<FormTokenList>> {
+        self.0.as_ref().map(|all| &all.tokens)
     }
 }
 
@@ -393,33 +402,28 @@ impl Glossary {
         // Analysing every form is the costly part: in parallel, checked in
         // order, and kept for the matcher. Keys are compared by their hash,
         // and by their text only when hashes meet.
-        let (terms, hashes): (Vec<AnalysedTerm>, Vec<Option<u64>>) = {
-            use rayon::prelude::*;
-            // A list of the terms first, so that the results are written in
-            // place, not gathered in pieces and copied.
-            let all: Vec<&Term> = self.concepts.iter().flat_map(|c| &c.terms).collect();
-            all.par_iter()
-                .map(|t| {
-                    let tokens = analyze_form_shared(&t.text);
-                    // No hash for a form that folds to nothing.
-                    let empty = Self::key_pieces(&tokens, &spellings).all(str::is_empty);
-                    let hash = (!empty).then(|| Self::key_hash(&tokens, &spellings));
-                    (AnalysedTerm { made_from: TextPrint::of(&t.text), tokens }, hash)
-                })
-                .unzip()
-        };
+        let all: Vec<&str> = self.concepts.iter().flat_map(|c| &c.terms).map(|t| t.text.as_str()).collect();
+        let (tokens, analysed) = FormTokenList::analyse_all(&all, |text, tokens| {
+            // No hash for a form that folds to nothing.
+            let empty = Self::key_pieces(tokens, &spellings).all(str::is_empty);
+            (TextPrint::of(text), (!empty).then(|| Self::key_hash(tokens, &spellings)))
+        });
+        drop(all);
+        let (terms, hashes): (Vec<AnalysedTerm>, Vec<Option<u64>>) =
+            analysed.into_iter().map(|(tokens, (made_from, hash))| (AnalysedTerm { made_from, tokens }, hash)).unzip();
         let mut starts = Vec::with_capacity(self.concepts.len() + 1);
         starts.push(0u32);
         for concept in &self.concepts {
             starts.push(starts[starts.len() - 1] + concept.terms.len() as u32);
         }
-        let analyses = Analyses { starts, terms };
+        let analyses = Analyses { starts, terms, tokens: std::sync::Arc::new(tokens) };
         // Key hash → the (concept, term) that has it; forms whose hash met
         // another's with a different key (in practice never) are kept aside.
         let mut keys: rustc_hash::FxHashMap<u64, (usize, usize)> = rustc_hash::FxHashMap::default();
         keys.reserve(hashes.len());
         let mut collided: Vec<(usize, usize)> = Vec::new();
-        let tokens_of = |(c, t): (usize, usize)| -> &[FormToken] { &analyses.terms[analyses.starts[c] as usize + t].tokens };
+        let tokens_of =
+            |(c, t): (usize, usize)| -> &[FormToken] { analyses.tokens.get(analyses.terms[analyses.starts[c] as usize + t].tokens) };
         for (index, concept) in self.concepts.iter().enumerate() {
             let concept_hashes = &hashes[analyses.starts[index] as usize..analyses.starts[index + 1] as usize];
             let at = &concept.location;

@@ -14,8 +14,6 @@ mod trie;
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
-
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -23,7 +21,7 @@ use crate::glossary::{Glossary, TermRole};
 use crate::normalize::clitics::{head_readings, tail_readings, Reading};
 use crate::normalize::tokens::{letter_class, CLASS_BITS};
 use crate::normalize::{
-    analyze_form_shared, fold, skeleton, skeleton_into, source_end, tokenize, Folded, FormToken, ScannedToken, Script, TokenSink, Tokenizer,
+    fold, skeleton, skeleton_into, source_end, tokenize, Folded, FormRange, FormTokenList, ScannedToken, Script, TokenSink, Tokenizer,
 };
 use trie::{NodeId, Trie, TrieBuilder, ROOT};
 
@@ -88,7 +86,8 @@ struct FormEntry {
     concept: usize,
     term: usize,
     role: TermRole,
-    tokens: std::sync::Arc<[FormToken]>,
+    /// Where its tokens are in [`Matcher::form_tokens`].
+    tokens: FormRange,
 }
 
 /// A form as the trie keeps it at the node where it ends: its id and what
@@ -126,6 +125,9 @@ pub struct Matcher {
     /// Stem sequences of the forms, each form at the node where it ends.
     trie: Trie<Terminal>,
     forms: Vec<FormEntry>,
+    /// The tokens of every form (the glossary's own list when it was
+    /// validated and has not changed since).
+    form_tokens: std::sync::Arc<FormTokenList>,
 }
 
 /// Buffers [`Matcher::describe_hits`] reuses from one match to the next.
@@ -259,6 +261,7 @@ impl Matcher {
             prefilter: ReadingPrefilter::default(),
             trie: Trie::default(),
             forms: Vec::new(),
+            form_tokens: std::sync::Arc::default(),
         };
         // Spelling classes first, so that every variant shares its canonical id.
         let mut canonical_ids: HashMap<String, StemId> = HashMap::new();
@@ -280,20 +283,26 @@ impl Matcher {
                 .enumerate()
                 .flat_map(|(c, concept)| concept.terms.iter().enumerate().map(move |(t, term)| (c, t, term)))
         };
-        let reused: Option<Vec<std::sync::Arc<[FormToken]>>> =
-            terms().map(|(c, t, term)| glossary.analyses.of(c, t, &term.text).cloned()).collect();
-        let analyses = match reused {
-            Some(analyses) => analyses,
-            None => {
-                let all: Vec<&crate::glossary::Term> = terms().map(|(_, _, term)| term).collect();
-                all.par_iter().map(|term| analyze_form_shared(&term.text)).collect()
+        let reused: Option<Vec<FormRange>> = terms().map(|(c, t, term)| glossary.analyses.of(c, t, &term.text)).collect();
+        let analyses = match (reused, glossary.analyses.tokens()) {
+            (Some(ranges), Some(tokens)) => {
+                matcher.form_tokens = tokens.clone();
+                ranges
+            }
+            _ => {
+                let all: Vec<&str> = terms().map(|(_, _, term)| term.text.as_str()).collect();
+                let (tokens, ranges) = FormTokenList::analyse_all(&all, |_, _| ());
+                matcher.form_tokens = std::sync::Arc::new(tokens);
+                ranges.into_iter().map(|(range, ())| range).collect()
             }
         };
         matcher.forms.reserve_exact(analyses.len());
         // A label per form token: the builder never grows.
-        let mut trie = TrieBuilder::with_capacity(analyses.iter().map(|tokens| tokens.len()).sum(), analyses.len());
+        let form_tokens = std::sync::Arc::clone(&matcher.form_tokens);
+        let mut trie = TrieBuilder::with_capacity(analyses.iter().map(|&range| form_tokens.get(range).len()).sum(), analyses.len());
         let mut labels = Vec::new();
-        for ((c, t, term), tokens) in terms().zip(analyses) {
+        for ((c, t, term), range) in terms().zip(analyses) {
+            let tokens = form_tokens.get(range);
             if tokens.is_empty() {
                 continue;
             }
@@ -317,7 +326,7 @@ impl Matcher {
                 labels.iter().copied(),
                 Terminal { form, definite: definite_bits(tokens.iter().map(|t| t.definite)), all_definite },
             );
-            matcher.forms.push(FormEntry { concept: c, term: t, role: term.role, tokens });
+            matcher.forms.push(FormEntry { concept: c, term: t, role: term.role, tokens: range });
         }
         matcher.trie = trie.build();
         matcher.filter = StemFilter::new(matcher.stems.keys().map(|k| &**k));
@@ -495,7 +504,7 @@ impl Matcher {
         let head_ok = head_form == path[0].definite || (!head_form && path[0].definite);
         let tails_ok = (terminal.definite ^ written) >> 1 == 0
             && (path.len() <= DEFINITE_BITS
-                || self.forms[form as usize].tokens[DEFINITE_BITS..]
+                || self.form_tokens.get(self.forms[form as usize].tokens)[DEFINITE_BITS..]
                     .iter()
                     .zip(&path[DEFINITE_BITS..])
                     .all(|(t, r)| t.definite == r.definite));
@@ -588,6 +597,7 @@ impl Matcher {
     /// written skeleton in turn.
     fn describe(&self, best: &Candidate, tokens: &[Range<usize>], origins: &Origins<'_>, text: &str, scratch: &mut String) -> Match {
         let entry = &self.forms[best.form as usize];
+        let entry_tokens = self.form_tokens.get(entry.tokens);
         let first = &tokens[0];
         let last = &tokens[tokens.len() - 1];
         let span = origins.source_range(first.start..last.end, text);
@@ -602,13 +612,13 @@ impl Matcher {
         // The article of a definite form is part of the form, not a proclitic;
         // «لل» (ل + ال) is reported whole.
         let mut prefix_len = head.prefix_len;
-        if entry.tokens[0].definite && origins.first_token(first.clone())[..prefix_len].ends_with("ال") {
+        if entry_tokens[0].definite && origins.first_token(first.clone())[..prefix_len].ends_with("ال") {
             prefix_len -= "ال".len();
         }
         let proclitics = written(first.start..first.start + prefix_len);
         let suffix = written(first.start + head.suffix_start..first.end);
         let mut orthographic = false;
-        for ((token, reading), form_token) in tokens.iter().zip(&best.readings).zip(entry.tokens.iter()) {
+        for ((token, reading), form_token) in tokens.iter().zip(&best.readings).zip(entry_tokens) {
             let base = token.start + reading.prefix_len..token.start + reading.base_end;
             scratch.clear();
             if !base.is_empty() {

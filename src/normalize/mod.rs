@@ -92,19 +92,144 @@ pub fn analyze_form(form: &str) -> Vec<FormToken> {
     tokens
 }
 
-/// [`analyze_form`] in one shared allocation, as a glossary keeps its
-/// analyses (a large glossary makes hundreds of thousands of them).
-pub fn analyze_form_shared(form: &str) -> std::sync::Arc<[FormToken]> {
-    thread_local! {
-        static TOKENS: std::cell::RefCell<Vec<FormToken>> = const { std::cell::RefCell::new(Vec::new()) };
+/// The tokens of many glossary forms, one form after another in one list,
+/// each form a range of it. A large glossary has hundreds of thousands of
+/// forms: one allocation each was a sixth of loading's allocations, and the
+/// matcher, which reads them all once in order, waited on memory scattered
+/// over the heap.
+#[derive(Debug, Default)]
+pub struct FormTokenList {
+    tokens: Vec<FormToken>,
+}
+
+/// The words [`FormTokenList::push_form`] analysed lately and where their
+/// tokens are: a slot per word hash, each word in its slot until another
+/// takes it. Words that come back (a glossary's usual vocabulary) are
+/// nearly always there; a word met once (a number) costs a slot, not a
+/// growing table.
+struct RecentWords<'f> {
+    slots: Box<[Option<(&'f str, FormRange)>]>,
+}
+
+/// Slots of [`RecentWords`]: a power of two, 96 KB.
+const RECENT_WORDS: usize = 1 << 12;
+
+impl Default for RecentWords<'_> {
+    fn default() -> Self {
+        RecentWords { slots: vec![None; RECENT_WORDS].into_boxed_slice() }
     }
-    TOKENS.with(|tokens| {
-        let mut tokens = tokens.borrow_mut();
-        tokens.clear();
-        analyze_form_into(form, &mut tokens);
-        // Moved out, exactly as many as there are: one allocation.
-        tokens.drain(..).collect()
-    })
+}
+
+impl<'f> RecentWords<'f> {
+    /// The slot of `word`: holding it, another word, or nothing.
+    fn slot(&mut self, word: &str) -> &mut Option<(&'f str, FormRange)> {
+        use std::hash::BuildHasher;
+        let hash = rustc_hash::FxBuildHasher.hash_one(word);
+        // The hash's high bits: FxHash mixes them best.
+        &mut self.slots[(hash >> (64 - RECENT_WORDS.trailing_zeros())) as usize]
+    }
+}
+
+/// Where one form's tokens are in a [`FormTokenList`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormRange {
+    start: u32,
+    len: u32,
+}
+
+impl FormRange {
+    /// The tokens from `start` to `end` of a list.
+    ///
+    /// # Panics
+    ///
+    /// If the list holds more than `u32::MAX` tokens.
+    fn of(start: usize, end: usize) -> FormRange {
+        let start = u32::try_from(start).expect("more than u32::MAX form tokens");
+        FormRange { start, len: (end - start as usize) as u32 }
+    }
+}
+
+impl FormTokenList {
+    /// The tokens of the form at `range`.
+    pub fn get(&self, range: FormRange) -> &[FormToken] {
+        &self.tokens[range.start as usize..][..range.len as usize]
+    }
+
+    /// Analyses `form` ([`analyze_form`]) onto the end of the list, word by
+    /// word (runs between ASCII spaces): a word `words` remembers is copied
+    /// from its earlier tokens instead of being folded and tokenized again.
+    /// Forms share most of their words (with 100,000 generated concepts, all
+    /// but their numbers), and a space always ends a token, with nothing on
+    /// one side of it changing the tokens on the other: a form's tokens are
+    /// its words' tokens one after another (a property test checks it on
+    /// arbitrary text).
+    fn push_form<'f>(&mut self, form: &'f str, words: &mut RecentWords<'f>) -> FormRange {
+        let start = self.tokens.len();
+        for word in form.split(' ').filter(|word| !word.is_empty()) {
+            let slot = words.slot(word);
+            match *slot {
+                Some((earlier, range)) if earlier == word => {
+                    self.tokens.extend_from_within(range.start as usize..(range.start + range.len) as usize);
+                }
+                _ => {
+                    let from = self.tokens.len();
+                    analyze_form_into(word, &mut self.tokens);
+                    *slot = Some((word, FormRange::of(from, self.tokens.len())));
+                }
+            }
+        }
+        FormRange::of(start, self.tokens.len())
+    }
+
+    /// Analyses every form of `forms`, in parallel on the current rayon
+    /// pool when it has more than one thread, into one list; with each
+    /// form's range, and what `each` makes of the form and its tokens (on
+    /// the thread that analysed it). In the order of `forms`.
+    ///
+    /// # Panics
+    ///
+    /// If the forms have more than `u32::MAX` tokens in all.
+    pub fn analyse_all<'f, T: Send>(
+        forms: &[&'f str],
+        each: impl Fn(&'f str, &[FormToken]) -> T + Sync,
+    ) -> (FormTokenList, Vec<(FormRange, T)>) {
+        use rayon::prelude::*;
+        let analyse = |forms: &[&'f str]| {
+            let mut list = FormTokenList { tokens: Vec::with_capacity(forms.len() * 2) };
+            let mut words = RecentWords::default();
+            let made: Vec<(FormRange, T)> = forms
+                .iter()
+                .map(|form| {
+                    let range = list.push_form(form, &mut words);
+                    let made = each(form, list.get(range));
+                    (range, made)
+                })
+                .collect();
+            (list, made)
+        };
+        let threads = rayon::current_num_threads();
+        if threads == 1 || forms.len() < 1024 {
+            return analyse(forms);
+        }
+        // A few pieces a thread, so that one slow piece does not hold the
+        // others up; then each piece's tokens moved after the first's, and
+        // its ranges moved with them.
+        let piece = forms.len().div_ceil(4 * threads);
+        let mut pieces: Vec<(FormTokenList, Vec<(FormRange, T)>)> = forms.par_chunks(piece).map(analyse).collect();
+        let total = pieces.iter().map(|(list, _)| list.tokens.len()).sum::<usize>();
+        let ranges = pieces.iter().map(|(_, made)| made.len()).sum::<usize>();
+        assert!(u32::try_from(total).is_ok(), "more than u32::MAX form tokens");
+        let rest = pieces.split_off(1);
+        let (mut list, mut made) = pieces.pop().expect("one piece at least");
+        list.tokens.reserve_exact(total - list.tokens.len());
+        made.reserve_exact(ranges - made.len());
+        for (piece_list, piece_made) in rest {
+            let offset = list.tokens.len() as u32;
+            list.tokens.extend(piece_list.tokens);
+            made.extend(piece_made.into_iter().map(|(range, t)| (FormRange { start: range.start + offset, ..range }, t)));
+        }
+        (list, made)
+    }
 }
 
 /// Appends the tokens of `form` (see [`analyze_form`]) to `tokens`.
@@ -191,7 +316,8 @@ mod tests {
         let alone: Vec<Vec<FormToken>> = forms.iter().map(|&form| std::thread::spawn(move || analyze_form(form)).join().unwrap()).collect();
         for (form, alone) in forms.iter().zip(&alone).rev() {
             assert_eq!(&analyze_form(form), alone, "{form}");
-            assert_eq!(&*analyze_form_shared(form), &alone[..], "{form}");
+            let (list, ranges) = FormTokenList::analyse_all(&[form], |_, _| ());
+            assert_eq!(list.get(ranges[0].0), &alone[..], "{form}");
         }
         assert_eq!(alone[1].len(), 1);
         assert_eq!(alone[0].iter().map(|t| t.skeleton()).collect::<Vec<_>>(), ["لجنة", "عسكرية", "عليا", "مشتركة", "للتنسيق"]);
@@ -243,5 +369,27 @@ mod tests {
         assert_eq!(sfa.iter().map(|t| t.definite).collect::<Vec<_>>(), vec![false, true, true]);
         assert_eq!(sfa[1].skeleton(), "إطار");
         assert_eq!(sfa[1].stem(), "اطار");
+    }
+
+    #[test]
+    fn forms_analysed_in_pieces_on_several_threads_are_analysed_as_on_one() {
+        // Enough forms to be cut in pieces, each piece's words remembered
+        // on its own; the ranges moved with their tokens when the pieces
+        // are put together.
+        let words = ["اللجنة", "العسكرية", "العليا", "CJTF-OIR", "للتنسيق", "الأمني", "ألمانيا", "الاستخباراتية"];
+        let forms: Vec<String> =
+            (0..5000usize).map(|i| format!("{} {} {i}", words[i % words.len()], words[(i / words.len()) % words.len()])).collect();
+        let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
+        let analysed = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                let (list, ranges) = FormTokenList::analyse_all(&forms, |form, _| form.len());
+                ranges.into_iter().map(|(range, len)| (list.get(range).to_vec(), len)).collect::<Vec<_>>()
+            })
+        };
+        let alone: Vec<(Vec<FormToken>, usize)> = forms.iter().map(|form| (analyze_form(form), form.len())).collect();
+        assert_eq!(analysed(1), alone);
+        assert_eq!(analysed(3), alone);
+        assert_eq!(alone[4999].0.len(), 3);
     }
 }
