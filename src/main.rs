@@ -7,9 +7,12 @@ fn main() -> ExitCode {
     // Not taking the settings only leaves glibc's defaults.
     tune_allocator();
     // glibc only: elsewhere the reserving blocks would only be mapped and
-    // unmapped.
+    // unmapped. The main thread loads the glossary with one job.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    qamus::threads::set_worker_start(reserve_thread_heap);
+    {
+        reserve_thread_heap();
+        qamus::threads::set_worker_start(reserve_thread_heap);
+    }
     match qamus::cli::run(std::env::args_os()) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -21,6 +24,83 @@ fn main() -> ExitCode {
             eprintln!("qamus: error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The allocator: the system's, and a large block's memory asked for in
+/// huge pages where the kernel gives them on request (transparent huge
+/// pages in `madvise` mode, as many distributions ship; with `always` it
+/// changes nothing, with `never` the request is ignored). Loading 100,000
+/// concepts wrote some 100 MB of fresh memory 4 KiB at a time: 26,000 page
+/// faults and a third of loading's time in the kernel; most of it is in a
+/// few large lists, which now fault 2 MiB at a time (bench/RESULTS.md).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[global_allocator]
+static ALLOCATOR: HugePages = HugePages;
+
+/// See [`ALLOCATOR`].
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+struct HugePages;
+
+/// The size of a huge page on x86-64 and aarch64 with 4 KiB pages; a block
+/// smaller than this holds no whole huge page.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const HUGE_PAGE: usize = 2 << 20;
+
+/// Asks for the whole huge pages inside the block at `ptr` of `size` bytes
+/// to be backed by huge pages when first touched. A request the kernel
+/// turns down changes nothing, so its result is not looked at.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn advise_huge_pages(ptr: *mut u8, size: usize) {
+    extern "C" {
+        fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: std::ffi::c_int) -> std::ffi::c_int;
+    }
+    const MADV_HUGEPAGE: std::ffi::c_int = 14;
+    let start = (ptr as usize).next_multiple_of(HUGE_PAGE);
+    let end = (ptr as usize + size) / HUGE_PAGE * HUGE_PAGE;
+    if end > start {
+        // SAFETY: the range is inside a block the allocator just gave out,
+        // and MADV_HUGEPAGE changes how its pages are backed, never what
+        // they hold.
+        unsafe { madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE) };
+    }
+}
+
+// SAFETY: every block comes from `System` and goes back to it unchanged;
+// advising its pages does not change their contents.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+unsafe impl std::alloc::GlobalAlloc for HugePages {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as the caller promised of `layout`.
+        let ptr = unsafe { std::alloc::System.alloc(layout) };
+        if layout.size() >= HUGE_PAGE && !ptr.is_null() {
+            advise_huge_pages(ptr, layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as the caller promised of `layout`.
+        let ptr = unsafe { std::alloc::System.alloc_zeroed(layout) };
+        if layout.size() >= HUGE_PAGE && !ptr.is_null() {
+            advise_huge_pages(ptr, layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as the caller promised: `ptr` came from this allocator,
+        // that is from `System`, with `layout`.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as the caller promised of `ptr`, `layout` and `new_size`.
+        let new = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+        if new_size >= HUGE_PAGE && !new.is_null() {
+            advise_huge_pages(new, new_size);
+        }
+        new
     }
 }
 
@@ -60,8 +140,12 @@ fn tune_allocator() -> bool {
 /// threshold [`tune_allocator`] sets, so from its heap) and frees them has
 /// its heap made usable in two calls, and keeps it (under the trim
 /// threshold). The pages are not touched, so memory in use does not grow.
-/// Run by every worker thread before it takes work
-/// ([`qamus::threads::set_worker_start`]).
+/// The blocks being large, [`ALLOCATOR`] asks for the heap's memory in huge
+/// pages: the small blocks taken from it later are then backed 2 MiB at a
+/// time (the main thread's heap, which grows a page at a time without
+/// `mprotect`, only for that: loading 100,000 concepts with one job, 15,300
+/// → 7,200 page faults). Run by the main thread at start and by every
+/// worker thread before it takes work ([`qamus::threads::set_worker_start`]).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn reserve_thread_heap() {
     const BLOCK: usize = 31 << 20;
@@ -137,5 +221,47 @@ mod tests {
         })
         .join()
         .expect("the worker's checks hold");
+    }
+
+    /// The flags of the mapping that holds `address`, as
+    /// `/proc/self/smaps` lists them (`hg`: huge pages asked for).
+    fn mapping_flags(address: usize) -> String {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").expect("/proc/self/smaps is readable");
+        let mut inside = false;
+        for line in smaps.lines() {
+            if let Some((range, _)) = line.split_once(' ').filter(|(range, _)| range.contains('-') && !range.ends_with(':')) {
+                let (from, to) = range.split_once('-').unwrap();
+                let (from, to) = (usize::from_str_radix(from, 16).unwrap(), usize::from_str_radix(to, 16).unwrap());
+                inside = (from..to).contains(&address);
+            } else if inside {
+                if let Some(flags) = line.strip_prefix("VmFlags:") {
+                    return flags.trim().to_string();
+                }
+            }
+        }
+        panic!("no mapping holds {address:#x}")
+    }
+
+    #[test]
+    fn a_large_block_asks_for_huge_pages() {
+        let _alone = ONE_AT_A_TIME.lock();
+        if !std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists() {
+            eprintln!("skipped: this kernel has no transparent huge pages, so nothing asks for them");
+            return;
+        }
+        // Made through the global allocator, grown through it, and zeroed
+        // by it; each holds whole huge pages.
+        let made: Vec<u8> = std::hint::black_box(Vec::with_capacity(8 << 20));
+        let mut grown: Vec<u64> = std::hint::black_box(Vec::with_capacity(1024));
+        grown.resize(2 << 20, 1);
+        let zeroed = std::hint::black_box(vec![0u8; 12 << 20]);
+        for (what, block, size) in
+            [("made", made.as_ptr(), 8 << 20), ("grown", grown.as_ptr().cast(), 16 << 20), ("zeroed", zeroed.as_ptr(), 12 << 20)]
+        {
+            let huge_page_inside = (block as usize).next_multiple_of(super::HUGE_PAGE);
+            assert!(huge_page_inside + super::HUGE_PAGE <= block as usize + size);
+            let flags = mapping_flags(huge_page_inside);
+            assert!(flags.split(' ').any(|flag| flag == "hg"), "{what}: the block's mapping has flags {flags}");
+        }
     }
 }
