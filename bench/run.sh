@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: qamus against ripgrep on the same generated corpus.
 #   bench/run.sh [MEGABYTES] [FILES] [RUNS] [ROUNDS]
-#   (default: 1024 MB in 256 files, 3 runs, 5 rounds)
+#   (default: 1024 MB in 256 files, 3 runs, 9 rounds)
 #
 # On one corpus (`gen_corpus corpus`, forms planted one word in 40) it measures
 #   - qamus check --count with 1 and 2 jobs, embedded glossary; the same on
@@ -25,7 +25,9 @@
 # print the median of the per-round ratios: this machine's speed drifts by
 # 20–40 % from one minute to the next, which ratios of separate medians
 # take in whole, and one round's ratio can be 0.95 or 1.7 where the next
-# rounds agree on 1.2; the median of five rounds is not moved by two such.
+# rounds agree on 1.2; the median of nine rounds is not moved by four such
+# (five rounds until the tenth session: with per-round ratios from 1.53 to
+# 2.34 in one run, a median of five still wandered across the targets).
 # Hyperfine, when installed, also reports the main comparison. Run it on an
 # idle machine; files go to $BENCH_DIR (default target/bench).
 set -euo pipefail
@@ -33,7 +35,7 @@ cd "$(dirname "$0")/.."
 mb=${1:-1024}
 files=${2:-256}
 runs=${3:-3}
-rounds=${4:-5}
+rounds=${4:-9}
 work=${BENCH_DIR:-target/bench}
 mkdir -p "$work"
 cargo build --release --quiet --example gen_corpus
