@@ -408,7 +408,6 @@ impl Glossary {
             let empty = Self::key_pieces(tokens, &spellings).all(str::is_empty);
             (TextPrint::of(text), (!empty).then(|| Self::key_hash(tokens, &spellings)))
         });
-        drop(all);
         let (terms, hashes): (Vec<AnalysedTerm>, Vec<Option<u64>>) =
             analysed.into_iter().map(|(tokens, (made_from, hash))| (AnalysedTerm { made_from, tokens }, hash)).unzip();
         let mut starts = Vec::with_capacity(self.concepts.len() + 1);

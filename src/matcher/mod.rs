@@ -298,7 +298,7 @@ impl Matcher {
         };
         matcher.forms.reserve_exact(analyses.len());
         // A label per form token: the builder never grows.
-        let form_tokens = std::sync::Arc::clone(&matcher.form_tokens);
+        let form_tokens = &matcher.form_tokens;
         let mut trie = TrieBuilder::with_capacity(analyses.iter().map(|&range| form_tokens.get(range).len()).sum(), analyses.len());
         let mut labels = Vec::new();
         for ((c, t, term), range) in terms().zip(analyses) {
