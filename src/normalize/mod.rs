@@ -147,12 +147,17 @@ impl FormRange {
         let start = u32::try_from(start).expect("more than u32::MAX form tokens");
         FormRange { start, len: (end - start as usize) as u32 }
     }
+
+    /// The same, as indices of the list.
+    fn span(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
 }
 
 impl FormTokenList {
     /// The tokens of the form at `range`.
     pub fn get(&self, range: FormRange) -> &[FormToken] {
-        &self.tokens[range.start as usize..][..range.len as usize]
+        &self.tokens[range.span()]
     }
 
     /// Analyses `form` ([`analyze_form`]) onto the end of the list, word by
@@ -169,7 +174,7 @@ impl FormTokenList {
             let slot = words.slot(word);
             match *slot {
                 Some((earlier, range)) if earlier == word => {
-                    self.tokens.extend_from_within(range.start as usize..(range.start + range.len) as usize);
+                    self.tokens.extend_from_within(range.span());
                 }
                 _ => {
                     let from = self.tokens.len();
@@ -181,8 +186,9 @@ impl FormTokenList {
         FormRange::of(start, self.tokens.len())
     }
 
-    /// Analyses every form of `forms`, in parallel on the current rayon
-    /// pool when it has more than one thread, into one list; with each
+    /// Analyses every form of `forms` into one list, in pieces in parallel
+    /// on the current rayon pool when it has more than one thread and there
+    /// are 1,024 forms or more; with each
     /// form's range, and what `each` makes of the form and its tokens (on
     /// the thread that analysed it). In the order of `forms`.
     ///
