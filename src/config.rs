@@ -348,8 +348,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_naming_key_file_and_line() {
-        let dir = tempdir();
-        let path = dir.join("qamus.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("qamus.toml");
         std::fs::write(&path, "fail-on = \"error\"\ncolour = \"red\"\n").unwrap();
         let e = Config::load(&path).unwrap_err().to_string();
         assert!(e.contains("qamus.toml:2:1: invalid configuration: unknown field `colour`"), "{e}");
@@ -357,20 +357,10 @@ mod tests {
 
     #[test]
     fn wrong_types_are_errors() {
-        let dir = tempdir();
-        let path = dir.join("qamus.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("qamus.toml");
         std::fs::write(&path, "jobs = \"four\"\n").unwrap();
         let e = Config::load(&path).unwrap_err().to_string();
         assert!(e.contains("qamus.toml:1:8: invalid configuration"), "{e}");
-    }
-
-    fn tempdir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("qamus-config-{}-{}", std::process::id(), rand_suffix()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    fn rand_suffix() -> u128 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
     }
 }

@@ -39,8 +39,8 @@ mod tests {
 
     #[test]
     fn a_failing_writer_leaves_the_old_file_intact() {
-        let dir = std::env::temp_dir().join(format!("qamus-output-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let temp_dir = tempfile::tempdir().unwrap();
+        let dir = temp_dir.path();
         let target = dir.join("report.json");
         std::fs::write(&target, "old").unwrap();
         let err = write_atomic(&target, |w| {
@@ -49,9 +49,8 @@ mod tests {
         });
         assert!(err.unwrap_err().to_string().contains("disk full"));
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "the temporary file is removed");
+        assert_eq!(std::fs::read_dir(dir).unwrap().count(), 1, "the temporary file is removed");
         write_atomic(&target, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
