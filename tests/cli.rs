@@ -193,6 +193,30 @@ fn directories_are_walked_in_order_honouring_gitignore() {
 }
 
 #[test]
+fn a_walk_takes_siblings_by_the_bytes_of_their_names_and_folders_where_they_fall() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // In the order expected: "a" (a folder) before "a b.txt", a space before
+    // '-', '-' before '.', '.' before a digit, capitals before small
+    // letters, Arabic names last.
+    let expected = ["B.txt", "a/b.txt", "a/c.txt", "a b.txt", "a-b.txt", "a.txt", "a0.txt", "ab/a.txt", "z.txt", "ب.txt"];
+    for name in expected.iter().rev() {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "مؤسسة حمد الطبية").unwrap();
+    }
+    for jobs in ["1", "2"] {
+        let (report, code) = json(&["-j", jobs, root.to_str().unwrap()]);
+        assert_eq!(code, 1);
+        let paths: Vec<String> = findings(&report, "forbidden-rendering")
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().strip_prefix(root.to_str().unwrap()).unwrap().trim_start_matches('/').to_string())
+            .collect();
+        assert_eq!(paths, expected, "-j{jobs}");
+    }
+}
+
+#[test]
 fn stdin_is_read_with_a_dash() {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
