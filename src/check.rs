@@ -205,16 +205,17 @@ pub fn check_paths(
 }
 
 /// Files started and not yet handed on, per job. A started file waits as
-/// a task until a thread is free and costs nothing until then; what is
-/// held waiting to be handed on is bounded by [`WAKE_WORDS`] too.
+/// a task until a thread is free and costs nothing until then; what the
+/// results waiting to be handed on hold is bounded by this and, for large
+/// files, by [`WAKE_WORDS`].
 const WINDOW_PER_JOB: usize = 64;
 
 /// The thread handing on is woken when the results done in order hold this
 /// many words of text, if it is not woken sooner by half the window: a large
 /// file's findings are handed on (printed, then dropped) as soon as it is
-/// done, while small files are handed on in batches. A finding or an
-/// occurrence stands on at least one word, so this also bounds what the
-/// results waiting hold.
+/// done, while small files are handed on in batches. Findings and
+/// occurrences stand on words of text, so what the results waiting hold
+/// grows with their words.
 const WAKE_WORDS: usize = 1 << 20;
 
 /// Progress is told after this many inputs (and after the last).
@@ -245,7 +246,7 @@ fn check_in_window(
     process: &(dyn Fn(&Input) -> Processed + Sync),
     hand_on: &mut dyn FnMut(Processed, usize, Option<usize>),
 ) {
-    let shared = Shared { window, wake_at: (window / 2).max(1), wake_words: WAKE_WORDS, ..Shared::default() };
+    let shared = Shared { window, wake_at: (window / 2).max(1), ..Shared::default() };
     match pool {
         Some(pool) => pool.in_place_scope(|scope| walk_and_check(scope, &shared, walk, process, hand_on)),
         None => rayon::in_place_scope(|scope| walk_and_check(scope, &shared, walk, process, hand_on)),
@@ -351,8 +352,6 @@ struct Shared {
     window: usize,
     /// The files done in order that wake the thread handing on.
     wake_at: usize,
-    /// The words in the results done in order that wake it.
-    wake_words: usize,
 }
 
 impl Shared {
@@ -376,9 +375,9 @@ impl Shared {
     }
 
     /// Whether the results done in order are enough to hand on: half the
-    /// window, or [`Shared::wake_words`] words, or all that was started.
+    /// window, or [`WAKE_WORDS`] words, or all that was started.
     fn worth_waking(&self, state: &WindowState) -> bool {
-        state.ready > 0 && (state.ready >= self.wake_at.min(state.done.len()) || state.ready_words >= self.wake_words)
+        state.ready > 0 && (state.ready >= self.wake_at.min(state.done.len()) || state.ready_words >= WAKE_WORDS)
     }
 }
 
