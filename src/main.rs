@@ -48,14 +48,18 @@ struct HugePages;
 const HUGE_PAGE: usize = 2 << 20;
 
 /// Asks for the whole huge pages inside the block at `ptr` of `size` bytes
-/// to be backed by huge pages when first touched. A request the kernel
-/// turns down changes nothing, so its result is not looked at.
+/// (if it was given and holds any) to be backed by huge pages when first
+/// touched; returns `ptr`. A request the kernel turns down changes nothing,
+/// so its result is not looked at.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn advise_huge_pages(ptr: *mut u8, size: usize) {
+fn with_huge_pages(ptr: *mut u8, size: usize) -> *mut u8 {
     extern "C" {
         fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: std::ffi::c_int) -> std::ffi::c_int;
     }
     const MADV_HUGEPAGE: std::ffi::c_int = 14;
+    if size < HUGE_PAGE || ptr.is_null() {
+        return ptr;
+    }
     let start = (ptr as usize).next_multiple_of(HUGE_PAGE);
     let end = (ptr as usize + size) / HUGE_PAGE * HUGE_PAGE;
     if end > start {
@@ -64,6 +68,7 @@ fn advise_huge_pages(ptr: *mut u8, size: usize) {
         // they hold.
         unsafe { madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE) };
     }
+    ptr
 }
 
 // SAFETY: every block comes from `System` and goes back to it unchanged;
@@ -72,20 +77,12 @@ fn advise_huge_pages(ptr: *mut u8, size: usize) {
 unsafe impl std::alloc::GlobalAlloc for HugePages {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         // SAFETY: as the caller promised of `layout`.
-        let ptr = unsafe { std::alloc::System.alloc(layout) };
-        if layout.size() >= HUGE_PAGE && !ptr.is_null() {
-            advise_huge_pages(ptr, layout.size());
-        }
-        ptr
+        with_huge_pages(unsafe { std::alloc::System.alloc(layout) }, layout.size())
     }
 
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         // SAFETY: as the caller promised of `layout`.
-        let ptr = unsafe { std::alloc::System.alloc_zeroed(layout) };
-        if layout.size() >= HUGE_PAGE && !ptr.is_null() {
-            advise_huge_pages(ptr, layout.size());
-        }
-        ptr
+        with_huge_pages(unsafe { std::alloc::System.alloc_zeroed(layout) }, layout.size())
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
@@ -96,11 +93,7 @@ unsafe impl std::alloc::GlobalAlloc for HugePages {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as the caller promised of `ptr`, `layout` and `new_size`.
-        let new = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
-        if new_size >= HUGE_PAGE && !new.is_null() {
-            advise_huge_pages(new, new_size);
-        }
-        new
+        with_huge_pages(unsafe { std::alloc::System.realloc(ptr, layout, new_size) }, new_size)
     }
 }
 
