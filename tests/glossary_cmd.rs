@@ -130,7 +130,7 @@ fn the_attested_glossary_of_the_fixtures_loads_back() {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "--bom");
     let written = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let header = written.lines().next().unwrap();
-    assert!(header.starts_with("id,en,acronym,ar,ar_admitted,ar_deprecated,ar_forbidden,en_variants,note,source,examples,occurrences,sources,dominant,dominant_differs,attested"));
+    assert!(header.starts_with("id,en,acronym,ar,ar_admitted,ar_deprecated,ar_forbidden,en_variants,note,source,examples,pos,ar_forms,occurrences,sources,dominant,dominant_differs,attested"));
     let hmc = written.lines().find(|l| l.starts_with("hmc,")).unwrap();
     assert!(
         hmc.contains(",اللجنة العسكرية العليا | اللجنة العسكرية المشتركة | مؤسسة حمد الطبية,preferred | deprecated | forbidden,2 | 1 | 1,"),

@@ -9,7 +9,7 @@
 //! plain CSV that CAT tools import.
 
 use super::attested::{Row, RowRendering};
-use super::{Concept, Glossary, Location, SpellingClass, Status, Term, TermRole};
+use super::{Concept, Glossary, Location, PartsOfSpeech, SpellingClass, Status, Term, TermRole};
 use crate::error::{Error, Result};
 use crate::normalize::fold_str;
 
@@ -26,6 +26,8 @@ pub const COLUMNS: &[&str] = &[
     "note",
     "source",
     "examples",
+    "pos",
+    "ar_forms",
     "occurrences",
     "sources",
     "dominant",
@@ -38,7 +40,7 @@ pub const COLUMNS: &[&str] = &[
 ];
 /// The columns a curated glossary is edited in; the others are written by
 /// `qamus glossary` and read back only for `attested`.
-pub const CURATED: usize = 11;
+pub const CURATED: usize = 13;
 const REQUIRED: [Column; 3] = [Column::Id, Column::En, Column::Ar];
 
 /// The curated columns a row is read from, numbered as in [`COLUMNS`].
@@ -55,7 +57,9 @@ enum Column {
     Note = 8,
     Source = 9,
     Examples = 10,
-    Attested = 15,
+    Pos = 11,
+    ArForms = 12,
+    Attested = 17,
 }
 /// The `id` of a row that declares a spelling equivalence.
 pub const SPELLING_ROW: &str = "@spelling";
@@ -333,20 +337,34 @@ fn parse_row(record: &Cells<'_>, line: usize, column: &[Option<usize>], path: &s
     if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
         return Err(Error::glossary(name, Some(line), format!("id {id:?} may hold only ASCII letters, digits, '-', '_' and '.'")));
     }
+    let row_pos = match cell(Column::Pos) {
+        "" => PartsOfSpeech::NOUN,
+        text => PartsOfSpeech::parse(text).map_err(|word| Error::glossary(name, Some(line), unknown_pos(&word)))?,
+    };
     let mut preferred = split_trimmed(cell(Column::Ar));
     let (Some(preferred), None) = (preferred.next(), preferred.next()) else {
-        return Err(Error::glossary(name, Some(line), "`ar` holds the one preferred rendering; put the others in ar_admitted"));
+        return Err(Error::glossary(
+            name,
+            Some(line),
+            "`ar` holds the one preferred rendering; put the others in ar_admitted, and a verb's other stems or a noun's irregular plural in ar_forms",
+        ));
     };
     // Room for the usual row: one Arabic form and the English name.
     let mut terms = Vec::with_capacity(2);
-    terms.push(Term { text: preferred.to_string(), status: Status::Preferred, role: TermRole::Arabic });
+    fn tagged<'t>(text: &'t str, row_pos: PartsOfSpeech, name: &str, line: usize) -> Result<(&'t str, PartsOfSpeech)> {
+        tagged_form(text, row_pos).map_err(|word| Error::glossary(name, Some(line), unknown_pos(&word)))
+    }
+    let (text, pos) = tagged(preferred, row_pos, name, line)?;
+    terms.push(Term { pos, ..Term::new(text, Status::Preferred, TermRole::Arabic) });
     let arabic =
         [(Column::ArAdmitted, Status::Admitted), (Column::ArDeprecated, Status::Deprecated), (Column::ArForbidden, Status::Forbidden)];
     for (col, status) in arabic {
         for text in split_trimmed(cell(col)) {
-            terms.push(Term { text: text.to_string(), status, role: TermRole::Arabic });
+            let (text, pos) = tagged(text, row_pos, name, line)?;
+            terms.push(Term { pos, ..Term::new(text, status, TermRole::Arabic) });
         }
     }
+    inflected_forms(cell(Column::ArForms), row_pos, &mut terms).map_err(|message| Error::glossary(name, Some(line), message))?;
     let acronym = Some(cell(Column::Acronym).to_string()).filter(|a| !a.is_empty());
     let variants = split(cell(Column::EnVariants));
     // Folded only to drop repeats, so a lone English name is not folded.
@@ -363,13 +381,13 @@ fn parse_row(record: &Cells<'_>, line: usize, column: &[Option<usize>], path: &s
             }
             seen.push(folded);
         }
-        terms.push(Term { text, status: Status::Admitted, role });
+        terms.push(Term::new(text, Status::Admitted, role));
     }
     // Renderings `qamus glossary` found that the row does not list are admitted.
     for text in split(cell(Column::Attested)) {
         let folded = fold_str(&text);
         if !terms.iter().any(|t| fold_str(&t.text) == folded) {
-            terms.push(Term { text, status: Status::Admitted, role: TermRole::Arabic });
+            terms.push(Term::new(text, Status::Admitted, TermRole::Arabic));
         }
     }
     let mut examples = Vec::new();
@@ -397,6 +415,63 @@ fn parse_row(record: &Cells<'_>, line: usize, column: &[Option<usize>], path: &s
         examples,
         location,
     })))
+}
+
+/// The message for a part of speech qamus does not know.
+fn unknown_pos(word: &str) -> String {
+    if word.is_empty() {
+        "an empty part of speech; write noun, verb or adj".to_string()
+    } else {
+        format!("unknown part of speech {word:?}; write noun, verb or adj (several: \"verb noun\")")
+    }
+}
+
+/// A form as a cell writes it, and its parts of speech: a trailing
+/// `(verb)`, `(adj)`, `(noun)` (or several, `(verb noun)`) gives its own;
+/// otherwise the row's. A parenthesis that names no part of speech is part
+/// of the form. `Err` names a word in a parenthesis of part-of-speech words
+/// that is none.
+pub fn tagged_form(text: &str, row: PartsOfSpeech) -> std::result::Result<(&str, PartsOfSpeech), String> {
+    let Some(open) = text.strip_suffix(')').and_then(|t| t.rfind('(')) else { return Ok((text, row)) };
+    let inside = &text[open + 1..text.len() - 1];
+    // Only Latin letters, spaces and separators: a tag, or a mistyped one.
+    if inside.trim().is_empty() || !inside.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | ',' | '|' | '+' | '/')) {
+        return Ok((text, row));
+    }
+    let pos = PartsOfSpeech::parse(inside)?;
+    Ok((trim(&text[..open]), pos))
+}
+
+/// Reads an `ar_forms` cell into `terms` (whose Arabic renderings come
+/// first): entries separated by ` | `, each `RENDERING: FORM, FORM` (or
+/// `،`), the forms qamus does not derive from a rendering of the row — a
+/// verb's imperfect and imperative, a participle, a verbal noun, a broken
+/// plural. Without `RENDERING:` the forms are the preferred rendering's.
+/// Each takes its rendering's status and counts as that rendering; one
+/// equal to its rendering only adds its parts of speech to it.
+fn inflected_forms(cell: &str, row: PartsOfSpeech, terms: &mut Vec<Term>) -> std::result::Result<(), String> {
+    let renderings = terms.len();
+    for entry in split_trimmed(cell) {
+        let (lemma, forms) = match entry.split_once([':', '：']) {
+            Some((lemma, forms)) => (trim(lemma), forms),
+            None => (terms[0].text.as_str(), entry),
+        };
+        let lemma_key = fold_str(tagged_form(lemma, row).map_err(|word| unknown_pos(&word))?.0);
+        let Some(index) = terms[..renderings].iter().position(|t| fold_str(&t.text) == lemma_key) else {
+            let listed: Vec<&str> = terms[..renderings].iter().map(|t| t.text.as_str()).collect();
+            return Err(format!("ar_forms names «{lemma}», which is none of this row's Arabic renderings («{}»)", listed.join("», «")));
+        };
+        for form in forms.split([',', '،']).map(trim).filter(|f| !f.is_empty()) {
+            let (text, pos) = tagged_form(form, row).map_err(|word| unknown_pos(&word))?;
+            if fold_str(text) == lemma_key {
+                terms[index].pos = terms[index].pos.union(pos);
+                continue;
+            }
+            let status = terms[index].status;
+            terms.push(Term { pos, form_of: Some(index), ..Term::new(text, status, TermRole::Arabic) });
+        }
+    }
+    Ok(())
 }
 
 /// Whether a header cell is a locale code (`en`, `ar`, `en-US`, `ar_SA`).
@@ -449,9 +524,9 @@ pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
         let mut terms: Vec<Term> = arabic
             .into_iter()
             .enumerate()
-            .map(|(i, text)| Term { text, status: if i == 0 { Status::Preferred } else { Status::Admitted }, role: TermRole::Arabic })
+            .map(|(i, text)| Term::new(text, if i == 0 { Status::Preferred } else { Status::Admitted }, TermRole::Arabic))
             .collect();
-        terms.push(Term { text: english.to_string(), status: Status::Admitted, role: TermRole::English });
+        terms.push(Term::new(english, Status::Admitted, TermRole::English));
         glossary.concepts.push(Concept {
             id,
             en: english.to_string(),
@@ -522,23 +597,38 @@ fn unequal_lengths(len: usize, expected_len: usize) -> String {
     format!("this row has {len} cells but the header has {expected_len} (a stray comma, or a quote left open?)")
 }
 
-/// The cells of a concept's forms in the curated columns.
-fn form_cells(concept: &Concept) -> [String; 4] {
+/// The cells of a concept's forms in the curated columns: `ar_admitted`,
+/// `ar_deprecated`, `ar_forbidden`, `en_variants`, `pos` and `ar_forms`.
+/// The row's part of speech is its preferred rendering's; a form of
+/// another is written with its own as a tag («محذوف (adj)»).
+fn form_cells(concept: &Concept) -> [String; 6] {
+    let row_pos = concept.terms[0].pos;
+    let written = |t: &Term| if t.pos == row_pos { t.text.clone() } else { format!("{} ({})", t.text, t.pos) };
     let join = |status: Status, role: TermRole, skip: &[&str]| {
         concept
             .terms
             .iter()
-            .filter(|t| t.status == status && t.role == role && !skip.contains(&t.text.as_str()))
-            .map(|t| t.text.as_str())
+            .filter(|t| t.status == status && t.role == role && t.is_rendering() && !skip.contains(&t.text.as_str()))
+            .map(written)
             .collect::<Vec<_>>()
             .join(" | ")
     };
     let skip_latin: Vec<&str> = std::iter::once(concept.en.as_str()).chain(concept.acronym.as_deref()).collect();
+    // Each rendering with listed forms: «RENDERING: FORM, FORM».
+    let mut forms: Vec<String> = Vec::new();
+    for (index, rendering) in concept.terms.iter().enumerate() {
+        let listed: Vec<String> = concept.terms.iter().filter(|t| t.form_of == Some(index)).map(written).collect();
+        if !listed.is_empty() {
+            forms.push(format!("{}: {}", rendering.text, listed.join(", ")));
+        }
+    }
     [
         join(Status::Admitted, TermRole::Arabic, &[]),
         join(Status::Deprecated, TermRole::Arabic, &[]),
         join(Status::Forbidden, TermRole::Arabic, &[]),
         join(Status::Admitted, TermRole::English, &skip_latin),
+        if row_pos == PartsOfSpeech::NOUN { String::new() } else { row_pos.to_string() },
+        forms.join(" | "),
     ]
 }
 
@@ -558,7 +648,7 @@ pub fn write(glossary: &Glossary, rows: &[Row], bom: bool, out: &mut dyn std::io
     }
     for row in rows {
         let c = row.concept;
-        let [admitted, deprecated, forbidden, en_variants] = form_cells(c);
+        let [admitted, deprecated, forbidden, en_variants, pos, ar_forms] = form_cells(c);
         let examples =
             c.examples.iter().map(|(must, text)| format!("{}{text}", if *must { '+' } else { '-' })).collect::<Vec<_>>().join(" | ");
         let list = |f: &dyn Fn(&RowRendering) -> String| row.renderings.iter().map(f).collect::<Vec<_>>().join(" | ");
@@ -574,6 +664,8 @@ pub fn write(glossary: &Glossary, rows: &[Row], bom: bool, out: &mut dyn std::io
             c.note.clone().unwrap_or_default(),
             c.source.clone().unwrap_or_default(),
             examples,
+            pos,
+            ar_forms,
             row.occurrences.to_string(),
             row.sources.to_string(),
             row.dominant.unwrap_or("").to_string(),
@@ -647,6 +739,8 @@ mod tests {
             (Column::Note, "note"),
             (Column::Source, "source"),
             (Column::Examples, "examples"),
+            (Column::Pos, "pos"),
+            (Column::ArForms, "ar_forms"),
             (Column::Attested, "attested"),
         ];
         for (column, name) in named {

@@ -57,6 +57,83 @@ pub enum TermRole {
     English,
 }
 
+/// The parts of speech a form is read as, as a set: which affixes qamus
+/// reads on it (a noun takes the article and the nominal suffixes, an
+/// adjective also the feminine ة, a verb the subject prefixes and suffixes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartsOfSpeech(u8);
+
+impl PartsOfSpeech {
+    /// A noun (the default): article, proclitics, pronoun, dual, plurals.
+    pub const NOUN: PartsOfSpeech = PartsOfSpeech(1);
+    /// A verb: its perfect, imperfect or imperative, with subject and object affixes.
+    pub const VERB: PartsOfSpeech = PartsOfSpeech(1 << 1);
+    /// An adjective or participle: a noun's affixes and the feminine ة.
+    pub const ADJECTIVE: PartsOfSpeech = PartsOfSpeech(1 << 2);
+    /// The names a glossary writes, and what each means.
+    pub const NAMES: &[(&'static str, PartsOfSpeech)] = &[
+        ("noun", PartsOfSpeech::NOUN),
+        ("verb", PartsOfSpeech::VERB),
+        ("adj", PartsOfSpeech::ADJECTIVE),
+        ("adjective", PartsOfSpeech::ADJECTIVE),
+    ];
+
+    /// The bits, as [`crate::normalize::clitics::stem_kind`] reads them
+    /// (noun 1, verb 2, adjective 4).
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Whether every part of speech of `other` is in this set.
+    pub fn contains(self, other: PartsOfSpeech) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Both sets together.
+    pub fn union(self, other: PartsOfSpeech) -> PartsOfSpeech {
+        PartsOfSpeech(self.0 | other.0)
+    }
+
+    /// Parses one name or several (`verb noun`, `verb | noun`, `verb, noun`);
+    /// the error is the word that is no part of speech (empty when there is
+    /// no word at all).
+    pub fn parse(text: &str) -> Result<PartsOfSpeech, String> {
+        let mut set = PartsOfSpeech(0);
+        for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '،' | '+' | '/')).filter(|w| !w.is_empty()) {
+            let lower = word.to_ascii_lowercase();
+            match Self::NAMES.iter().find(|(name, _)| *name == lower) {
+                Some((_, pos)) => set = set.union(*pos),
+                None => return Err(word.to_string()),
+            }
+        }
+        if set.0 == 0 {
+            return Err(String::new());
+        }
+        Ok(set)
+    }
+
+    /// The names, one for each part of speech in the set (`noun`, `verb`, `adj`).
+    pub fn names(self) -> Vec<&'static str> {
+        [(PartsOfSpeech::NOUN, "noun"), (PartsOfSpeech::VERB, "verb"), (PartsOfSpeech::ADJECTIVE, "adj")]
+            .into_iter()
+            .filter(|(pos, _)| self.contains(*pos))
+            .map(|(_, name)| name)
+            .collect()
+    }
+}
+
+impl Default for PartsOfSpeech {
+    fn default() -> Self {
+        PartsOfSpeech::NOUN
+    }
+}
+
+impl std::fmt::Display for PartsOfSpeech {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.names().join(" "))
+    }
+}
+
 /// One written form of a concept with its status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
@@ -66,6 +143,30 @@ pub struct Term {
     pub status: Status,
     /// Which cell it comes from.
     pub role: TermRole,
+    /// The parts of speech it is read as (Arabic forms; nouns otherwise).
+    pub pos: PartsOfSpeech,
+    /// For a listed inflected form (`ar_forms`: a broken plural, a verb's
+    /// imperfect, a participle): the index, in its concept's terms, of the
+    /// rendering it is a form of. Its occurrences count as that rendering's.
+    pub form_of: Option<usize>,
+}
+
+impl Term {
+    /// A rendering in its own right, read as a noun.
+    pub fn new(text: impl Into<String>, status: Status, role: TermRole) -> Term {
+        Term { text: text.into(), status, role, pos: PartsOfSpeech::NOUN, form_of: None }
+    }
+
+    /// Whether it is a rendering in its own right, not a listed form of another.
+    pub fn is_rendering(&self) -> bool {
+        self.form_of.is_none()
+    }
+
+    /// The index of the rendering it counts as: its own (`index`), or the
+    /// one it is a form of.
+    pub fn rendering(&self, index: usize) -> usize {
+        self.form_of.unwrap_or(index)
+    }
 }
 
 /// Where a row sits in its file.

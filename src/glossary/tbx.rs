@@ -325,7 +325,7 @@ fn finish(raw: RawConcept, name: &str, glossary: &mut Glossary) {
             (_, Some(Status::Preferred) | None, _) => Status::Admitted,
             (_, Some(s), _) => s,
         };
-        terms.push(Term { text: t.text.clone(), status, role: TermRole::Arabic });
+        terms.push(Term::new(t.text.clone(), status, TermRole::Arabic));
     }
     // The English name: the preferred English term, else the first full form.
     let en = english
@@ -344,7 +344,7 @@ fn finish(raw: RawConcept, name: &str, glossary: &mut Glossary) {
         let folded = crate::normalize::fold_str(&text);
         if !seen.contains(&folded) {
             seen.push(folded);
-            terms.push(Term { text, status: Status::Admitted, role });
+            terms.push(Term::new(text, Status::Admitted, role));
         }
     }
     let source = raw.source.or_else(|| arabic.first().and_then(|t| t.source.clone()));

@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
-use crate::glossary::{Glossary, TermRole};
-use crate::normalize::clitics::{head_readings, tail_readings, Reading};
+use crate::glossary::{Glossary, PartsOfSpeech, TermRole};
+use crate::normalize::clitics::{class, head_readings, stem_kind, tail_readings, Reading};
 use crate::normalize::tokens::{letter_class, CLASS_BITS};
 use crate::normalize::{
     fold, skeleton, skeleton_into, source_end, tokenize, Folded, FormRange, FormTokenList, ScannedToken, Script, TokenSink, Tokenizer,
@@ -36,7 +36,10 @@ pub enum MatchKind {
     Clitic,
     /// The all-indefinite pattern of a noun-adjective form («لجنة عسكرية عليا»).
     Indefinite,
-    /// The head noun carries a suffix (dual, plural, pronoun).
+    /// Inflected: a suffix (pronoun, dual, plural, the feminine of an
+    /// adjective), a verb's subject prefix or suffix, or a form the glossary
+    /// lists as an inflected form of a rendering (a broken plural, a verb's
+    /// imperfect).
     Inflected,
     /// Matched only after folding letters (hamza, ى, Persian letters, a
     /// declared spelling equivalence).
@@ -73,7 +76,11 @@ pub struct Match {
     pub indefinite: bool,
     /// Proclitics stripped from the first word, as written.
     pub proclitics: String,
-    /// Suffix stripped from the head noun, as written.
+    /// A verb's subject prefix (ي ت ن أ) after the proclitics, as written.
+    pub prefix: String,
+    /// Suffixes stripped, as written: the first word's, then any later
+    /// word's (an adjective agreeing with a plural head, the pronoun that
+    /// ends a construct), separated by spaces.
     pub suffix: String,
     /// The matched term's role in its concept (an Arabic form, an acronym,
     /// an English name), carried so that the caller need not reach into the
@@ -84,7 +91,12 @@ pub struct Match {
 
 struct FormEntry {
     concept: usize,
+    /// The rendering it counts as (a listed inflected form's rendering).
     term: usize,
+    /// A form the glossary lists as an inflected form of `term`.
+    listed: bool,
+    /// Its first word's written «ال» belongs to its stem (a verb: «التقط»).
+    head_article: bool,
     role: TermRole,
     /// Where its tokens are in [`Matcher::form_tokens`].
     tokens: FormRange,
@@ -103,6 +115,9 @@ struct Terminal {
     /// («اللجنة العسكرية العليا») or construct («مساحة العمل») — so it also
     /// matches all-indefinite («لجنة عسكرية عليا», «مساحة عمل»).
     all_definite: bool,
+    /// The parts of speech the form is read as ([`PartsOfSpeech::bits`]):
+    /// which affixes its head may take.
+    pos: u8,
 }
 
 /// Tokens whose definiteness [`Terminal::definite`] holds.
@@ -118,6 +133,14 @@ pub struct Matcher {
     /// Distinguishes this matcher's entries in the per-thread reading cache.
     id: u64,
     stems: FxHashMap<Box<str>, StemId>,
+    /// What each stem is registered for ([`stem_kind`] bits), by id.
+    kinds: Vec<u8>,
+    /// The stems a verb's imperfect is written with after its subject
+    /// prefix («حذف» of «يحذف», «تحذف»), each with the id of the form's stem
+    /// and whether the form's first letter then goes unwritten.
+    imperfect: FxHashMap<Box<str>, (StemId, bool)>,
+    /// Whether any form is a verb: only then are verbal readings tried.
+    verbs: bool,
     /// A quick "certainly not a stem" test in front of `stems`.
     filter: StemFilter,
     /// A quick "certainly no reading" test for whole Arabic tokens.
@@ -257,6 +280,9 @@ impl Matcher {
         let mut matcher = Matcher {
             id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             stems: FxHashMap::default(),
+            kinds: Vec::new(),
+            imperfect: FxHashMap::default(),
+            verbs: false,
             filter: StemFilter::default(),
             prefilter: ReadingPrefilter::default(),
             trie: Trie::default(),
@@ -301,36 +327,93 @@ impl Matcher {
         let form_tokens = &matcher.form_tokens;
         let mut trie = TrieBuilder::with_capacity(analyses.iter().map(|&range| form_tokens.get(range).len()).sum(), analyses.len());
         let mut labels = Vec::new();
+        // The imperfect stems the forms list («يحذف»), then those derived
+        // from a perfect or an imperative («حذف», «احذف»): a listed one wins.
+        let (mut listed_imperfect, mut derived_imperfect) = (Vec::new(), Vec::new());
         for ((c, t, term), range) in terms().zip(analyses) {
             let tokens = form_tokens.get(range);
             if tokens.is_empty() {
                 continue;
             }
+            let arabic = term.role == TermRole::Arabic;
+            let pos = if arabic { term.pos } else { PartsOfSpeech::NOUN };
+            let verb_only = pos == PartsOfSpeech::VERB;
             labels.clear();
-            for token in tokens.iter() {
+            for (k, token) in tokens.iter().enumerate() {
+                // A verb's first letters are never the article («التقط»).
+                let verb_head = k == 0 && verb_only && token.definite && token.script == Script::Arabic;
+                let joined;
+                let key = if verb_head {
+                    joined = format!("ال{}", token.stem());
+                    joined.as_str()
+                } else {
+                    token.stem()
+                };
                 // Looked up first: a new key is allocated only for a new stem.
-                let stem = match matcher.stems.get(token.stem()) {
+                let stem = match matcher.stems.get(key) {
                     Some(&stem) => stem,
                     None => {
-                        matcher.stems.insert(token.stem().into(), next_stem);
+                        matcher.stems.insert(key.into(), next_stem);
                         next_stem += 1;
                         next_stem - 1
                     }
                 };
+                if matcher.kinds.len() <= stem as usize {
+                    matcher.kinds.resize(stem as usize + 1, 0);
+                }
+                if k == 0 && arabic && token.script == Script::Arabic {
+                    let mut kind = 0;
+                    if pos.contains(PartsOfSpeech::NOUN) || pos.contains(PartsOfSpeech::ADJECTIVE) {
+                        kind |= stem_kind::NOMINAL;
+                    }
+                    if pos.contains(PartsOfSpeech::ADJECTIVE) {
+                        kind |= stem_kind::ADJECTIVE;
+                    }
+                    if pos.contains(PartsOfSpeech::VERB) {
+                        kind |= stem_kind::VERB;
+                        matcher.verbs = true;
+                        let chars: Vec<(usize, char)> = key.char_indices().collect();
+                        let rest = |from: usize| &key[chars[from].0..];
+                        match chars.first().map(|&(_, c)| c) {
+                            Some('ي') if chars.len() >= 3 => listed_imperfect.push((rest(1).to_string(), stem, true)),
+                            Some('ا') if chars.len() >= 4 => derived_imperfect.push((rest(1).to_string(), stem, true)),
+                            _ => derived_imperfect.push((key.to_string(), stem, false)),
+                        }
+                    }
+                    matcher.kinds[stem as usize] |= kind;
+                }
                 labels.push(stem);
             }
+            let definite = |k: usize, token: &crate::normalize::FormToken| token.definite && !(k == 0 && verb_only);
             let all_definite =
-                term.role == TermRole::Arabic && tokens.iter().skip(1).all(|t| t.definite) && (tokens.len() > 1 || tokens[0].definite);
+                arabic && !verb_only && tokens.iter().skip(1).all(|t| t.definite) && (tokens.len() > 1 || tokens[0].definite);
             let form = matcher.forms.len() as u32;
             trie.insert(
                 labels.iter().copied(),
-                Terminal { form, definite: definite_bits(tokens.iter().map(|t| t.definite)), all_definite },
+                Terminal {
+                    form,
+                    definite: definite_bits(tokens.iter().enumerate().map(|(k, token)| definite(k, token))),
+                    all_definite,
+                    pos: pos.bits(),
+                },
             );
-            matcher.forms.push(FormEntry { concept: c, term: t, role: term.role, tokens: range });
+            matcher.forms.push(FormEntry {
+                concept: c,
+                term: term.rendering(t),
+                listed: !term.is_rendering(),
+                head_article: verb_only && tokens[0].definite,
+                role: term.role,
+                tokens: range,
+            });
         }
+        for (key, stem, skip_first) in listed_imperfect.into_iter().chain(derived_imperfect) {
+            matcher.imperfect.entry(key.into_boxed_str()).or_insert((stem, skip_first));
+        }
+        matcher.kinds.resize(next_stem as usize, 0);
         matcher.trie = trie.build();
-        matcher.filter = StemFilter::new(matcher.stems.keys().map(|k| &**k));
-        matcher.prefilter = ReadingPrefilter::new(matcher.stems.keys().map(|k| &**k));
+        let keys = || matcher.stems.keys().chain(matcher.imperfect.keys()).map(|k| &**k);
+        matcher.filter = StemFilter::new(keys());
+        matcher.prefilter = ReadingPrefilter::new(keys().collect::<Vec<_>>().into_iter());
         matcher
     }
 
@@ -403,11 +486,11 @@ impl Matcher {
     }
 
     #[inline]
-    fn lookup(&self, stem: &str) -> Option<StemId> {
+    fn lookup(&self, stem: &str) -> Option<(StemId, u8)> {
         if !self.filter.may_contain(stem) {
             return None;
         }
-        self.stems.get(stem).copied()
+        self.stems.get(stem).map(|&id| (id, self.kinds[id as usize]))
     }
 
     /// The head readings (stems that start some form) and tail readings (any
@@ -425,56 +508,82 @@ impl Matcher {
         // A head reading needs a stem that starts some form: a token known
         // only inside forms («للتحالف» in «المهمة العسكرية للتحالف») is not
         // "a known form" that protects it from being read with proclitics.
-        let mut starts_form = |s: &str| self.lookup(s).and_then(|stem| self.trie.child(ROOT, stem));
+        let mut starts_form = |s: &str| self.lookup(s).and_then(|(stem, kind)| self.trie.child(ROOT, stem).map(|node| (node, kind)));
         let mut any = |s: &str| self.lookup(s);
         match script {
             Script::Arabic => {
-                head_readings(word, scratch, &mut starts_form, heads);
-                tail_readings(word, &mut any, tails);
+                let mut imperfect = |s: &str| {
+                    if !self.filter.may_contain(s) {
+                        return None;
+                    }
+                    self.imperfect.get(s).and_then(|&(stem, skip)| self.trie.child(ROOT, stem).map(|node| (node, skip)))
+                };
+                head_readings(word, scratch, &mut starts_form, &mut imperfect, self.verbs, heads);
+                tail_readings(word, scratch, &mut any, tails);
             }
             Script::Other => {
-                tail_readings_whole(word, &mut starts_form, heads);
-                tail_readings_whole(word, &mut any, tails);
+                tail_readings_whole(word, &mut |s| starts_form(s).map(|(node, _)| node), heads);
+                tail_readings_whole(word, &mut |s| any(s).map(|(stem, _)| stem), tails);
             }
         }
     }
 
     /// Leftmost-longest over the hits; `descriptions` remembers matches
     /// described before (the reference path describes every match afresh).
+    /// A form of another concept that starts inside a match and ends past
+    /// it is matched too («انتشار فيروس» and «فيروس كورونا المستجد» in
+    /// «انتشار فيروس كورونا المستجد»); a form inside a match is not.
     fn resolve(&self, hits: &Hits, text: &str, mut descriptions: Option<&mut Descriptions>) -> Vec<Match> {
         let mut matches = Vec::new();
         let mut scratch = DescribeScratch::default();
         // The walk's path and the best candidate, reused from hit to hit.
         let (mut path, mut best) = (Vec::new(), Candidate::default());
+        // The hit just past the matches so far, and the concepts of the
+        // matches that reach it.
+        let (mut covered, mut covering) = (0usize, Vec::<usize>::new());
         let mut i = 0;
         while i < hits.tokens.len() {
-            self.longest_at(hits, i, &mut path, &mut best);
+            self.longest_at(hits, i, text, &mut path, &mut best);
             if best.tokens == 0 {
                 i += 1;
                 continue;
             }
+            let end = i + best.tokens;
+            let concept = self.forms[best.form as usize].concept;
+            if i < covered && (end <= covered || covering.contains(&concept)) {
+                i += 1;
+                continue;
+            }
             matches.push(self.describe_hits(&best, hits, i, text, &mut scratch, descriptions.as_deref_mut()));
-            i += best.tokens;
+            if end > covered {
+                if i >= covered {
+                    covering.clear();
+                }
+                covering.push(concept);
+                covered = end;
+            }
+            // Inside the match, only a form that ends past it is looked for.
+            i += 1;
         }
         matches
     }
 
     /// Makes `best` the longest candidate at hit `i`, or none (`tokens` 0).
-    fn longest_at(&self, hits: &Hits, i: usize, path: &mut Vec<Reading<()>>, best: &mut Candidate) {
+    fn longest_at(&self, hits: &Hits, i: usize, text: &str, path: &mut Vec<Reading<()>>, best: &mut Candidate) {
         best.tokens = 0;
         for reading in hits.heads(i) {
             path.clear();
             path.push(reading.without_stem());
             // A head reading holds the node its stem leads to from the root.
-            self.extend(hits, i, reading.stem, path, best);
+            self.extend(hits, i, text, reading.stem, path, best);
         }
     }
 
     /// Depth-first walk of the trie along the readings of the following hits.
-    fn extend(&self, hits: &Hits, start: usize, node: NodeId, path: &mut Vec<Reading<()>>, best: &mut Candidate) {
+    fn extend(&self, hits: &Hits, start: usize, text: &str, node: NodeId, path: &mut Vec<Reading<()>>, best: &mut Candidate) {
         let (terminals, children) = self.trie.node(node);
         for terminal in terminals {
-            self.consider(terminal, start, hits, path, best);
+            self.consider(terminal, start, hits, text, path, best);
         }
         let next = start + path.len();
         let Some(token) = hits.tokens.get(next) else { return };
@@ -485,15 +594,50 @@ impl Matcher {
         for reading in hits.tails(next) {
             if let Some(child) = self.trie.child_in(children, reading.stem) {
                 path.push(reading.without_stem());
-                self.extend(hits, start, child, path, best);
+                self.extend(hits, start, text, child, path, best);
                 path.pop();
             }
         }
     }
 
+    /// Whether the readings of `path` are affixes the form of `terminal`
+    /// takes: a verb's affixes only on a verb, the article, a preposition,
+    /// a number or the accusative only on a noun or an adjective, the
+    /// feminine only on an adjective (or a later word agreeing with a plural
+    /// head), a pronoun on a later word only where it ends a construct; and
+    /// a lone pronoun ه never where the text wrote ة.
+    fn affixes_fit(terminal: &Terminal, start: usize, hits: &Hits, text: &str, path: &[Reading<()>]) -> bool {
+        let head = &path[0];
+        let pos = terminal.pos;
+        let (noun, verb, adjective) = (PartsOfSpeech::NOUN.bits(), PartsOfSpeech::VERB.bits(), PartsOfSpeech::ADJECTIVE.bits());
+        if head.class & class::VERBAL != 0 && pos & verb == 0 {
+            return false;
+        }
+        if head.class & class::NOMINAL != 0 && pos & (noun | adjective) == 0 {
+            return false;
+        }
+        if head.class & class::FEMININE != 0 && pos & adjective == 0 {
+            return false;
+        }
+        let plural_head = head.class & class::NUMBER != 0;
+        let last = path.len() - 1;
+        for (k, reading) in path.iter().enumerate().skip(1) {
+            if reading.class & (class::NUMBER | class::FEMININE) != 0 && !plural_head {
+                return false;
+            }
+            if reading.class & class::PRONOUN != 0 && (k != last || head.class & class::PRONOUN != 0) {
+                return false;
+            }
+        }
+        // A pronoun ه read on a word whose last letter was written ة.
+        path.iter().enumerate().all(|(k, reading)| {
+            reading.class & class::LONE_HEH == 0 || !text[hits.tokens[start + k].last_origin..].starts_with(['ة', '\u{FE93}', '\u{FE94}'])
+        })
+    }
+
     /// Makes the form of `terminal`, read along `path` (its tokens'
     /// readings, from hit `start`), the `best` candidate if it is better.
-    fn consider(&self, terminal: &Terminal, start: usize, hits: &Hits, path: &[Reading<()>], best: &mut Candidate) {
+    fn consider(&self, terminal: &Terminal, start: usize, hits: &Hits, text: &str, path: &[Reading<()>], best: &mut Candidate) {
         let form = terminal.form;
         // The head may add an article to an indefinite head (a single noun, or
         // «بالاتفاقية الإطار», a common construct slip); every later token
@@ -512,6 +656,9 @@ impl Matcher {
         let exact_pattern = head_form == path[0].definite && tails_ok;
         let indefinite = !pattern_ok && terminal.all_definite && path.iter().all(|r| !r.definite);
         if !pattern_ok && !indefinite {
+            return;
+        }
+        if !Self::affixes_fit(terminal, start, hits, text, path) {
             return;
         }
         let stripped = path.iter().enumerate().map(|(k, r)| r.stripped(hits.text(start + k))).sum();
@@ -610,35 +757,54 @@ impl Matcher {
         };
         let head = &best.readings[0];
         // The article of a definite form is part of the form, not a proclitic;
-        // «لل» (ل + ال) is reported whole.
+        // «لل» (ل + ال) is reported whole. A verb's first letters «ال» are
+        // its own («التقط»).
         let mut prefix_len = head.prefix_len;
-        if entry_tokens[0].definite && origins.first_token(first.clone())[..prefix_len].ends_with("ال") {
+        if entry_tokens[0].definite && !entry.head_article && origins.first_token(first.clone())[..prefix_len].ends_with("ال") {
             prefix_len -= "ال".len();
         }
-        let proclitics = written(first.start..first.start + prefix_len);
-        let suffix = written(first.start + head.suffix_start..first.end);
+        let subject = usize::from(head.subject_len);
+        let proclitics = written(first.start..first.start + prefix_len - subject);
+        let prefix = written(first.start + prefix_len - subject..first.start + prefix_len);
+        let mut suffix = String::new();
         let mut orthographic = false;
-        for ((token, reading), form_token) in tokens.iter().zip(&best.readings).zip(entry_tokens) {
+        let mut inflected = entry.listed;
+        for (k, ((token, reading), form_token)) in tokens.iter().zip(&best.readings).zip(entry_tokens).enumerate() {
             let base = token.start + reading.prefix_len..token.start + reading.base_end;
             scratch.clear();
             if !base.is_empty() {
                 skeleton_into(&text[origins.source_range(base, text)], scratch);
             }
             let mut expected: &str = form_token.skeleton();
-            if reading.virtual_lam {
+            if reading.skip_first {
                 expected = expected.char_indices().nth(1).map_or("", |(i, _)| &expected[i..]);
             }
             if reading.taa {
                 expected = expected.char_indices().last().map_or("", |(i, _)| &expected[..i]);
             }
-            if *scratch != expected {
+            let same = if k == 0 && entry.head_article && !reading.skip_first {
+                scratch.strip_prefix("ال") == Some(expected)
+            } else {
+                *scratch == expected
+            };
+            if !same {
                 orthographic = true;
+            }
+            if reading.inflected(token.len()) {
+                inflected = true;
+                let written_suffix = written(token.start + reading.suffix_start..token.end);
+                if !written_suffix.is_empty() {
+                    if !suffix.is_empty() {
+                        suffix.push(' ');
+                    }
+                    suffix.push_str(&written_suffix);
+                }
             }
         }
         let indefinite = best.indefinite;
         let kind = if orthographic {
             MatchKind::Orthographic
-        } else if head.suffix_start < first.len() {
+        } else if inflected {
             MatchKind::Inflected
         } else if indefinite {
             MatchKind::Indefinite
@@ -647,7 +813,18 @@ impl Matcher {
         } else {
             MatchKind::Exact
         };
-        Match { concept: entry.concept, term: entry.term, span, kind, orthographic, indefinite, proclitics, suffix, role: entry.role }
+        Match {
+            concept: entry.concept,
+            term: entry.term,
+            span,
+            kind,
+            orthographic,
+            indefinite,
+            proclitics,
+            prefix,
+            suffix,
+            role: entry.role,
+        }
     }
 }
 
@@ -1086,11 +1263,13 @@ fn tail_readings_whole(word: &str, lookup: &mut impl FnMut(&str) -> Option<StemI
         out.push(Reading {
             stem,
             prefix_len: 0,
+            subject_len: 0,
             definite: false,
-            virtual_lam: false,
+            skip_first: false,
             base_end: word.len(),
             taa: false,
             suffix_start: word.len(),
+            class: 0,
         });
     }
 }
