@@ -726,7 +726,9 @@ pub fn find_occurrences(
             kind: crate::matcher::MatchKind::Exact,
             orthographic: false,
             proclitics: String::new(),
+            prefix: String::new(),
             suffix: String::new(),
+            homonym: false,
             in_arabic: true,
             context: Context::default(),
         }
@@ -788,6 +790,7 @@ pub fn find_occurrences(
                             kind: m.kind,
                             orthographic: m.orthographic,
                             proclitics: m.proclitics,
+                            prefix: m.prefix,
                             suffix: m.suffix,
                             in_arabic: acronym
                                 && unit_line
@@ -822,6 +825,12 @@ pub fn find_occurrences(
             if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
                 source_concepts.push((m.concept, source.shown[m.span].to_string()));
             }
+        }
+        // The source decides the sense: an occurrence of a concept the
+        // source does not name is a homonym here (or a mistranslation, which
+        // `unexpected-rendering` reports), not a rendering to judge.
+        for occurrence in &mut occurrences[first..] {
+            occurrence.homonym = !source_concepts.iter().any(|(c, _)| *c == occurrence.concept);
         }
         // The anchor of a finding about the whole target: its first line.
         let trimmed_start = target.text.len() - target.text.trim_start().len();
@@ -959,7 +968,9 @@ mod tests {
             kind: crate::matcher::MatchKind::Exact,
             orthographic: false,
             proclitics: String::new(),
+            prefix: String::new(),
             suffix: String::new(),
+            homonym: false,
             in_arabic: true,
             verbatim: true,
             context: Context::default(),

@@ -247,8 +247,15 @@ pub struct Occurrence {
     pub orthographic: bool,
     /// Proclitics stripped, as written.
     pub proclitics: String,
-    /// Suffix stripped, as written.
+    /// A verb's subject prefix stripped after the proclitics, as written.
+    pub prefix: String,
+    /// Suffixes stripped, as written (each word's, separated by spaces).
     pub suffix: String,
+    /// It stands in a translation unit whose source does not name its
+    /// concept: there it is a homonym (or a mistranslation), not a rendering
+    /// to judge — no forbidden, deprecated, orthographic or mixed-renderings
+    /// finding, at most `unexpected-rendering`.
+    pub homonym: bool,
     /// Whether the line it stands on holds Arabic letters. Only an
     /// acronym's is asked (a bare acronym in Arabic text): it is false for
     /// every other term.
@@ -413,8 +420,14 @@ impl FindingMaker<'_> {
             // filter by (rule, severity, concept, line), with no text at
             // all; a document with many findings made a few allocations for
             // each, then dropped them.
-            let at =
-                Occurrence { surface: String::new(), proclitics: String::new(), suffix: String::new(), context: Context::default(), ..*at };
+            let at = Occurrence {
+                surface: String::new(),
+                proclitics: String::new(),
+                prefix: String::new(),
+                suffix: String::new(),
+                context: Context::default(),
+                ..*at
+            };
             return Some(Finding {
                 rule,
                 severity,
@@ -640,9 +653,10 @@ pub fn count_findings(
     })
 }
 
-/// The occurrences not silenced.
+/// The occurrences judged: neither silenced nor homonyms (see
+/// [`Occurrence::homonym`]).
 fn unsilenced<'a>(all: &'a [Occurrence], silenced: &[bool]) -> Vec<&'a Occurrence> {
-    all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(_, s)| !**s).map(|(o, _)| o).collect()
+    all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(o, s)| !**s && !o.homonym).map(|(o, _)| o).collect()
 }
 
 /// Each occurrence's own findings, handed to `each` a piece at a time in
@@ -784,7 +798,18 @@ fn judge_whole(
                 Rule::UnexpectedRendering,
                 o,
                 None,
-                &mut || format!("«{}» renders {}, which the source does not name; check the translation.", o.surface, display_name(c)),
+                &mut || {
+                    let status = c.terms[o.term].status;
+                    let form = if matches!(status, Status::Deprecated | Status::Forbidden) {
+                        format!("a {} rendering of {}", status.as_str(), display_name(c))
+                    } else {
+                        format!("a rendering of {}", display_name(c))
+                    };
+                    format!(
+                        "«{}» is {form}, which the source does not name: here it is another word of the same spelling, or a mistranslation; check the translation.",
+                        o.surface
+                    )
+                },
                 Vec::new(),
             );
         }
@@ -849,7 +874,9 @@ mod tests {
             kind: MatchKind::Exact,
             orthographic: false,
             proclitics: String::new(),
+            prefix: String::new(),
             suffix: String::new(),
+            homonym: false,
             in_arabic,
             verbatim: true,
             context: Context::default(),
@@ -894,7 +921,9 @@ mod tests {
                         kind: MatchKind::Exact,
                         orthographic: i % 7 == 0,
                         proclitics: String::new(),
+                        prefix: String::new(),
                         suffix: String::new(),
+                        homonym: false,
                         in_arabic: c != bare || i > JUDGING_PIECE + 100,
                         verbatim: true,
                         context: Context::default(),

@@ -150,14 +150,95 @@ impl UnitBuilder {
         &self.text
     }
 
-    /// The finished side, with placeholders blanked.
-    pub fn finish(self) -> Side {
+    /// The finished side, with placeholders blanked and keyboard mnemonic
+    /// markers in Arabic words left out (see [`mnemonic_markers`]).
+    pub fn finish(mut self) -> Side {
+        let markers = mnemonic_markers(&self.text);
+        if !markers.is_empty() {
+            self.drop_bytes(&markers);
+        }
         let blanked = super::placeholders::blank(&self.text);
         let text = if blanked == self.text { None } else { Some(Arc::new(Text::from(blanked))) };
         let shown = Arc::new(Text::from(self.text));
         let text = text.unwrap_or_else(|| Arc::clone(&shown));
         Side { text, shown, map: OffsetMap { pieces: self.pieces } }
     }
+}
+
+impl UnitBuilder {
+    /// Takes the single bytes at `offsets` (ascending) out of the text; the
+    /// map keeps every other byte where it was in the file.
+    fn drop_bytes(&mut self, offsets: &[usize]) {
+        let mut pieces = Vec::with_capacity(self.pieces.len() + offsets.len());
+        let mut dropped = offsets.iter().copied().peekable();
+        for piece in &self.pieces {
+            let end = piece.unit + piece.unit_len;
+            let inside: Vec<usize> = std::iter::from_fn(|| dropped.next_if(|&o| o < end)).collect();
+            if inside.is_empty() {
+                pieces.push(*piece);
+                continue;
+            }
+            if piece.unit_len != piece.doc_len {
+                // An escape or entity standing for the marker: the piece
+                // stands for what is left of it, if anything.
+                if piece.unit_len > inside.len() {
+                    pieces.push(Piece { unit_len: piece.unit_len - inside.len(), ..*piece });
+                }
+                continue;
+            }
+            let mut from = piece.unit;
+            for cut in inside.iter().copied().chain(std::iter::once(end)) {
+                if cut > from {
+                    pieces.push(Piece { unit: from, doc: piece.doc + (from - piece.unit), unit_len: cut - from, doc_len: cut - from });
+                }
+                from = cut + 1;
+            }
+        }
+        // Unit offsets close up over the dropped bytes.
+        let mut at = 0;
+        for piece in &mut pieces {
+            piece.unit = at;
+            at += piece.unit_len;
+        }
+        let mut text = String::with_capacity(self.text.len());
+        let mut last = 0;
+        for &o in offsets {
+            text.push_str(&self.text[last..o]);
+            last = o + 1;
+        }
+        text.push_str(&self.text[last..]);
+        debug_assert_eq!(text.len(), at);
+        self.text = text;
+        self.pieces = pieces;
+    }
+}
+
+/// Where a translation string marks a keyboard mnemonic inside an Arabic
+/// word: `_` (GTK), `&` (Qt, Windows) or `~` (LibreOffice) between two
+/// Arabic letters («ام_ح», «الإ_عدادات») or before an Arabic letter that
+/// starts a word («_احذف»). Left out for matching, the word is read whole;
+/// the positions of the other letters stay those of the file. A marker
+/// between Latin letters is left alone here (the English side tells an
+/// identifier from a mnemonic: see `matcher::english`).
+pub fn mnemonic_markers(text: &str) -> Vec<usize> {
+    if !text.contains(['_', '&', '~']) {
+        return Vec::new();
+    }
+    let arabic = |c: char| matches!(c, '\u{0620}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' | '\u{064B}'..='\u{065F}' | '\u{0670}');
+    let mut markers = Vec::new();
+    let mut previous: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '_' | '&' | '~') {
+            let next = chars.peek().map(|&(_, n)| n);
+            let before_ok = previous.is_none_or(|p| arabic(p) || !p.is_alphanumeric());
+            if next.is_some_and(arabic) && before_ok && previous.is_none_or(|p| p != c) {
+                markers.push(i);
+            }
+        }
+        previous = Some(c);
+    }
+    markers
 }
 
 #[cfg(test)]
@@ -178,6 +259,38 @@ mod tests {
         assert_eq!(side.map.end(3), 5);
         assert_eq!(side.map.start(3), 5);
         assert_eq!(side.map.end(5), 7);
+    }
+
+    #[test]
+    fn mnemonic_markers_in_arabic_words_are_left_out_and_positions_kept() {
+        // Document: `x"ام_ح ملفات"` — the unit starts at byte 2.
+        let doc = "x\"ام_ح ملفات &احذف a_b\"";
+        let start = 2;
+        let inner = &doc[start..doc.len() - 1];
+        let mut b = UnitBuilder::new();
+        b.copy(inner, start);
+        let side = b.finish();
+        assert_eq!(side.text.as_str(), "امح ملفات احذف a_b");
+        assert_eq!(side.shown.as_str(), side.text.as_str());
+        // «ح» after the marker is where the file has it.
+        let h = side.text.as_str().find('ح').unwrap();
+        assert_eq!(side.map.start(h), doc.find('ح').unwrap());
+        assert_eq!(side.map.end(h + 'ح'.len_utf8()), doc.find('ح').unwrap() + 'ح'.len_utf8());
+        // The whole word maps from its first letter to its last in the file.
+        let word = 0..side.text.as_str().find(' ').unwrap();
+        assert_eq!((side.map.start(word.start), side.map.end(word.end)), (start, doc.find(" ملفات").unwrap()));
+        let alef = side.text.as_str().find("احذف").unwrap();
+        assert_eq!(side.map.start(alef), doc.find("احذف").unwrap());
+        // An entity standing for the marker goes with it.
+        let mut b = UnitBuilder::new();
+        b.copy("ام", 10);
+        b.escape("&", 14, 5);
+        b.copy("ح", 19);
+        let side = b.finish();
+        assert_eq!(side.text.as_str(), "امح");
+        assert_eq!(side.map.start("ام".len()), 19);
+        assert!(mnemonic_markers("a_b __init__ ~/x AT&T").is_empty());
+        assert!(mnemonic_markers("و__ا").is_empty(), "a doubled marker is no mnemonic");
     }
 
     #[test]

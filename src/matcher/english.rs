@@ -3,15 +3,25 @@
 //! boundaries (acronyms case-sensitively), with a plural or possessive on the
 //! last word ("Commissions", "Commission's") and with hyphens, en dashes,
 //! spaces and the periods of "U.S." all alike ("U.S.-Iraq" = "US-Iraq",
-//! "Counter-Terrorism" = "Counter Terrorism"). Leftmost-longest, a hash lookup
-//! per word.
+//! "Counter-Terrorism" = "Counter Terrorism" = "Counterterrorism").
+//! Leftmost-longest, a hash lookup per word.
+//!
+//! What is not prose is never a mention: code spans, command-line flags
+//! (`--wipe-empty-space`), identifiers (`wipe_memory()`, `notification.type`,
+//! `@:settings.save`), URLs, paths and markup tags are masked before
+//! matching; a keyboard mnemonic inside a word ("S_hred", "&File") is read
+//! through. A verb concept's name is read with its inflections ("deleted",
+//! "deleting", "shredded"); a noun concept's name is not matched where its
+//! word is used as a verb ("when {user} posts", "shares your post"). A word
+//! with the prefix un- names the concept of the rest ("Unfollow",
+//! "Unmute"): its translation renders it («إلغاء المتابعة»).
 
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
 use super::trie::{Trie, TrieBuilder, ROOT};
-use crate::glossary::{Glossary, TermRole};
+use crate::glossary::{Glossary, PartsOfSpeech, TermRole};
 
 /// One English occurrence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +39,12 @@ struct Form {
     term: usize,
     /// For acronyms: the letters as written, compared case-sensitively.
     case_sensitive: Option<String>,
+    /// Its concept is (also) a verb: its words take a verb's inflections.
+    verb: bool,
+    /// Its concept is a noun only: not matched where its one word is a verb.
+    noun_only: bool,
+    /// Words in the form.
+    words: usize,
 }
 
 /// Finds English names and acronyms.
@@ -52,8 +68,143 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// Whether `c` may mark a keyboard mnemonic inside a word.
+fn is_mnemonic(c: char) -> bool {
+    matches!(c, '_' | '&' | '~')
+}
+
+/// Stands for a masked byte: not a letter, and not a gap a phrase may cross.
+const MASK: u8 = 0x1F;
+
+/// The text with what is not prose masked, byte for byte (see the module
+/// documentation): code spans in backticks, markup tags, URLs, paths,
+/// command-line flags, and identifiers — a word joined by `_` that is no
+/// mnemonic, by `.` or `::` between letters, or followed by `(`.
+pub fn mask_code(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, b'`' | b'<' | b'{' | b'/' | b'-' | b'_' | b'.' | b'(' | b':' | b'@' | b'~')) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    let mut masked = false;
+    let mut mask = |out: &mut Vec<u8>, range: Range<usize>| {
+        for b in &mut out[range] {
+            *b = MASK;
+        }
+        masked = true;
+    };
+    // Code spans and tags.
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => {
+                if let Some(close) = bytes[i + 1..].iter().position(|&b| b == b'`') {
+                    mask(&mut out, i..i + close + 2);
+                    i += close + 2;
+                    continue;
+                }
+            }
+            // A placeholder in braces (`{username}`, `{{count}}`, `${name}`).
+            b'{' => {
+                if let Some(close) = bytes[i + 1..].iter().position(|&b| b == b'}' || b == b'{' || b == b'\n') {
+                    if bytes[i + 1 + close] == b'}' {
+                        mask(&mut out, i..i + close + 2);
+                        i += close + 2;
+                        continue;
+                    }
+                }
+            }
+            b'<' if bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!')) => {
+                if let Some(close) = bytes[i + 1..].iter().position(|&b| b == b'>' || b == b'<') {
+                    if bytes[i + 1 + close] == b'>' {
+                        mask(&mut out, i..i + close + 2);
+                        i += close + 2;
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // Chunks between white space, without the punctuation that ends a sentence.
+    let mut start = None;
+    for (k, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                let mut chunk = &text[s..k];
+                chunk = chunk.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '"', '\'', '”', '’', '…']);
+                chunk = chunk.trim_start_matches(['(', '[', '"', '\'', '“', '‘']);
+                if !chunk.is_empty() && is_code(chunk) {
+                    let at = chunk.as_ptr() as usize - text.as_ptr() as usize;
+                    mask(&mut out, at..at + chunk.len());
+                }
+            }
+        } else if start.is_none() {
+            start = Some(k);
+        }
+    }
+    if !masked {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    // Whole characters were masked (every range starts and ends on a
+    // character's edge), so the bytes are still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
+/// Whether a chunk of text between white space is code rather than prose.
+fn is_code(chunk: &str) -> bool {
+    let b = chunk.as_bytes();
+    // URLs and paths.
+    if chunk.contains("://") || chunk.starts_with("www.") || chunk.starts_with('/') || chunk.starts_with("~/") || chunk.starts_with("./") {
+        return true;
+    }
+    // Command-line flags: -v, --wipe-empty-space.
+    if b.first() == Some(&b'-') && b.get(1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'-') {
+        return true;
+    }
+    // A call: name(…).
+    if let Some(open) = chunk.find('(') {
+        if open > 0 && chunk[..open].bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':')) {
+            return true;
+        }
+    }
+    // Identifiers: `@:settings.x`, `a::b`, dotted names with a part of two
+    // letters or more (not initials like U.S.), snake_case.
+    if chunk.starts_with("@:") || chunk.contains("::") {
+        return true;
+    }
+    // A period between two runs of two letters or digits or more
+    // («notification.type», «Winapp2.ini»), not the periods of initials.
+    let run = |range: &mut dyn Iterator<Item = u8>| range.take_while(u8::is_ascii_alphanumeric).count();
+    let dotted = (1..b.len().saturating_sub(1))
+        .any(|k| b[k] == b'.' && run(&mut b[..k].iter().rev().copied()) >= 2 && run(&mut b[k + 1..].iter().copied()) >= 2);
+    if dotted {
+        return true;
+    }
+    if (1..b.len().saturating_sub(1)).any(|k| b[k] == b'_' && b[k - 1].is_ascii_alphanumeric() && b[k + 1].is_ascii_alphanumeric()) {
+        return is_identifier(chunk);
+    }
+    false
+}
+
+/// Whether a word with `_` inside is an identifier rather than a label with a
+/// mnemonic: two underscores or more, or a lowercase part of two letters or
+/// more before it and two or more letters after it ("wipe_memory",
+/// "list_cleaners"; but "S_hred", "Sh_red", "_Delete" are mnemonics).
+fn is_identifier(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('_').collect();
+    if parts.len() > 2 {
+        return true;
+    }
+    let (before, after) = (parts[0], parts.get(1).copied().unwrap_or(""));
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
+    letters(before) >= 2 && before.chars().all(|c| !c.is_uppercase()) && letters(after) >= 2
+}
+
 /// Splits English text into words; single letters joined by periods
-/// ("U.S.", "U.N.") become one word ("us").
+/// ("U.S.", "U.N.") become one word ("us"); a mnemonic marker between two
+/// letters is left out of its word ("S_hred" is "shred").
 fn words(text: &str) -> Vec<Word> {
     // Room for a usual name without growing.
     let mut out: Vec<Word> = Vec::with_capacity(4);
@@ -67,9 +218,15 @@ fn words(text: &str) -> Vec<Word> {
             continue;
         }
         let mut end = start + c.len_utf8();
+        let mut key = String::new();
+        key.extend(c.to_lowercase());
         while let Some(&(i, d)) = chars.peek() {
             if is_word_char(d) {
                 end = i + d.len_utf8();
+                key.extend(d.to_lowercase());
+                chars.next();
+            } else if is_mnemonic(d) && text[i + 1..].chars().next().is_some_and(char::is_alphabetic) {
+                // A mnemonic marker: the word goes on after it.
                 chars.next();
             } else {
                 break;
@@ -77,7 +234,7 @@ fn words(text: &str) -> Vec<Word> {
         }
         let word = &text[start..end];
         // "U.S." and the like: a single letter after a single letter and a period.
-        if word.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
+        if key.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
             if let Some(last) = out.last_mut() {
                 let between = &text[last.range.end..start];
                 if between == "."
@@ -86,7 +243,7 @@ fn words(text: &str) -> Vec<Word> {
                     && last.range.len() < 8
                     && is_initials(&text[last.range.clone()])
                 {
-                    last.key.push_str(&word.to_lowercase());
+                    last.key.push_str(&key);
                     last.range.end = end;
                     // Swallow a closing period of the abbreviation.
                     if text[end..].starts_with('.') {
@@ -98,7 +255,8 @@ fn words(text: &str) -> Vec<Word> {
             }
         }
         let possessive_end = ["'s", "’s"].iter().find(|p| text[end..].starts_with(**p)).map(|p| end + p.len());
-        out.push(Word { key: word.to_lowercase(), range: start..end, joins: gap_ok && !out.is_empty(), possessive_end });
+        let joins = gap_ok && !out.is_empty();
+        out.push(Word { key, range: start..end, joins, possessive_end });
         if let Some(p) = possessive_end {
             // Skip the apostrophe-s.
             while chars.peek().is_some_and(|&(i, _)| i < p) {
@@ -115,13 +273,86 @@ fn is_initials(written: &str) -> bool {
     written.split('.').all(|part| part.chars().count() <= 1)
 }
 
+/// How a text word was read to reach a form's word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// As written.
+    Plain,
+    /// Without a plural (or third-person) -s or -es.
+    Plural,
+    /// Without a verb's -ed or -ing.
+    Verb,
+    /// Without the prefix un- ("Unfollow").
+    Un,
+}
+
+/// The stems a text word may be read as, with how: as written; without -s
+/// or -es; without -ed or -ing (the dropped e and a doubled consonant
+/// restored: "deleted", "shredded"), -ies and -ied as -y; without un-.
+fn candidates(key: &str) -> Vec<(String, Reading)> {
+    let mut out = vec![(key.to_string(), Reading::Plain)];
+    let long = key.chars().count() >= 4;
+    if let Some(stem) = key.strip_suffix("es") {
+        out.push((stem.to_string(), Reading::Plural));
+    }
+    if let Some(stem) = key.strip_suffix('s').filter(|s| !s.ends_with('s')) {
+        out.push((stem.to_string(), Reading::Plural));
+    }
+    if let Some(stem) = key.strip_suffix("ies") {
+        out.push((format!("{stem}y"), Reading::Plural));
+    }
+    if long {
+        for ending in ["ed", "ing"] {
+            if let Some(stem) = key.strip_suffix(ending) {
+                if stem.chars().count() < 2 {
+                    continue;
+                }
+                out.push((stem.to_string(), Reading::Verb));
+                out.push((format!("{stem}e"), Reading::Verb));
+                let chars: Vec<char> = stem.chars().collect();
+                if chars.len() >= 3 && chars[chars.len() - 1] == chars[chars.len() - 2] {
+                    out.push((chars[..chars.len() - 1].iter().collect(), Reading::Verb));
+                }
+            }
+        }
+        if let Some(stem) = key.strip_suffix("ied") {
+            out.push((format!("{stem}y"), Reading::Verb));
+        }
+    }
+    if let Some(rest) = key.strip_prefix("un").filter(|r| r.chars().count() >= 3) {
+        out.push((rest.to_string(), Reading::Un));
+    }
+    out
+}
+
+/// Subjects before a verb's third person ("he posts", "who follows").
+const SUBJECTS: &[&str] = &["he", "she", "it", "who", "which", "that", "someone", "somebody", "everyone", "nobody", "anyone"];
+/// What follows a transitive verb: objects and determiners ("follows you",
+/// "shares your post").
+const OBJECTS: &[&str] = &[
+    "you", "me", "him", "her", "us", "them", "it", "a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "its", "our",
+    "their", "everyone", "someone",
+];
+
 impl EnglishMatcher {
     /// Indexes the English names, variants and acronyms of a glossary.
     pub fn new(glossary: &Glossary) -> EnglishMatcher {
         let mut words_of = FxHashMap::default();
         let mut trie = TrieBuilder::default();
-        let mut labels = Vec::new();
+        let id_of = |key: String, words_of: &mut FxHashMap<String, u32>| -> u32 {
+            let next = words_of.len() as u32;
+            *words_of.entry(key).or_insert(next)
+        };
         for (c, concept) in glossary.concepts.iter().enumerate() {
+            // What the concept's Arabic renderings are read as.
+            let pos = concept.terms.iter().filter(|t| t.role == TermRole::Arabic).fold(PartsOfSpeech::NOUN, |all, t| {
+                if all == PartsOfSpeech::NOUN {
+                    t.pos
+                } else {
+                    all.union(t.pos)
+                }
+            });
+            let verb = pos.contains(PartsOfSpeech::VERB);
             for (t, term) in concept.terms.iter().enumerate() {
                 if term.role == TermRole::Arabic {
                     continue;
@@ -130,21 +361,28 @@ impl EnglishMatcher {
                 if ws.is_empty() {
                     continue;
                 }
-                labels.clear();
-                for w in ws {
-                    // Looked up first: a new word's key is moved in, not copied.
-                    let id = match words_of.get(&w.key) {
-                        Some(&id) => id,
-                        None => {
-                            let id = words_of.len() as u32;
-                            words_of.insert(w.key, id);
-                            id
-                        }
-                    };
-                    labels.push(id);
-                }
+                let keys: Vec<String> = ws.into_iter().map(|w| w.key).collect();
                 let case_sensitive = (term.role == TermRole::Acronym).then(|| letters(&term.text));
-                trie.insert(labels.iter().copied(), Form { concept: c, term: t, case_sensitive });
+                let form = |words: usize| Form {
+                    concept: c,
+                    term: t,
+                    case_sensitive: case_sensitive.clone(),
+                    verb,
+                    noun_only: !verb && !pos.contains(PartsOfSpeech::ADJECTIVE),
+                    words,
+                };
+                let labels: Vec<u32> = keys.iter().map(|k| id_of(k.clone(), &mut words_of)).collect();
+                trie.insert(labels.iter().copied(), form(keys.len()));
+                // Each pair of words also written closed ("counterterrorism
+                // service" for "Counter-Terrorism Service").
+                if case_sensitive.is_none() {
+                    for k in 0..keys.len().saturating_sub(1) {
+                        let mut closed: Vec<u32> = labels[..k].to_vec();
+                        closed.push(id_of(format!("{}{}", keys[k], keys[k + 1]), &mut words_of));
+                        closed.extend_from_slice(&labels[k + 2..]);
+                        trie.insert(closed.iter().copied(), form(closed.len()));
+                    }
+                }
             }
         }
         EnglishMatcher { words: words_of, trie: trie.build() }
@@ -152,53 +390,13 @@ impl EnglishMatcher {
 
     /// Every English occurrence, leftmost-longest.
     pub fn find(&self, text: &str) -> Vec<EnglishMatch> {
-        let ws = words(text);
+        let masked = mask_code(text);
+        let ws = words(&masked);
         let mut out = Vec::new();
         let mut i = 0;
         while i < ws.len() {
-            let mut node = ROOT;
             let mut best: Option<(usize, &Form, usize)> = None;
-            let mut j = i;
-            while j < ws.len() && (j == i || ws[j].joins) {
-                let word = &ws[j];
-                // The word as written, or without a plural ending.
-                let mut next = None;
-                let mut plural = false;
-                for (candidate, is_plural) in [
-                    (word.key.as_str(), false),
-                    (word.key.strip_suffix("es").unwrap_or(""), true),
-                    (word.key.strip_suffix('s').unwrap_or(""), true),
-                ] {
-                    if candidate.is_empty() {
-                        continue;
-                    }
-                    if let Some(&id) = self.words.get(candidate) {
-                        if let Some(n) = self.trie.child(node, id) {
-                            next = Some(n);
-                            plural = is_plural;
-                            break;
-                        }
-                    }
-                }
-                let Some(n) = next else { break };
-                node = n;
-                for form in self.trie.items(node) {
-                    let written = &text[ws[i].range.start..word.range.end];
-                    let ok = match &form.case_sensitive {
-                        Some(acronym) => letters(written) == *acronym && !plural || letters(written) == format!("{acronym}s"),
-                        None => true,
-                    };
-                    let end = word.possessive_end.unwrap_or(word.range.end);
-                    if ok && best.is_none_or(|(len, _, _)| j + 1 - i > len) {
-                        best = Some((j + 1 - i, form, end));
-                    }
-                }
-                // A plural or possessive ends the phrase.
-                if plural || word.possessive_end.is_some() {
-                    break;
-                }
-                j += 1;
-            }
+            self.walk(&masked, &ws, i, i, ROOT, &mut best);
             match best {
                 Some((len, form, end)) => {
                     out.push(EnglishMatch { concept: form.concept, term: form.term, span: ws[i].range.start..end });
@@ -208,6 +406,75 @@ impl EnglishMatcher {
             }
         }
         out
+    }
+
+    /// Walks the trie from `node` along the words from `j` (the phrase
+    /// started at `i`), keeping the longest acceptable form in `best`: (words
+    /// taken, form, end of the match).
+    fn walk<'m>(&'m self, text: &str, ws: &[Word], i: usize, j: usize, node: u32, best: &mut Option<(usize, &'m Form, usize)>) {
+        if j >= ws.len() || (j > i && !ws[j].joins) {
+            return;
+        }
+        let word = &ws[j];
+        // The word as written or inflected; or two words written apart that
+        // a form writes closed ("Counter-Terrorism" for "Counterterrorism").
+        let mut steps: Vec<(usize, String, Reading)> = candidates(&word.key).into_iter().map(|(k, r)| (1, k, r)).collect();
+        if let Some(next) = ws.get(j + 1).filter(|n| n.joins && word.possessive_end.is_none()) {
+            for (key, reading) in candidates(&next.key) {
+                if reading != Reading::Un {
+                    steps.push((2, format!("{}{key}", word.key), reading));
+                }
+            }
+        }
+        for (taken, key, reading) in steps {
+            let Some(&id) = self.words.get(&key) else { continue };
+            let Some(n) = self.trie.child(node, id) else { continue };
+            let last = &ws[j + taken - 1];
+            let end = last.possessive_end.unwrap_or(last.range.end);
+            let words_taken = j + taken - i;
+            for form in self.trie.items(n) {
+                if self.acceptable(form, reading, text, ws, i, j + taken - 1) && best.is_none_or(|(len, _, _)| words_taken > len) {
+                    *best = Some((words_taken, form, end));
+                }
+            }
+            // A plural, a possessive or a prefix un- ends the phrase.
+            if matches!(reading, Reading::Plain | Reading::Verb) && last.possessive_end.is_none() {
+                self.walk(text, ws, i, j + taken, n, best);
+            }
+        }
+    }
+
+    /// Whether `form`, reached with its last word read as `reading` (text
+    /// words `i..=last`), is an occurrence.
+    fn acceptable(&self, form: &Form, reading: Reading, text: &str, ws: &[Word], i: usize, last: usize) -> bool {
+        let written = &text[ws[i].range.start..ws[last].range.end];
+        match (&form.case_sensitive, reading) {
+            (Some(acronym), Reading::Plain) => return letters(written) == *acronym,
+            (Some(acronym), Reading::Plural) => return letters(written) == format!("{acronym}s"),
+            (Some(_), _) => return false,
+            (None, Reading::Verb) if !form.verb => return false,
+            (None, Reading::Un) if form.words != 1 => return false,
+            _ => {}
+        }
+        !(form.noun_only && form.words == 1 && i == last && self.used_as_verb(text, ws, i, reading))
+    }
+
+    /// Whether the word `k`, read as a plural, is rather a verb's third
+    /// person: after a subject or a placeholder ("when {user} posts", "he
+    /// shares") or before an object or a determiner ("follows you", "shares
+    /// your post"). Only the -s form tells a verb from a noun: a base form
+    /// after a modal ("could not download") is matched, for Arabic renders
+    /// an English verb with a verbal noun as often as with a verb.
+    fn used_as_verb(&self, text: &str, ws: &[Word], k: usize, reading: Reading) -> bool {
+        if reading != Reading::Plural || !ws[k].key.ends_with('s') || ws[k].possessive_end.is_some() {
+            return false;
+        }
+        let previous = k.checked_sub(1).map(|p| &ws[p]);
+        let next = ws.get(k + 1).filter(|n| text[ws[k].range.end..n.range.start].chars().all(|c| c == ' '));
+        let gap_before = previous.map_or("", |p| &text[p.range.end..ws[k].range.start]);
+        let placeholder = gap_before.contains('\u{1F}') && gap_before.chars().all(|c| c == ' ' || c == '\u{1F}');
+        let subject = previous.is_some_and(|p| SUBJECTS.contains(&p.key.as_str())) && gap_before.chars().all(|c| c == ' ');
+        placeholder || subject || next.is_some_and(|n| OBJECTS.contains(&n.key.as_str()))
     }
 }
 
@@ -221,7 +488,19 @@ mod tests {
     use super::*;
 
     fn glossary() -> Glossary {
-        let csv = "id,en,acronym,ar,en_variants\nhmc,U.S.-Iraq Higher Military Commission,HMC,اللجنة العسكرية العليا,Higher Military Commission\ncts,Counter-Terrorism Service,CTS,جهاز مكافحة الإرهاب,\nisf,Iraqi Security Forces,ISF,قوات الأمن العراقية,Iraqi Security Force\n";
+        let csv = "id,en,acronym,ar,en_variants,pos\n\
+                   hmc,U.S.-Iraq Higher Military Commission,HMC,اللجنة العسكرية العليا,Higher Military Commission,\n\
+                   cts,Counter-Terrorism Service,CTS,جهاز مكافحة الإرهاب,,\n\
+                   isf,Iraqi Security Forces,ISF,قوات الأمن العراقية,Iraqi Security Force,\n\
+                   post,post,,منشور,,\n\
+                   share,share,,مشاركة,,\n\
+                   delete,delete,,حذف,,verb\n\
+                   shred,shred,,تمزيق,,verb noun\n\
+                   follow,follow,,متابعة,,verb noun\n\
+                   mute,mute,,كتم,,verb\n\
+                   notification,notification,,إشعار,,\n\
+                   wipe,wipe,,محو,,verb\n\
+                   empty-space,empty space,,المساحة الفارغة,,\n";
         let mut g = crate::glossary::csv::parse(csv.as_bytes(), "g.csv").unwrap();
         g.validate().unwrap();
         g
@@ -233,11 +512,21 @@ mod tests {
         m.find(text).into_iter().map(|x| (g.concepts[x.concept].id.clone(), &text[x.span])).collect()
     }
 
+    fn ids(text: &str) -> Vec<String> {
+        found(text).into_iter().map(|(id, _)| id).collect()
+    }
+
     #[test]
     fn names_case_insensitively_with_spelling_variants() {
         assert_eq!(found("The US-Iraq higher military commission met."), vec![("hmc".into(), "US-Iraq higher military commission")]);
         assert_eq!(found("the U.S.–Iraq Higher Military Commission"), vec![("hmc".into(), "U.S.–Iraq Higher Military Commission")]);
         assert_eq!(found("Counter Terrorism Service"), vec![("cts".into(), "Counter Terrorism Service")]);
+    }
+
+    #[test]
+    fn closed_and_hyphenated_compounds_are_alike() {
+        assert_eq!(found("the Counterterrorism Service"), vec![("cts".into(), "Counterterrorism Service")]);
+        assert_eq!(found("the Counter-terrorism Service"), vec![("cts".into(), "Counter-terrorism Service")]);
     }
 
     #[test]
@@ -256,5 +545,58 @@ mod tests {
     #[test]
     fn a_sentence_break_ends_a_phrase() {
         assert!(found("Higher Military, Commission").is_empty());
+    }
+
+    #[test]
+    fn a_verb_concept_is_read_with_its_inflections_a_noun_concept_is_not() {
+        assert_eq!(found("Files deleted: 3"), vec![("delete".into(), "deleted")]);
+        assert_eq!(found("Deleting the cache"), vec![("delete".into(), "Deleting")]);
+        assert_eq!(found("Delete without shredding"), vec![("delete".into(), "Delete"), ("shred".into(), "shredding")]);
+        assert_eq!(found("Muted users"), vec![("mute".into(), "Muted")]);
+        assert!(found("a posted letter").is_empty(), "a noun concept takes no -ed");
+    }
+
+    #[test]
+    fn a_noun_is_not_matched_where_it_is_a_verb() {
+        assert_eq!(ids("Notify me when {username} posts"), Vec::<String>::new());
+        assert_eq!(ids("Notify me when \u{1F}        posts"), Vec::<String>::new());
+        assert_eq!(ids("He shares your post"), vec!["post"]);
+        assert_eq!(ids("Someone who posts a lot"), Vec::<String>::new());
+        // A base form is matched: «تعذر تنزيل التقرير» renders "could not download".
+        assert_eq!(ids("You cannot share this"), vec!["share"]);
+        assert_eq!(ids("Hide posts from this user"), vec!["post"]);
+        assert_eq!(ids("Reply to post"), vec!["post"]);
+        assert_eq!(ids("Next post"), vec!["post"]);
+        // A verb concept is matched as a verb.
+        assert_eq!(ids("They can still follow you"), vec!["follow"]);
+    }
+
+    #[test]
+    fn code_flags_identifiers_urls_and_tags_are_never_mentions() {
+        assert!(ids("Specify one of --wipe-empty-space, --shred").is_empty());
+        assert!(ids("The function wipe_memory() is waiting").is_empty());
+        assert!(ids("MISSING notification.type:").is_empty());
+        assert!(ids("use the @:settings.notifications.save button").is_empty());
+        assert!(ids("see https://example.com/delete/post now").is_empty());
+        assert!(ids("run `delete_post` here").is_empty());
+        assert_eq!(ids("<a href='/post/1'>Learn more</a> about mute"), vec!["mute"]);
+        assert_eq!(ids("Delete ~/.viminfo which includes"), vec!["delete"]);
+        // Prose with periods and initials is prose.
+        assert_eq!(ids("Delete it. Then post."), vec!["delete", "post"]);
+    }
+
+    #[test]
+    fn mnemonic_markers_are_read_through() {
+        assert_eq!(found("S_hred Settings"), vec![("shred".into(), "S_hred")]);
+        assert_eq!(found("_Wipe Empty Space"), vec![("wipe".into(), "Wipe"), ("empty-space".into(), "Empty Space")]);
+        assert_eq!(found("&Delete"), vec![("delete".into(), "Delete")]);
+        assert_eq!(found("Sh&red it"), vec![("shred".into(), "Sh&red")]);
+    }
+
+    #[test]
+    fn a_prefix_un_names_the_concept() {
+        assert_eq!(ids("Unfollow"), vec!["follow"]);
+        assert_eq!(ids("Unmute this post"), vec!["mute", "post"]);
+        assert!(ids("the union").is_empty());
     }
 }

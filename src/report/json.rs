@@ -37,7 +37,9 @@ struct JsonMatch<'a> {
     kind: &'static str,
     orthographic: bool,
     proclitics: &'a str,
+    prefix: &'a str,
     suffix: &'a str,
+    homonym: bool,
 }
 
 /// A finding as JSON (also one line of `jsonl`).
@@ -152,7 +154,9 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 kind: o.kind.as_str(),
                 orthographic: o.orthographic,
                 proclitics: &o.proclitics,
+                prefix: &o.prefix,
                 suffix: &o.suffix,
+                homonym: o.homonym,
             }
         })
         .collect();
