@@ -479,7 +479,7 @@ pub fn check_document(
     path: Option<&Path>,
     options: &CheckOptions,
 ) -> Result<DocumentResult, Error> {
-    let units = document.units(&options.read, options.encoding)?;
+    let (units, unit_notices) = document.units(&options.read, options.encoding)?;
     let parallel = options.jobs != 1;
     // Contexts are made for every occurrence only when the output lists
     // them all; otherwise only for those the findings point at (below), and
@@ -499,7 +499,7 @@ pub fn check_document(
         give_lines(document, &mut occurrences, &mut pairs, parallel);
     }
     let match_count = occurrences.len();
-    let mut notices = Vec::new();
+    let mut notices = unit_notices;
     if !suppressions.is_empty() {
         for (id, line) in &suppressions.named {
             if !glossary.concepts.iter().any(|c| &c.id == id) {

@@ -749,9 +749,15 @@ fn judge_whole(
             })
             .collect();
         // Most used first; ties by first appearance. The finding points at the
-        // first occurrence of a rendering other than the dominant one.
+        // first occurrence of a rendering other than the preferred one (not
+        // of one other than the most used, which may be a deprecated form:
+        // then the preferred form would be marked as the one out of line).
         renderings.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.2.byte_start.cmp(&b.2.byte_start)));
-        let at = renderings[1..].iter().min_by_key(|(first, _, _)| *first).map_or(renderings[1].2, |(_, _, o)| *o);
+        let at = renderings
+            .iter()
+            .filter(|(_, r, _)| r.status != Status::Preferred)
+            .min_by_key(|(first, _, _)| *first)
+            .map_or(renderings[1].2, |(_, _, o)| *o);
         let renderings: Vec<RenderingCount> = renderings.into_iter().map(|(_, r, _)| r).collect();
         let list = || -> Vec<String> {
             renderings.iter().map(|r| format!("«{}» ×{} (line {}, {})", r.form, r.count, r.first_line, r.status.as_str())).collect()

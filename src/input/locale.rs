@@ -360,18 +360,53 @@ fn without_locale_root(key: &str) -> &str {
     }
 }
 
+/// The CLDR plural categories, as Rails, vue-i18n and i18next key them.
+const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// A plural key's base, separator and category: `items.few` →
+/// (`items`, `.`, `few`); i18next's `items_few` → (`items`, `_`, `few`).
+fn plural_key(key: &str) -> Option<(&str, char, &str)> {
+    let cut = key.rfind(['.', '_'])?;
+    let category = &key[cut + 1..];
+    PLURAL_CATEGORIES.contains(&category).then(|| (&key[..cut], key[cut..].chars().next().unwrap_or('.'), category))
+}
+
 /// Units of a locale file, each with the source file's string for its key.
+/// An Arabic plural key the English lacks (Arabic has six categories,
+/// English two: `zero`, `two`, `few`, `many` beside `one` and `other`) takes
+/// the English `other`, else `one`, else any English form of the same key.
 pub fn units(strings: Vec<(String, Side)>, sources: Option<Vec<(String, Side)>>) -> Vec<Unit> {
     let sources: HashMap<String, Side> =
         sources.unwrap_or_default().into_iter().map(|(k, s)| (without_locale_root(&k).to_string(), s)).collect();
+    let source_of = |key: &str| -> Option<Side> {
+        if let Some(side) = sources.get(key) {
+            return Some(side.clone());
+        }
+        let (base, separator, _) = plural_key(key)?;
+        ["other", "one", "many", "few", "two", "zero"].iter().find_map(|category| sources.get(&format!("{base}{separator}{category}")).cloned())
+    };
     strings
         .into_iter()
         .filter(|(_, side)| !side.text.trim().is_empty())
         .map(|(key, target)| {
-            let source = sources.get(without_locale_root(&key)).cloned();
+            let source = source_of(without_locale_root(&key));
             Unit { target, source, id: Some(key), note: None }
         })
         .collect()
+}
+
+/// The language of a path's locale, if its file name, the last dotted part
+/// of its stem (`messages.ar.xlf`) or one of its folders is a locale code
+/// (`ar.json`, `ar-IQ.po`, `locales/fr/common.json`): `ar`, `fr`, ….
+pub fn path_language(path: &Path) -> Option<&str> {
+    file_language(path)
+        .or_else(|| path.parent().into_iter().flat_map(|p| p.components()).rev().find_map(|c| c.as_os_str().to_str().and_then(locale_base)))
+}
+
+/// The language of a file's name alone (`fr.po`, `messages.ar.xlf`).
+pub fn file_language(path: &Path) -> Option<&str> {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    locale_base(stem).or_else(|| stem.rsplit_once('.').and_then(|(_, last)| locale_base(last)))
 }
 
 #[cfg(test)]
@@ -411,6 +446,46 @@ mod tests {
         let title = &strings[0].1;
         assert_eq!(title.text.as_str(), "اللجنة \"العسكرية\"");
         assert!(text[title.map.start(title.text.find("العسكرية").unwrap())..].starts_with("العسكرية\\\""));
+    }
+
+    #[test]
+    fn arabic_plural_keys_without_an_english_twin_take_its_other_form() {
+        let side = |text: &str| {
+            let mut b = UnitBuilder::new();
+            b.copy(text, 0);
+            b.finish()
+        };
+        let targets: Vec<(String, Side)> = ["ar.files.zero", "ar.files.one", "ar.files.two", "ar.files.few", "ar.files.many", "ar.files.other", "ar.items_few", "ar.title"]
+            .iter()
+            .map(|k| (k.to_string(), side("ملفات")))
+            .collect();
+        let sources: Vec<(String, Side)> = [("en.files.one", "one file"), ("en.files.other", "%{count} files"), ("en.items_one", "an item"), ("en.title", "Title")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), side(v)))
+            .collect();
+        let units = units(targets, Some(sources));
+        let source = |key: &str| units.iter().find(|u| u.id.as_deref() == Some(key)).and_then(|u| u.source.as_ref()).map(|s| s.shown.as_str().to_string());
+        assert_eq!(source("ar.files.one").as_deref(), Some("one file"));
+        for key in ["ar.files.zero", "ar.files.two", "ar.files.few", "ar.files.many", "ar.files.other"] {
+            assert_eq!(source(key).as_deref(), Some("%{count} files"), "{key}");
+        }
+        assert_eq!(source("ar.items_few").as_deref(), Some("an item"), "the only English form");
+        assert_eq!(source("ar.title").as_deref(), Some("Title"));
+    }
+
+    #[test]
+    fn the_language_of_a_path() {
+        for (path, language) in [
+            ("locales/ar.json", Some("ar")),
+            ("locales/en.json", Some("en")),
+            ("po/ar_EG.po", Some("ar")),
+            ("i18n/messages.fr.xlf", Some("fr")),
+            ("locales/ar/common.json", Some("ar")),
+            ("config/locales/en/devise.yml", Some("en")),
+            ("docs/article.md", None),
+        ] {
+            assert_eq!(path_language(Path::new(path)), language, "{path}");
+        }
     }
 
     #[test]

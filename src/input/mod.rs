@@ -78,11 +78,20 @@ impl Format {
         Format::by_extension(path).unwrap_or(Format::Text)
     }
 
-    /// Whether a directory walk picks up this file: a known extension, and
-    /// for JSON and YAML a locale-like name (`ar.json`, `locales/ar/…`).
+    /// Whether a directory walk picks up this file: a known extension, for
+    /// JSON and YAML a locale-like name (`ar.json`, `locales/ar/…`); and no
+    /// translation file whose name (or, for JSON and YAML, folder) names
+    /// another language than Arabic (`en.json`, `locales/en/common.json`,
+    /// `fr.po`, `messages.de.xlf`): those are sources, or other
+    /// translations, never Arabic text.
     pub fn is_walked(path: &Path) -> bool {
         match Format::by_extension(path) {
-            Some(Format::Json | Format::Yaml) => locale::is_locale_path(path),
+            Some(Format::Json | Format::Yaml) => {
+                locale::is_locale_path(path) && locale::path_language(path).is_none_or(|language| language == "ar")
+            }
+            Some(Format::Po | Format::Xliff | Format::Tmx) => {
+                locale::file_language(path).is_none_or(|language| language == "ar")
+            }
             Some(_) => true,
             None => false,
         }
@@ -225,8 +234,16 @@ impl Document {
         Ok(Some(Document { path: shown.to_string(), text: Arc::new(text), byte_offset: start, format }))
     }
 
-    /// The units to check.
-    pub fn units(&self, options: &ReadOptions, encoding: Option<Encoding>) -> Result<Vec<Unit>> {
+    /// The units to check, and what to tell the user about them (a locale
+    /// file whose English source is missing or malformed is checked as
+    /// monolingual Arabic, with a notice naming the source and why).
+    pub fn units(&self, options: &ReadOptions, encoding: Option<Encoding>) -> Result<(Vec<Unit>, Vec<String>)> {
+        let mut notices = Vec::new();
+        let units = self.units_noting(options, encoding, &mut notices)?;
+        Ok((units, notices))
+    }
+
+    fn units_noting(&self, options: &ReadOptions, encoding: Option<Encoding>, notices: &mut Vec<String>) -> Result<Vec<Unit>> {
         let whole =
             |text: Arc<Text>| vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), shown: Arc::clone(&text), text })];
         Ok(match self.format {
@@ -242,11 +259,27 @@ impl Document {
                     _ => locale::yaml_strings(text, path),
                 };
                 let targets = strings(&self.text, &self.path)?;
-                let sources = match locale::source_path(Path::new(&self.path), &options.source_locale).filter(|p| p.is_file()) {
-                    Some(source) => {
+                let sources = match locale::source_path(Path::new(&self.path), &options.source_locale) {
+                    Some(source) if source.is_file() => {
                         let shown = walk::display(&source);
-                        let document = Document::read(&source, &shown, encoding, Some(self.format))?;
-                        Some(strings(&document.text, &shown)?)
+                        match Document::read(&source, &shown, encoding, Some(self.format)).and_then(|d| strings(&d.text, &shown)) {
+                            Ok(strings) => Some(strings),
+                            Err(e) => {
+                                notices.push(format!(
+                                    "{}: its source {shown} cannot be read ({e}); checked as monolingual Arabic, without the bilingual check",
+                                    self.path
+                                ));
+                                None
+                            }
+                        }
+                    }
+                    Some(source) => {
+                        notices.push(format!(
+                            "{}: no source file {} beside it; checked as monolingual Arabic, without the bilingual check",
+                            self.path,
+                            walk::display(&source)
+                        ));
+                        None
                     }
                     None => None,
                 };
