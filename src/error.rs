@@ -42,6 +42,14 @@ pub enum ErrorKind {
     UnknownEncoding(String),
     /// A glossary is malformed; the message says how.
     Glossary(String),
+    /// A glossary has several problems: each one (with its file and line),
+    /// and how many more there were than are listed.
+    GlossaryProblems {
+        /// The problems listed, in file order.
+        problems: Vec<Error>,
+        /// Problems found but not listed.
+        more: usize,
+    },
     /// An input file is malformed for its format (PO, XML, JSON, YAML); the
     /// message says how.
     Malformed(String),
@@ -68,6 +76,31 @@ impl Error {
     /// A malformed-input error at `path:line:column`.
     pub fn malformed(path: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
         Error { kind: ErrorKind::Malformed(message.into()), path: Some(path.to_string()), line: Some(line), column: Some(column) }
+    }
+
+    /// One error for all of `problems` (in file order): the problem itself
+    /// when there is one, otherwise a list of the first
+    /// [`MAX_LISTED_PROBLEMS`] and the number of the others. `None` when
+    /// there are none.
+    pub fn glossary_problems(mut problems: Vec<Error>) -> Option<Error> {
+        match problems.len() {
+            0 => None,
+            1 => problems.pop(),
+            n => {
+                let more = n.saturating_sub(MAX_LISTED_PROBLEMS);
+                problems.truncate(MAX_LISTED_PROBLEMS);
+                let path = problems[0].path.clone().filter(|p| problems.iter().all(|e| e.path.as_ref() == Some(p)));
+                Some(Error { kind: ErrorKind::GlossaryProblems { problems, more }, path, line: None, column: None })
+            }
+        }
+    }
+
+    /// The problems this error stands for: itself, or those it lists.
+    pub fn problems(&self) -> Vec<&Error> {
+        match &self.kind {
+            ErrorKind::GlossaryProblems { problems, .. } => problems.iter().collect(),
+            _ => vec![self],
+        }
     }
 
     /// The same error, located at `line` (and `column`).
@@ -101,6 +134,17 @@ impl fmt::Display for Error {
                 write!(f, "unknown encoding {name:?} (try utf-8, utf-16le, utf-16be, windows-1256, iso-8859-6)")
             }
             ErrorKind::Glossary(message) | ErrorKind::Usage(message) | ErrorKind::Malformed(message) => write!(f, "{message}"),
+            ErrorKind::GlossaryProblems { problems, more } => {
+                let all = problems.len() + more;
+                write!(f, "{all} problems in the glossary:")?;
+                for problem in problems {
+                    write!(f, "\n  {problem}")?;
+                }
+                if *more > 0 {
+                    write!(f, "\n  … and {more} more")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -113,6 +157,9 @@ impl std::error::Error for Error {
         }
     }
 }
+
+/// The most problems of one glossary an error lists; it counts the others.
+pub const MAX_LISTED_PROBLEMS: usize = 20;
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -70,15 +70,27 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
 }
 
 /// Parses a glossary in the curated format with another delimiter (TSV).
+/// Every row's problem is reported at once (see [`Error::glossary_problems`]).
 pub fn parse_with(bytes: &[u8], name: &str, delimiter: u8) -> Result<Glossary> {
+    let (glossary, problems) = parse_collecting(bytes, name, delimiter)?;
+    match Error::glossary_problems(problems) {
+        Some(e) => Err(e),
+        None => Ok(glossary),
+    }
+}
+
+/// [`parse_with`], the rows that could be read and the problems of the
+/// others, in file order. The error is one that stops reading (a header
+/// without the required columns, a file that cannot be read).
+pub fn parse_collecting(bytes: &[u8], name: &str, delimiter: u8) -> Result<(Glossary, Vec<Error>)> {
     // On one thread, pieces would only cost a pass to find where they start.
     let threads = rayon::current_num_threads();
     let pieces = if bytes.len() < PARALLEL_BYTES || threads == 1 { 1 } else { 2 * threads };
     parse_in_pieces(bytes, name, delimiter, pieces)
 }
 
-/// [`parse_with`], the rows read in about `pieces` pieces in parallel.
-fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Result<Glossary> {
+/// [`parse_collecting`], the rows read in about `pieces` pieces in parallel.
+fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Result<(Glossary, Vec<Error>)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(bytes);
     let headers = reader.headers().map_err(|e| csv_error(e, name))?.clone();
@@ -112,8 +124,9 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
     let body = &bytes[start.byte() as usize..];
     let first_line = 1 + bytes[..start.byte() as usize].iter().filter(|&&b| b == b'\n').count() as u64;
     let splits = record_starts(body, delimiter, pieces, first_line);
-    // Each piece's concepts and spelling rows, in file order.
-    let read_piece = |k: usize| -> Result<(Vec<Concept>, Vec<SpellingClass>)> {
+    // Each piece's concepts, spelling rows and problems, in file order.
+    type Piece = (Vec<Concept>, Vec<SpellingClass>, Vec<Error>);
+    let read_piece = |k: usize| -> Result<Piece> {
         let (from, first_line) = splits[k];
         let to = splits.get(k + 1).map_or(body.len(), |&(to, _)| to);
         let piece = &body[from..to];
@@ -124,33 +137,42 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
         // its size, not grown by doubling (each step writing fresh memory
         // and copying the rows so far: 100,000 concepts are 21 MB).
         let rows = memchr::memchr_iter(b'\n', piece).count() + 1;
-        let (mut concepts, mut spellings) = (Vec::with_capacity(rows), Vec::new());
+        let (mut concepts, mut spellings, mut problems) = (Vec::with_capacity(rows), Vec::new(), Vec::new());
         while let Some(line) = lines.read(&mut reader, &mut record, name)? {
             if record.len() != headers.len() {
-                return Err(Error::glossary(name, Some(line), unequal_lengths(record.len(), headers.len())));
+                problems.push(Error::glossary(name, Some(line), unequal_lengths(record.len(), headers.len())));
+                continue;
             }
-            let cells = Cells::new(&record).map_err(|cell| not_utf8(name, line, cell))?;
-            match parse_row(&cells, line, &column, &path)? {
-                Some(ParsedRow::Concept(concept)) => concepts.push(concept),
-                Some(ParsedRow::Spelling(class)) => spellings.push(class),
-                None => {}
+            let cells = match Cells::new(&record) {
+                Ok(cells) => cells,
+                Err(cell) => {
+                    problems.push(not_utf8(name, line, cell));
+                    continue;
+                }
+            };
+            match parse_row(&cells, line, &column, &path) {
+                Ok(Some(ParsedRow::Concept(concept))) => concepts.push(concept),
+                Ok(Some(ParsedRow::Spelling(class))) => spellings.push(class),
+                Ok(None) => {}
+                Err(e) => problems.push(e),
             }
         }
-        Ok((concepts, spellings))
+        Ok((concepts, spellings, problems))
     };
-    let pieces: Vec<Result<(Vec<Concept>, Vec<SpellingClass>)>> = if splits.len() == 1 {
+    let pieces: Vec<Result<Piece>> = if splits.len() == 1 {
         vec![read_piece(0)]
     } else {
         use rayon::prelude::*;
         (0..splits.len()).into_par_iter().map(read_piece).collect()
     };
     let mut glossary = Glossary { names: vec![name.to_string()], ..Glossary::default() };
-    // Pieces are in file order and each stops at its first error. The
-    // first piece's lists become the glossary's, so that a glossary read
-    // in one piece is not copied.
-    let all = pieces.iter().map(|piece| piece.as_ref().map_or(0, |(concepts, _)| concepts.len())).sum::<usize>();
+    // Pieces are in file order. The first piece's lists become the
+    // glossary's, so that a glossary read in one piece is not copied.
+    let all = pieces.iter().map(|piece| piece.as_ref().map_or(0, |(concepts, _, _)| concepts.len())).sum::<usize>();
+    let mut problems = Vec::new();
     for (k, piece) in pieces.into_iter().enumerate() {
-        let (mut concepts, spellings) = piece?;
+        let (mut concepts, spellings, piece_problems) = piece?;
+        problems.extend(piece_problems);
         if k == 0 {
             concepts.reserve_exact(all - concepts.len());
             (glossary.concepts, glossary.spellings) = (concepts, spellings);
@@ -159,7 +181,7 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
             glossary.spellings.extend(spellings);
         }
     }
-    Ok(glossary)
+    Ok((glossary, problems))
 }
 
 /// The file's own line of each record a csv reader reads, newlines in quoted
@@ -784,7 +806,7 @@ mod tests {
     #[test]
     fn reading_in_pieces_reads_the_same_rows_on_the_same_lines() {
         let text = tricky_rows(60);
-        let whole = parse_in_pieces(text.as_bytes(), "g.csv", b',', 1).unwrap();
+        let whole = parse_in_pieces(text.as_bytes(), "g.csv", b',', 1).unwrap().0;
         assert_eq!(whole.concepts.len(), 60);
         assert_eq!(whole.spellings.len(), 1);
         assert!(whole.concepts[0].note.as_deref().unwrap().contains("second, with a comma\nand \"quoted\""));
@@ -795,7 +817,7 @@ mod tests {
             assert_eq!(concept.location.line, 1 + text[..at].matches('\n').count(), "c{k}");
         }
         for pieces in [2, 3, 7, 50, 500] {
-            let split = parse_in_pieces(text.as_bytes(), "g.csv", b',', pieces).unwrap();
+            let split = parse_in_pieces(text.as_bytes(), "g.csv", b',', pieces).unwrap().0;
             for (a, b) in split.concepts.iter().zip(&whole.concepts) {
                 assert_eq!(a, b, "{pieces} pieces");
             }
@@ -805,17 +827,29 @@ mod tests {
     }
 
     #[test]
-    fn the_first_error_in_file_order_is_reported_whatever_the_pieces() {
+    fn every_row_problem_is_reported_in_file_order_whatever_the_pieces() {
         let mut text = tricky_rows(40);
         text.push_str("bad,Bad\n");
         text.push_str(&tricky_rows(40)[text.find('\n').unwrap() + 1..].replace("c", "d"));
         text.push_str("worse\n");
-        let whole = parse_in_pieces(text.as_bytes(), "g.csv", b',', 1).unwrap_err().to_string();
+        let problems = |pieces: usize| -> Vec<String> {
+            parse_in_pieces(text.as_bytes(), "g.csv", b',', pieces).unwrap().1.iter().map(|e| e.to_string()).collect()
+        };
+        let whole = problems(1);
         let line = 1 + text[..text.find("bad,Bad").unwrap()].matches('\n').count();
-        assert!(whole.starts_with(&format!("g.csv:{line}: this row has 2 cells but the header has 4")), "{whole}");
+        let last = 1 + text[..text.find("worse").unwrap()].matches('\n').count();
+        assert_eq!(
+            whole,
+            vec![
+                format!("g.csv:{line}: this row has 2 cells but the header has 4 (a stray comma, or a quote left open?)"),
+                format!("g.csv:{last}: this row has 1 cells but the header has 4 (a stray comma, or a quote left open?)"),
+            ]
+        );
         for pieces in [2, 3, 7, 50] {
-            assert_eq!(parse_in_pieces(text.as_bytes(), "g.csv", b',', pieces).unwrap_err().to_string(), whole, "{pieces} pieces");
+            assert_eq!(problems(pieces), whole, "{pieces} pieces");
         }
+        // The rows around them are read.
+        assert_eq!(parse_in_pieces(text.as_bytes(), "g.csv", b',', 3).unwrap().0.concepts.len(), 80);
     }
 
     #[test]

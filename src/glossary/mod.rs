@@ -286,6 +286,17 @@ impl GlossaryFormat {
             GlossaryFormat::Tbx => tbx::parse(bytes, name),
         }
     }
+
+    /// [`GlossaryFormat::parse`], the rows that could be read and the
+    /// problems of the others (the curated CSV and TSV read on past a bad
+    /// row; the other formats stop at the first problem).
+    pub fn parse_collecting(self, bytes: &[u8], name: &str) -> Result<(Glossary, Vec<Error>)> {
+        match self {
+            GlossaryFormat::Csv => csv::parse_collecting(bytes, name, b','),
+            GlossaryFormat::Tsv => csv::parse_collecting(bytes, name, b'\t'),
+            _ => self.parse(bytes, name).map(|g| (g, Vec::new())),
+        }
+    }
 }
 
 /// Words that are spelled differently but stand for the same word in every
@@ -419,20 +430,32 @@ impl Glossary {
     /// extension and contents), then validates the whole.
     pub fn load_files(paths: &[std::path::PathBuf], format: Option<GlossaryFormat>) -> Result<Glossary> {
         let mut merged = Glossary::default();
+        // Every file's row problems, then the problems across rows: a
+        // termbase is cleaned in one round, not one per problem.
+        let mut problems = Vec::new();
         for path in paths {
             let name = path.display().to_string();
             let bytes = std::fs::read(path).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => Error::new(crate::error::ErrorKind::NotFound, &name),
                 _ => Error::new(crate::error::ErrorKind::Io(e), &name),
             })?;
-            let glossary = GlossaryFormat::detect(path, &bytes, format).parse(&bytes, &name)?;
+            let (glossary, file_problems) = GlossaryFormat::detect(path, &bytes, format).parse_collecting(&bytes, &name)?;
+            problems.extend(file_problems);
             append(&mut merged.names, glossary.names);
             append(&mut merged.concepts, glossary.concepts);
             append(&mut merged.spellings, glossary.spellings);
             append(&mut merged.notices, glossary.notices);
         }
-        merged.validate()?;
-        Ok(merged)
+        if !merged.concepts.is_empty() || problems.is_empty() {
+            problems.extend(merged.validate_collecting());
+        }
+        // In the order of the files given, then of their lines.
+        let order = |e: &Error| (paths.iter().position(|p| e.path.as_deref() == Some(&p.display().to_string())), e.line);
+        problems.sort_by_key(order);
+        match Error::glossary_problems(problems) {
+            Some(e) => Err(e),
+            None => Ok(merged),
+        }
     }
 
     /// Maps every spelling variant's folded stem to its class's canonical stem.
@@ -491,13 +514,56 @@ impl Glossary {
         Self::key_pieces(a, spellings).flat_map(str::bytes).eq(Self::key_pieces(b, spellings).flat_map(str::bytes))
     }
 
-    /// Checks the rules every glossary must keep; the first broken one is the error.
+    /// Checks the rules every glossary must keep; every broken one is
+    /// reported at once (see [`Error::glossary_problems`]).
     pub fn validate(&mut self) -> Result<()> {
+        match Error::glossary_problems(self.validate_collecting()) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Rows that repeat an earlier row of the same id cell for cell are
+    /// merged into it, with a notice.
+    fn merge_repeated_rows(&mut self) {
+        let mut first: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        let mut repeats = Vec::new();
+        for (index, concept) in self.concepts.iter().enumerate() {
+            match first.get(concept.id.as_str()) {
+                Some(&earlier) if same_row(&self.concepts[earlier], concept) => repeats.push((index, earlier)),
+                Some(_) => {}
+                None => {
+                    first.insert(&concept.id, index);
+                }
+            }
+        }
+        if repeats.is_empty() {
+            return;
+        }
+        for &(index, earlier) in &repeats {
+            let (at, first_at) = (&self.concepts[index].location, &self.concepts[earlier].location);
+            self.notices.push(format!("{at}: the row of {:?} repeats the one at {first_at}; merged", self.concepts[index].id));
+        }
+        let dropped: rustc_hash::FxHashSet<usize> = repeats.iter().map(|&(index, _)| index).collect();
+        let mut index = 0;
+        self.concepts.retain(|_| {
+            index += 1;
+            !dropped.contains(&(index - 1))
+        });
+    }
+
+    /// [`Glossary::validate`], its problems in file order (none when valid).
+    pub fn validate_collecting(&mut self) -> Vec<Error> {
         if self.concepts.is_empty() {
             let name = self.names.first().map(String::as_str).unwrap_or("glossary");
-            return Err(Error::glossary(name, None, "the glossary has no concepts"));
+            return vec![Error::glossary(name, None, "the glossary has no concepts")];
         }
-        let spellings = self.spelling_map()?;
+        self.merge_repeated_rows();
+        let spellings = match self.spelling_map() {
+            Ok(map) => map,
+            Err(e) => return vec![e],
+        };
+        let mut problems = Vec::new();
         let mut ids: rustc_hash::FxHashMap<&str, &Location> = rustc_hash::FxHashMap::default();
         ids.reserve(self.concepts.len());
         // Analysing every form is the costly part: in parallel, checked in
@@ -528,15 +594,24 @@ impl Glossary {
             let concept_hashes = &hashes[analyses.starts[index] as usize..analyses.starts[index + 1] as usize];
             let at = &concept.location;
             if let Some(first) = ids.insert(&concept.id, at) {
-                return Err(Error::glossary(&at.path, Some(at.line), format!("duplicate id {:?} (first at {first})", concept.id)));
+                problems.push(Error::glossary(
+                    &at.path,
+                    Some(at.line),
+                    format!(
+                        "duplicate id {:?} (first at {first}); rows that repeat one another cell for cell are merged, these differ",
+                        concept.id
+                    ),
+                ));
+                continue;
             }
             for ((term_index, term), &hash) in concept.terms.iter().enumerate().zip(concept_hashes) {
                 let Some(hash) = hash else {
-                    return Err(Error::glossary(
+                    problems.push(Error::glossary(
                         &at.path,
                         Some(at.line),
                         format!("form «{}» of {} folds to nothing (no letters or digits)", term.text, concept.id),
                     ));
+                    continue;
                 };
                 let tokens = tokens_of((index, term_index));
                 let same = |other: &(usize, usize)| Self::same_key(tokens_of(*other), tokens, &spellings);
@@ -555,33 +630,63 @@ impl Glossary {
                     }
                 };
                 let Some((other, other_term)) = first else { continue };
-                let (status, text) = (self.concepts[other].terms[other_term].status, &self.concepts[other].terms[other_term].text);
+                let earlier = &self.concepts[other].terms[other_term];
                 if other != index {
                     let other = &self.concepts[other];
-                    return Err(Error::glossary(
+                    problems.push(Error::glossary(
                         &at.path,
                         Some(at.line),
                         format!(
-                            "form «{}» of {} folds to the same form as «{text}» of {} ({}): a form may name one concept only",
-                            term.text, concept.id, other.id, other.location
+                            "form «{}» of {} folds to the same form as «{}» of {} ({}): a form may name one concept only; \
+                             keep it in one row, or make it longer in one of them",
+                            term.text, concept.id, earlier.text, other.id, other.location
                         ),
                     ));
+                    continue;
                 }
-                let what = if status == term.status {
-                    "twice".to_string()
-                } else {
-                    format!("as {} and as {}", status.as_str(), term.status.as_str())
+                // One row names the same form twice.
+                let latin = |t: &Term| t.role != TermRole::Arabic;
+                if latin(earlier) != latin(term) {
+                    // A name kept in Latin letters in Arabic («GitHub» for
+                    // GitHub): the Arabic rendering is the English name.
+                    continue;
+                }
+                if earlier.status == term.status {
+                    // Listed twice alike: harmless.
+                    continue;
+                }
+                let what = match (earlier.form_of, term.form_of) {
+                    (None, None) => format!("as {} and again as {}", earlier.status.as_str(), term.status.as_str()),
+                    _ => format!("as {} and, in ar_forms, as a form of a {} rendering", earlier.status.as_str(), term.status.as_str()),
                 };
-                return Err(Error::glossary(
+                let spelled = if earlier.text == term.text {
+                    String::new()
+                } else {
+                    format!(" («{}» and «{}» fold alike)", earlier.text, term.text)
+                };
+                problems.push(Error::glossary(
                     &at.path,
                     Some(at.line),
-                    format!("{} lists one form {what}: «{text}» and «{}» fold alike", concept.id, term.text),
+                    format!("{} lists «{}» {what}{spelled}: a form has one status; keep it in one column", concept.id, earlier.text),
                 ));
             }
         }
-        self.analyses = FormAnalyses(Some(std::sync::Arc::new(analyses)));
-        Ok(())
+        if problems.is_empty() {
+            self.analyses = FormAnalyses(Some(std::sync::Arc::new(analyses)));
+        }
+        problems
     }
+}
+
+/// Whether two rows hold the same concept, cell for cell (their places aside).
+fn same_row(a: &Concept, b: &Concept) -> bool {
+    a.id == b.id
+        && a.en == b.en
+        && a.acronym == b.acronym
+        && a.terms == b.terms
+        && a.note == b.note
+        && a.source == b.source
+        && a.examples == b.examples
 }
 
 /// Whether a term is written in Arabic script (as opposed to an inline Latin
@@ -640,13 +745,16 @@ mod tests {
     #[test]
     fn same_form_under_two_statuses_is_an_error() {
         let e = load(&format!("{HEADER}a,A,,اللجنة العليا,,اللجنة العليا,,,,\n")).unwrap_err();
-        assert!(e.to_string().contains("as preferred and as deprecated"), "{e}");
+        assert!(e.to_string().contains("lists «اللجنة العليا» as preferred and again as deprecated"), "{e}");
     }
 
     #[test]
     fn spelling_equivalences_make_forms_equal() {
         let e = load(&format!("{HEADER}@spelling,,,الأمريكية | الأميركية,,,,,,\na,A,,القيادة الأمريكية,,القيادة الأميركية,,,,\n")).unwrap_err();
-        assert!(e.to_string().contains("as preferred and as deprecated"), "{e}");
+        assert!(
+            e.to_string().contains("as preferred and again as deprecated («القيادة الأمريكية» and «القيادة الأميركية» fold alike)"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -670,6 +778,46 @@ mod tests {
         // it in the stem: the keys are one text split differently.
         let e = load(&format!("{HEADER}a,A,,ألمانيا,,,,,,\nb,B,,المانيا,,,,,,\n")).unwrap_err();
         assert!(e.to_string().contains("folds to the same form as «ألمانيا» of a"), "{e}");
+    }
+
+    #[test]
+    fn every_problem_of_a_termbase_is_reported_at_once_and_the_list_is_capped() {
+        // Row problems (a ragged row, an unknown part of speech) and
+        // problems across rows (duplicate ids, one form under two concepts).
+        let text =
+            format!("{HEADER}a,A,,حوار,,,,,,\nb,B\nc,C,,حوار,,,,,,\na,Other,,لجنة,,,,,,\nd,D,,قيادة (adverb),,,,,,\ne,E,,مجلس,,,,,,\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("termbase.csv");
+        std::fs::write(&path, &text).unwrap();
+        let e = Glossary::load_files(std::slice::from_ref(&path), None).unwrap_err();
+        let lines: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
+        let name = path.display().to_string();
+        assert_eq!(lines.len(), 4, "{e}");
+        assert!(lines[0].starts_with(&format!("{name}:3: this row has 2 cells")), "{lines:?}");
+        assert!(lines[1].starts_with(&format!("{name}:4: form «حوار» of c folds to the same form as «حوار» of a")), "{lines:?}");
+        assert!(lines[2].starts_with(&format!("{name}:5: duplicate id \"a\"")), "{lines:?}");
+        assert!(lines[3].starts_with(&format!("{name}:6: unknown part of speech \"adverb\"")), "{lines:?}");
+        assert!(e.to_string().starts_with(&format!("{name}: 4 problems in the glossary:\n  {name}:3: ")), "{e}");
+        // Past the cap, the others are counted.
+        let many: String = (0..30).map(|i| format!("x{i},X,,,,,,,,\n")).collect();
+        std::fs::write(&path, format!("{HEADER}{many}")).unwrap();
+        let e = Glossary::load_files(std::slice::from_ref(&path), None).unwrap_err();
+        assert_eq!(e.problems().len(), crate::error::MAX_LISTED_PROBLEMS);
+        assert!(e.to_string().ends_with(&format!("… and {} more", 30 - crate::error::MAX_LISTED_PROBLEMS)), "{e}");
+    }
+
+    #[test]
+    fn identical_rows_merge_with_a_notice_and_a_latin_rendering_may_be_the_english_name() {
+        let g = load(&format!("{HEADER}a,A,,حوار,,,,,,\nb,GitHub,,GitHub,,,,,,\na,A,,حوار,,,,,,\n")).unwrap();
+        assert_eq!(g.concepts.len(), 2);
+        assert!(
+            g.notices.iter().any(|n| n.contains("test.csv:4: the row of \"a\" repeats the one at test.csv:2; merged")),
+            "{:?}",
+            g.notices
+        );
+        // Listed twice alike in one row: harmless.
+        assert!(load(&format!("{HEADER}a,A,,حوار,حوار | الحوار,,,,,\n")).is_err(), "preferred and admitted is a conflict");
+        load(&format!("{HEADER}a,A,,لجنة,حوار | حوار,,,,,\n")).unwrap();
     }
 
     #[test]

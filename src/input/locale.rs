@@ -383,7 +383,9 @@ pub fn units(strings: Vec<(String, Side)>, sources: Option<Vec<(String, Side)>>)
             return Some(side.clone());
         }
         let (base, separator, _) = plural_key(key)?;
-        ["other", "one", "many", "few", "two", "zero"].iter().find_map(|category| sources.get(&format!("{base}{separator}{category}")).cloned())
+        ["other", "one", "many", "few", "two", "zero"]
+            .iter()
+            .find_map(|category| sources.get(&format!("{base}{separator}{category}")).cloned())
     };
     strings
         .into_iter()
@@ -455,16 +457,28 @@ mod tests {
             b.copy(text, 0);
             b.finish()
         };
-        let targets: Vec<(String, Side)> = ["ar.files.zero", "ar.files.one", "ar.files.two", "ar.files.few", "ar.files.many", "ar.files.other", "ar.items_few", "ar.title"]
-            .iter()
-            .map(|k| (k.to_string(), side("ملفات")))
-            .collect();
-        let sources: Vec<(String, Side)> = [("en.files.one", "one file"), ("en.files.other", "%{count} files"), ("en.items_one", "an item"), ("en.title", "Title")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), side(v)))
-            .collect();
+        let targets: Vec<(String, Side)> = [
+            "ar.files.zero",
+            "ar.files.one",
+            "ar.files.two",
+            "ar.files.few",
+            "ar.files.many",
+            "ar.files.other",
+            "ar.items_few",
+            "ar.title",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), side("ملفات")))
+        .collect();
+        let sources: Vec<(String, Side)> =
+            [("en.files.one", "one file"), ("en.files.other", "%{count} files"), ("en.items_one", "an item"), ("en.title", "Title")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), side(v)))
+                .collect();
         let units = units(targets, Some(sources));
-        let source = |key: &str| units.iter().find(|u| u.id.as_deref() == Some(key)).and_then(|u| u.source.as_ref()).map(|s| s.shown.as_str().to_string());
+        let source = |key: &str| {
+            units.iter().find(|u| u.id.as_deref() == Some(key)).and_then(|u| u.source.as_ref()).map(|s| s.shown.as_str().to_string())
+        };
         assert_eq!(source("ar.files.one").as_deref(), Some("one file"));
         for key in ["ar.files.zero", "ar.files.two", "ar.files.few", "ar.files.many", "ar.files.other"] {
             assert_eq!(source(key).as_deref(), Some("%{count} files"), "{key}");

@@ -89,9 +89,7 @@ impl Format {
             Some(Format::Json | Format::Yaml) => {
                 locale::is_locale_path(path) && locale::path_language(path).is_none_or(|language| language == "ar")
             }
-            Some(Format::Po | Format::Xliff | Format::Tmx) => {
-                locale::file_language(path).is_none_or(|language| language == "ar")
-            }
+            Some(Format::Po | Format::Xliff | Format::Tmx) => locale::file_language(path).is_none_or(|language| language == "ar"),
             Some(_) => true,
             None => false,
         }
