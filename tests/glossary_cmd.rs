@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use qamus::glossary::attested::Attested;
-use qamus::glossary::{tbx, Glossary, GlossaryFormat, Status};
+use qamus::glossary::{tbx, Glossary, GlossaryFormat, PartsOfSpeech, Status};
 use serde_json::Value;
 
 fn qamus(args: &[&str]) -> Output {
@@ -18,19 +18,50 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// (id, en, acronym, [(form, status)]) of every concept, for comparisons.
-type Shape = Vec<(String, String, Option<String>, Vec<(String, Status)>)>;
+/// (id, en, acronym, [(form, status, parts of speech, the rendering it is
+/// a form of)]) of every concept, for comparisons.
+type Shape = Vec<(String, String, Option<String>, Vec<(String, Status, String, Option<String>)>)>;
 
 fn shape(glossary: &Glossary) -> Shape {
     glossary
         .concepts
         .iter()
         .map(|c| {
-            let mut terms: Vec<(String, Status)> = c.terms.iter().map(|t| (t.text.clone(), t.status)).collect();
+            let mut terms: Vec<(String, Status, String, Option<String>)> = c
+                .terms
+                .iter()
+                .map(|t| (t.text.clone(), t.status, t.pos.to_string(), t.form_of.map(|of| c.terms[of].text.clone())))
+                .collect();
             terms.sort();
             (c.id.clone(), c.en.clone(), c.acronym.clone(), terms)
         })
         .collect()
+}
+
+#[test]
+fn parts_of_speech_and_listed_forms_go_through_tbx_and_csv_and_back() {
+    for path in ["fixtures/realworld/elk.csv", "fixtures/realworld/bleachbit.csv"] {
+        let curated = Glossary::load_files(&[Path::new(path).to_path_buf()], None).unwrap();
+        assert!(curated.concepts.iter().flat_map(|c| &c.terms).any(|t| t.form_of.is_some()), "{path}: no listed form");
+        assert!(curated.concepts.iter().flat_map(|c| &c.terms).any(|t| t.pos.contains(PartsOfSpeech::VERB)), "{path}: no verb");
+        let rows = Attested::new(&curated);
+        let rows = rows.rows(&curated, true);
+        let mut tbx_bytes = Vec::new();
+        tbx::write(&rows, &mut tbx_bytes).unwrap();
+        let mut back = GlossaryFormat::Tbx.parse(&tbx_bytes, "round.tbx").unwrap();
+        back.validate().unwrap();
+        assert_eq!(shape(&back), shape(&curated), "{path} through TBX");
+        let written = String::from_utf8(tbx_bytes).unwrap();
+        assert!(written.contains(r#"<termNote type="partOfSpeech">verb</termNote>"#), "{path}");
+        assert!(written.contains(r#"<termNote type="termType">variant</termNote>"#), "{path}");
+        assert!(written.contains(r#"<ref type="crossReference" target="t-"#), "{path}");
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("round.csv");
+        let output = qamus(&["glossary", "--all", "-g", path, "-o", out.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let back = Glossary::load_files(&[out], None).unwrap();
+        assert_eq!(shape(&back), shape(&curated), "{path} through CSV");
+    }
 }
 
 #[test]

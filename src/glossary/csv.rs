@@ -469,8 +469,9 @@ pub fn tagged_form(text: &str, row: PartsOfSpeech) -> std::result::Result<(&str,
 /// `،`), the forms qamus does not derive from a rendering of the row — a
 /// verb's imperfect and imperative, a participle, a verbal noun, a broken
 /// plural. Without `RENDERING:` the forms are the preferred rendering's.
-/// Each takes its rendering's status and counts as that rendering; one
-/// equal to its rendering only adds its parts of speech to it.
+/// Each takes its rendering's status and counts as that rendering, and is
+/// read as its rendering is unless tagged; one equal to its rendering only
+/// adds its parts of speech to it.
 fn inflected_forms(cell: &str, row: PartsOfSpeech, terms: &mut Vec<Term>) -> std::result::Result<(), String> {
     let renderings = terms.len();
     for entry in split_trimmed(cell) {
@@ -484,7 +485,8 @@ fn inflected_forms(cell: &str, row: PartsOfSpeech, terms: &mut Vec<Term>) -> std
             return Err(format!("ar_forms names «{lemma}», which is none of this row's Arabic renderings («{}»)", listed.join("», «")));
         };
         for form in forms.split([',', '،']).map(trim).filter(|f| !f.is_empty()) {
-            let (text, pos) = tagged_form(form, row).map_err(|word| unknown_pos(&word))?;
+            // A form without a tag is read as its rendering is.
+            let (text, pos) = tagged_form(form, terms[index].pos).map_err(|word| unknown_pos(&word))?;
             if fold_str(text) == lemma_key {
                 terms[index].pos = terms[index].pos.union(pos);
                 continue;
@@ -624,8 +626,17 @@ fn unequal_lengths(len: usize, expected_len: usize) -> String {
 /// The row's part of speech is its preferred rendering's; a form of
 /// another is written with its own as a tag («محذوف (adj)»).
 fn form_cells(concept: &Concept) -> [String; 6] {
+    // A rendering is tagged where it is not read as the row is, a listed
+    // form where it is not read as its rendering is.
     let row_pos = concept.terms[0].pos;
-    let written = |t: &Term| if t.pos == row_pos { t.text.clone() } else { format!("{} ({})", t.text, t.pos) };
+    let written = |t: &Term| {
+        let expected = t.form_of.map_or(row_pos, |of| concept.terms[of].pos);
+        if t.pos == expected || t.role != TermRole::Arabic {
+            t.text.clone()
+        } else {
+            format!("{} ({})", t.text, t.pos)
+        }
+    };
     let join = |status: Status, role: TermRole, skip: &[&str]| {
         concept
             .terms

@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::attested::Row;
-use super::{Concept, Glossary, Location, Status, Term, TermRole};
+use super::{PartsOfSpeech, Concept, Glossary, Location, Status, Term, TermRole};
 use crate::error::{Error, Result};
 
 /// The note that marks a deprecated TBX term as forbidden in qamus.
@@ -57,21 +57,42 @@ pub fn write(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "        </langSec>")?;
         writeln!(out, r#"        <langSec xml:lang="ar">"#)?;
+        // A rendering with listed forms (ar_forms) has an id its forms refer
+        // to; a form is a variant with a cross-reference to its rendering. A
+        // form read as several parts of speech is written once for each.
+        let term_id = |i: usize| format!("t-{}-ar-{i}", c.id);
         for (i, term) in c.terms.iter().enumerate().filter(|(_, t)| t.role == TermRole::Arabic) {
-            writeln!(out, "          <termSec>\n            <term>{}</term>", escape(&term.text))?;
-            writeln!(out, r#"            <termNote type="administrativeStatus">{}</termNote>"#, status_value(term.status))?;
-            if term.status == Status::Forbidden {
-                writeln!(out, "            <note>{FORBIDDEN_NOTE}</note>")?;
-            }
-            if let Some(r) = row.renderings.iter().find(|r| r.form == term.text) {
-                writeln!(out, "            <note>Attested {} times in {} sources.</note>", r.count, r.sources)?;
-            }
-            if i == 0 {
-                if let Some(source) = &c.source {
-                    writeln!(out, r#"            <admin type="source">{}</admin>"#, escape(source))?;
+            let has_forms = c.terms.iter().any(|t| t.form_of == Some(i));
+            for (k, pos) in term.pos.names().into_iter().enumerate() {
+                let id = if k == 0 && has_forms { format!(r#" id="{}""#, escape(&term_id(i))) } else { String::new() };
+                writeln!(out, "          <termSec{id}>\n            <term>{}</term>", escape(&term.text))?;
+                writeln!(out, r#"            <termNote type="administrativeStatus">{}</termNote>"#, status_value(term.status))?;
+                let pos = if pos == "adj" { "adjective" } else { pos };
+                writeln!(out, r#"            <termNote type="partOfSpeech">{pos}</termNote>"#)?;
+                if term.form_of.is_some() {
+                    writeln!(out, r#"            <termNote type="termType">variant</termNote>"#)?;
                 }
+                if term.status == Status::Forbidden {
+                    writeln!(out, "            <note>{FORBIDDEN_NOTE}</note>")?;
+                }
+                if let Some(r) = row.renderings.iter().find(|r| r.form == term.text) {
+                    writeln!(out, "            <note>Attested {} times in {} sources.</note>", r.count, r.sources)?;
+                }
+                if let Some(of) = term.form_of {
+                    writeln!(
+                        out,
+                        r#"            <ref type="crossReference" target="{}">form of {}</ref>"#,
+                        escape(&term_id(of)),
+                        escape(&c.terms[of].text)
+                    )?;
+                }
+                if i == 0 && k == 0 {
+                    if let Some(source) = &c.source {
+                        writeln!(out, r#"            <admin type="source">{}</admin>"#, escape(source))?;
+                    }
+                }
+                writeln!(out, "          </termSec>")?;
             }
-            writeln!(out, "          </termSec>")?;
         }
         writeln!(out, "        </langSec>")?;
         writeln!(out, "      </conceptEntry>")?;
@@ -87,6 +108,14 @@ struct RawTerm {
     acronym: bool,
     forbidden_note: bool,
     source: Option<String>,
+    /// Its `id`, which a listed form's cross-reference names.
+    id: Option<String>,
+    /// The parts of speech its `partOfSpeech` notes give.
+    pos: Option<PartsOfSpeech>,
+    /// A `termType` variant: a form of another term.
+    variant: bool,
+    /// The `target` of its `crossReference`: the id of the term it is a form of.
+    form_of: Option<String>,
 }
 
 /// One concept being read.
@@ -206,7 +235,12 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
                         concept = Some(RawConcept { id: attr("id"), line: line_col(before).0, ..RawConcept::default() });
                     }
                     "langSec" | "langSet" => lang = attr("lang").unwrap_or_default().to_ascii_lowercase(),
-                    "termSec" | "tig" | "ntig" => term = Some(RawTerm::default()),
+                    "termSec" | "tig" | "ntig" => term = Some(RawTerm { id: attr("id"), ..RawTerm::default() }),
+                    "ref" if attr("type").as_deref() == Some("crossReference") => {
+                        if let Some(t) = term.as_mut() {
+                            t.form_of = attr("target");
+                        }
+                    }
                     "termNote" | "descrip" | "admin" | "note" | "term" => {
                         attribute_type = attr("type").unwrap_or_default();
                         buffer.clear();
@@ -254,6 +288,17 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
                     "termNote" if attribute_type == "termType" => {
                         if let Some(t) = term.as_mut() {
                             t.acronym = matches!(value.as_str(), "acronym" | "abbreviation" | "initialism");
+                            t.variant = value == "variant";
+                        }
+                    }
+                    "termNote" if attribute_type == "partOfSpeech" => {
+                        if let Some(t) = term.as_mut() {
+                            let pos = match value.as_str() {
+                                "verb" => PartsOfSpeech::VERB,
+                                "adjective" | "adj" => PartsOfSpeech::ADJECTIVE,
+                                _ => PartsOfSpeech::NOUN,
+                            };
+                            t.pos = Some(t.pos.map_or(pos, |known| known.union(pos)));
                         }
                     }
                     "note" | "descrip" | "admin" => match (term.as_mut(), concept.as_mut()) {
@@ -306,26 +351,53 @@ fn finish(raw: RawConcept, name: &str, glossary: &mut Glossary) {
         glossary.notices.push(format!("{name}:{}: concept {id:?} has no Arabic or no English term; passed over", raw.line));
         return;
     };
-    // The preferred Arabic first.
-    arabic.sort_by_key(|t| match t.status {
-        Some(Status::Preferred) => 0,
-        None | Some(Status::Admitted) => 1,
-        Some(Status::Deprecated) => 2,
-        Some(Status::Forbidden) => 3,
+    // A form of another term (a cross-referenced variant) only where the
+    // term it names is in the concept.
+    let ids: Vec<&str> = arabic.iter().filter_map(|t| t.id.as_deref()).collect();
+    fn form_of<'t>(t: &'t RawTerm, ids: &[&str]) -> Option<&'t str> {
+        t.form_of.as_deref().filter(|target| t.variant && ids.contains(target))
+    }
+    // The preferred Arabic first; listed forms after every rendering.
+    arabic.sort_by_key(|t| {
+        let rank = match t.status {
+            Some(Status::Preferred) => 0,
+            None | Some(Status::Admitted) => 1,
+            Some(Status::Deprecated) => 2,
+            Some(Status::Forbidden) => 3,
+        };
+        (form_of(t, &ids).is_some(), rank)
     });
     if matches!(arabic[0].status, Some(Status::Deprecated | Status::Forbidden)) {
         glossary.notices.push(format!("{name}:{}: concept {id:?} has no preferred or admitted Arabic term; passed over", raw.line));
         return;
     }
-    let mut terms = Vec::new();
-    for (i, t) in arabic.iter().enumerate() {
-        let status = match (i, t.status, t.forbidden_note) {
-            (0, _, _) => Status::Preferred,
+    let mut terms: Vec<Term> = Vec::new();
+    // Where each id's term went.
+    let mut placed: Vec<(&str, usize)> = Vec::new();
+    for t in &arabic {
+        let pos = t.pos.unwrap_or(PartsOfSpeech::NOUN);
+        let lemma = form_of(t, &ids).and_then(|target| placed.iter().find(|(id, _)| *id == target).map(|&(_, index)| index));
+        // The same term again (written once for each part of speech).
+        if let Some(same) = terms.iter().position(|known| known.text == t.text && known.form_of == lemma) {
+            terms[same].pos = terms[same].pos.union(pos);
+            if let Some(id) = t.id.as_deref() {
+                placed.push((id, same));
+            }
+            continue;
+        }
+        let mut status = match (terms.is_empty(), t.status, t.forbidden_note) {
+            (true, _, _) => Status::Preferred,
             (_, Some(Status::Deprecated), true) => Status::Forbidden,
             (_, Some(Status::Preferred) | None, _) => Status::Admitted,
             (_, Some(s), _) => s,
         };
-        terms.push(Term::new(t.text.clone(), status, TermRole::Arabic));
+        if let Some(lemma) = lemma {
+            status = terms[lemma].status;
+        }
+        if let Some(id) = t.id.as_deref() {
+            placed.push((id, terms.len()));
+        }
+        terms.push(Term { pos, form_of: lemma, ..Term::new(t.text.clone(), status, TermRole::Arabic) });
     }
     // The English name: the preferred English term, else the first full form.
     let en = english
