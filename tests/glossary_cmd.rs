@@ -3,6 +3,8 @@
 //! MultiTerm and Weblate write them, two-language CSV, TSV), the TBX round
 //! trip, and the self-tests.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -201,11 +203,7 @@ fn cat_csv_loads_back_as_a_two_language_glossary() {
 
 #[test]
 fn seeds_attest_hmc_as_dominant_and_hamad_as_forbidden() {
-    let seeds = Path::new("../shared/seeds");
-    if !seeds.is_dir() {
-        eprintln!("SKIPPED: ../shared/seeds is absent, so the attested-glossary seed test did not run");
-        return;
-    }
+    let Some(seeds) = common::shared("seeds", "the attested-glossary seed test") else { return };
     let mut args = vec!["glossary".to_string(), "--format".into(), "json".into()];
     let mut files: Vec<String> =
         std::fs::read_dir(seeds).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".txt")).collect();

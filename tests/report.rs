@@ -2,6 +2,8 @@
 //! `cross-source` rule, the Markdown size cap, a snapshot of the Markdown
 //! report of the fixtures, and the HTML page rendered in headless Chromium.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -144,11 +146,7 @@ fn html_report_of_the_seeds_in_headless_chromium() {
         eprintln!("SKIPPED: no chromium on PATH (.ci/run installs Debian's chromium; it could not be installed here)");
         return;
     };
-    let seeds = Path::new("../shared/seeds");
-    if !seeds.is_dir() {
-        eprintln!("SKIPPED: ../shared/seeds is absent, so the HTML report test did not run");
-        return;
-    }
+    let Some(seeds) = common::shared("seeds", "the HTML report test") else { return };
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
     let mut files: Vec<String> =

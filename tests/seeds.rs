@@ -1,21 +1,17 @@
 //! qamus on the third-party seed articles in `../shared/seeds/` (read, never
 //! copied). Skipped, with a message, where that folder is absent.
 
-use std::path::Path;
+mod common;
+
 use std::process::Command;
 
 use serde_json::Value;
 
-const SEEDS: &str = "../shared/seeds";
-
 fn report() -> Option<Value> {
-    if !Path::new(SEEDS).is_dir() {
-        eprintln!("SKIPPED: {SEEDS} is absent, so the seed-corpus test did not run");
-        return None;
-    }
+    let seeds = common::shared("seeds", "the seed-corpus test")?;
     // The articles only, not the folder's README.
     let mut articles: Vec<String> =
-        std::fs::read_dir(SEEDS).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".txt")).collect();
+        std::fs::read_dir(seeds).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".txt")).collect();
     articles.sort();
     assert_eq!(articles.len(), 5, "{articles:?}");
     let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", "--format", "json"]).args(&articles).output().unwrap();

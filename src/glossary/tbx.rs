@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::attested::Row;
-use super::{PartsOfSpeech, Concept, Glossary, Location, Status, Term, TermRole};
+use super::{Concept, Glossary, Location, PartsOfSpeech, Status, Term, TermRole};
 use crate::error::{Error, Result};
 
 /// The note that marks a deprecated TBX term as forbidden in qamus.

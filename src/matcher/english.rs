@@ -466,7 +466,8 @@ impl EnglishMatcher {
     /// after a modal ("could not download") is matched, for Arabic renders
     /// an English verb with a verbal noun as often as with a verb.
     fn used_as_verb(&self, text: &str, ws: &[Word], k: usize, reading: Reading) -> bool {
-        if reading != Reading::Plural || !ws[k].key.ends_with('s') || ws[k].possessive_end.is_some() {
+        // Read as a plural, or a listed plural ("posts" in en_variants).
+        if !matches!(reading, Reading::Plural | Reading::Plain) || !ws[k].key.ends_with('s') || ws[k].possessive_end.is_some() {
             return false;
         }
         let previous = k.checked_sub(1).map(|p| &ws[p]);
@@ -492,7 +493,7 @@ mod tests {
                    hmc,U.S.-Iraq Higher Military Commission,HMC,اللجنة العسكرية العليا,Higher Military Commission,\n\
                    cts,Counter-Terrorism Service,CTS,جهاز مكافحة الإرهاب,,\n\
                    isf,Iraqi Security Forces,ISF,قوات الأمن العراقية,Iraqi Security Force,\n\
-                   post,post,,منشور,,\n\
+                   post,post,,منشور,posts,\n\
                    share,share,,مشاركة,,\n\
                    delete,delete,,حذف,,verb\n\
                    shred,shred,,تمزيق,,verb noun\n\
