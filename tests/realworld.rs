@@ -92,9 +92,8 @@ fn prose(english: &str) -> String {
         .split_whitespace()
         .filter(|w| {
             let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
-            !(w.starts_with('-') || w.contains("()") || w.contains('{') || w.contains('%') || w.contains("::") || w.contains('/'))
-                && !bare.contains('.')
-                && !identifier(bare)
+            let code = w.starts_with('-') || w.contains("()") || w.contains('{') || w.contains('%') || w.contains("::") || w.contains('/');
+            !code && !bare.contains('.') && !identifier(bare)
         })
         .collect::<Vec<_>>()
         .join(" ")
