@@ -382,3 +382,18 @@ fn count_prints_matches_and_findings_per_file_and_a_total() {
     assert!(text.ends_with("total:26:6\n"), "{text}");
     assert!(!text.contains("error["), "no per-finding output");
 }
+
+#[test]
+fn mixed_renderings_points_at_the_first_use_of_a_form_other_than_the_preferred() {
+    // The forbidden form on line 1, the preferred on line 2: a tie, which
+    // used to make the preferred form the one out of line.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tie.txt");
+    std::fs::write(&path, "أكدت قوى الأمن الداخلي الخبر.\nوقالت قوات الأمن العراقية إن العملية انتهت.\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", "--no-config", "--format", "json"]).arg(&path).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mixed: Vec<&serde_json::Value> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "mixed-renderings").collect();
+    assert_eq!(mixed.len(), 1);
+    assert_eq!((mixed[0]["line"].as_u64(), mixed[0]["surface"].as_str()), (Some(1), Some("قوى الأمن الداخلي")));
+}

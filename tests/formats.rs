@@ -193,3 +193,97 @@ fn the_catalogue_shows_exactly_its_planted_inconsistencies() {
     .collect();
     assert_eq!(found, expected, "no missing-rendering or unexpected-rendering among 300 consistent units");
 }
+
+/// (rule, line, concept) of every finding.
+fn rule_lines(report: &Value) -> Vec<(String, u64, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap(), f["concept"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn the_source_decides_the_sense_and_verbs_mnemonics_and_code_are_read() {
+    let (report, code, _) = check(&["--glossary", "fixtures/translations/product/glossary.csv", "fixtures/translations/product/ar.po"]);
+    assert_eq!(code, 0, "warnings only");
+    let expected: Vec<(String, u64, String)> = [
+        // «تحميل» for "Loading…": a homonym, not judged.
+        ("unexpected-rendering", 10, "download"),
+        // «تحميل» for "Download": deprecated.
+        ("deprecated-rendering", 14, "download"),
+        // "will be notified" names no notification (an English verb).
+        ("unexpected-rendering", 30, "notification"),
+        // The translation leaves the file out.
+        ("missing-rendering", 38, "file"),
+    ]
+    .iter()
+    .map(|(r, l, c)| (r.to_string(), *l, c.to_string()))
+    .collect();
+    assert_eq!(rule_lines(&report), expected);
+    let matches = report["matches"].as_array().unwrap();
+    let found = |line: u64, concept: &str| matches.iter().find(|m| m["line"] == line && m["concept"] == concept).cloned();
+    // The homonym is marked; the rendering where the source names it is not.
+    assert_eq!(found(10, "download").unwrap()["homonym"], true);
+    assert_eq!(found(14, "download").unwrap()["homonym"], false);
+    // «ا_حذف الملفات»: the mnemonic inside the word, positions the file's.
+    let delete = found(18, "delete").expect("the mnemonic splits «احذف»");
+    assert_eq!((delete["surface"].as_str(), delete["column"].as_u64(), delete["end_column"].as_u64()), (Some("احذف"), Some(9), Some(14)));
+    assert!(found(18, "file").is_some());
+    // «متابعوك», «سيحذف», «ملفاتك».
+    let follower = found(30, "follower").unwrap();
+    assert_eq!((follower["suffix"].as_str(), follower["kind"].as_str()), (Some("وك"), Some("inflected")));
+    let future = found(34, "delete").unwrap();
+    assert_eq!((future["proclitics"].as_str(), future["prefix"].as_str()), (Some("س"), Some("ي")));
+    assert_eq!(found(34, "file").unwrap()["suffix"], "اتك");
+}
+
+#[test]
+fn an_arabic_plural_key_takes_the_english_other_form() {
+    let (report, _, _) = check(&["--glossary", "fixtures/translations/product/glossary.csv", "fixtures/translations/rails/plurals.ar.yml"]);
+    // zero, two, few and many have no English twin: their source is
+    // `other`, which names files, and each renders them; posts.few does not.
+    assert_eq!(rule_lines(&report), vec![("missing-rendering".to_string(), 10, "post".to_string())]);
+    assert_eq!(report["matches"].as_array().unwrap().iter().filter(|m| m["concept"] == "file").count(), 6);
+}
+
+#[test]
+fn a_locale_file_without_a_readable_english_source_is_checked_as_arabic_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    std::fs::create_dir(&locales).unwrap();
+    std::fs::write(locales.join("ar.json"), "{\"files\": \"ملفات\", \"note\": \"تحميل\"}").unwrap();
+    let glossary = "fixtures/translations/product/glossary.csv";
+    let run = |path: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_qamus"))
+            .args(["check", "--no-config", "--count", "--fail-on", "warning", "-g", glossary])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    // No English file: monolingual, one notice naming it.
+    let output = run(&locales);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("no source file").count(), 1, "{stderr}");
+    assert!(stderr.contains("en.json beside it; checked as monolingual Arabic"), "{stderr}");
+    // A malformed one: the same, naming what is wrong with it; the Arabic
+    // is still checked (the deprecated «تحميل» is found), and the English
+    // file is no input of the walk.
+    std::fs::write(locales.join("en.json"), "{\"files\": ").unwrap();
+    let output = run(&locales);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("en.json:1:11: malformed JSON") && stderr.contains("checked as monolingual Arabic"), "{stderr}");
+    assert!(stdout.contains("ar.json:2:1") && !stdout.contains("en.json"), "{stdout}");
+    // A good one: bilingual, and still the only file checked.
+    std::fs::write(locales.join("en.json"), "{\"files\": \"Files\", \"note\": \"Loading\"}").unwrap();
+    let output = run(&locales);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "«تحميل» for Loading is a homonym: {stdout}");
+    // Two matches, one finding: the homonym's unexpected-rendering (info).
+    assert!(stdout.starts_with(&format!("{}:2:1", locales.join("ar.json").display())), "{stdout}");
+}

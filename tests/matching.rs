@@ -218,3 +218,21 @@ fn a_term_changed_after_validation_is_analysed_afresh() {
     assert_eq!(found("اجتمعت الهيئة العسكرية العليا أمس"), vec!["hmc"]);
     assert!(!found("اجتمعت اللجنة العسكرية العليا أمس").contains(&"hmc".to_string()));
 }
+
+#[test]
+fn a_form_overlapping_a_match_of_another_concept_is_matched_a_nested_one_is_not() {
+    let csv = "id,en,ar\noutbreak,outbreak,انتشار فيروس\ncovid,novel coronavirus,فيروس كورونا المستجد\nvirus,virus,فيروس\n";
+    let mut glossary = csv::parse(csv.as_bytes(), "overlap.csv").unwrap();
+    glossary.validate().unwrap();
+    let matcher = Matcher::new(&glossary);
+    let text = "أدى انتشار فيروس كورونا المستجد إلى الإغلاق";
+    let found: Vec<(&str, &str)> =
+        matcher.find(text).iter().map(|m| (glossary.concepts[m.concept].id.as_str(), &text[m.span.clone()])).collect();
+    // «فيروس» alone is inside both matches: not matched again.
+    assert_eq!(found, vec![("outbreak", "انتشار فيروس"), ("covid", "فيروس كورونا المستجد")]);
+    assert_eq!(matcher.find(text), matcher.find_reference(text));
+    // Without the longer form, the nested one is leftmost-longest as ever.
+    let text = "انتشار فيروس في المدينة";
+    let found: Vec<&str> = matcher.find(text).iter().map(|m| glossary.concepts[m.concept].id.as_str()).collect();
+    assert_eq!(found, vec!["outbreak"]);
+}

@@ -325,8 +325,7 @@ fn locale_base(name: &str) -> Option<&str> {
 
 /// Whether a path looks like a locale file (a stem or a folder is a locale code).
 pub fn is_locale_path(path: &Path) -> bool {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    locale_base(stem).is_some()
+    file_language(path).is_some()
         || path.parent().into_iter().flat_map(|p| p.components()).any(|c| c.as_os_str().to_str().and_then(locale_base).is_some())
 }
 
@@ -334,9 +333,15 @@ pub fn is_locale_path(path: &Path) -> bool {
 /// Arabic locale code (as a folder or the file stem) replaced by `source`.
 pub fn source_path(path: &Path, source: &str) -> Option<PathBuf> {
     let stem = path.file_stem()?.to_str()?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if locale_base(stem) == Some("ar") {
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         return Some(path.with_file_name(format!("{source}.{extension}")));
+    }
+    // Rails' `devise.ar.yml` beside `devise.en.yml`.
+    if let Some((name, locale)) = stem.rsplit_once('.') {
+        if locale_base(locale) == Some("ar") {
+            return Some(path.with_file_name(format!("{name}.{source}.{extension}")));
+        }
     }
     let mut replaced = false;
     let rebuilt: PathBuf = path
@@ -507,6 +512,8 @@ mod tests {
         assert_eq!(source_path(Path::new("locales/ar.json"), "en"), Some(PathBuf::from("locales/en.json")));
         assert_eq!(source_path(Path::new("locales/ar/common.json"), "en"), Some(PathBuf::from("locales/en/common.json")));
         assert_eq!(source_path(Path::new("i18n/ar-IQ.yml"), "en-US"), Some(PathBuf::from("i18n/en-US.yml")));
+        assert_eq!(source_path(Path::new("config/locales/devise.ar.yml"), "en"), Some(PathBuf::from("config/locales/devise.en.yml")));
+        assert!(is_locale_path(Path::new("config/locales/devise.ar.yml")));
         assert_eq!(source_path(Path::new("data/config.json"), "en"), None);
         assert!(is_locale_path(Path::new("locales/ar/common.json")) && !is_locale_path(Path::new("src/package.json")));
     }

@@ -327,6 +327,9 @@ fn candidates(key: &str) -> Vec<(String, Reading)> {
 
 /// Subjects before a verb's third person ("he posts", "who follows").
 const SUBJECTS: &[&str] = &["he", "she", "it", "who", "which", "that", "someone", "somebody", "everyone", "nobody", "anyone"];
+/// Words that open a clause, whose subject may be a placeholder.
+const CLAUSE_OPENERS: &[&str] =
+    &["when", "whenever", "if", "after", "before", "while", "once", "until", "that", "as", "because", "since", "unless", "and", "or"];
 /// What follows a transitive verb: objects and determiners ("follows you",
 /// "shares your post").
 const OBJECTS: &[&str] = &[
@@ -472,8 +475,13 @@ impl EnglishMatcher {
         }
         let previous = k.checked_sub(1).map(|p| &ws[p]);
         let next = ws.get(k + 1).filter(|n| text[ws[k].range.end..n.range.start].chars().all(|c| c == ' '));
-        let gap_before = previous.map_or("", |p| &text[p.range.end..ws[k].range.start]);
-        let placeholder = gap_before.contains('\u{1F}') && gap_before.chars().all(|c| c == ' ' || c == '\u{1F}');
+        let gap_before = previous.map_or(&text[..ws[k].range.start], |p| &text[p.range.end..ws[k].range.start]);
+        // A placeholder is a subject after a word that opens a clause
+        // ("when {user} posts"), not a count before a plural ("{count}
+        // posts", "Show %d posts").
+        let placeholder = gap_before.contains('\u{1F}')
+            && gap_before.chars().all(|c| c == ' ' || c == '\u{1F}')
+            && previous.is_some_and(|p| CLAUSE_OPENERS.contains(&p.key.as_str()));
         let subject = previous.is_some_and(|p| SUBJECTS.contains(&p.key.as_str())) && gap_before.chars().all(|c| c == ' ');
         placeholder || subject || next.is_some_and(|n| OBJECTS.contains(&n.key.as_str()))
     }
@@ -561,6 +569,9 @@ mod tests {
     fn a_noun_is_not_matched_where_it_is_a_verb() {
         assert_eq!(ids("Notify me when {username} posts"), Vec::<String>::new());
         assert_eq!(ids("Notify me when \u{1F}        posts"), Vec::<String>::new());
+        // A count before a plural is no subject.
+        assert_eq!(ids("{count} posts"), vec!["post"]);
+        assert_eq!(ids("Show \u{1F} posts"), vec!["post"]);
         assert_eq!(ids("He shares your post"), vec!["post"]);
         assert_eq!(ids("Someone who posts a lot"), Vec::<String>::new());
         // A base form is matched: «تعذر تنزيل التقرير» renders "could not download".
