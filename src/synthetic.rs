@@ -345,14 +345,72 @@ pub fn generated_form(n: usize) -> Option<String> {
 /// The largest generated glossary.
 pub const MAX_GENERATED_CONCEPTS: usize = 16 * 28 * 28 * 28;
 
+/// Consonants of the generated verbs' roots (no weak letter, no hamza).
+const VERB_LETTERS: &[char] =
+    &['ب', 'ت', 'ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'س', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع', 'غ', 'ف', 'ق', 'ك', 'ل', 'م', 'ن', 'ه'];
+
+/// The verb of generated concept `n`, when it has one — every eighth
+/// concept is also rendered by a verb of a root of its own: its perfect, its
+/// imperfect and its passive participle («كتب», «يكتب», «مكتوب»).
+pub fn generated_verb(n: usize) -> Option<[String; 3]> {
+    if n % 8 != 3 {
+        return None;
+    }
+    let k = n / 8;
+    let l = VERB_LETTERS.len();
+    let [a, b, c] = [VERB_LETTERS[k / (l * l) % l], VERB_LETTERS[k / l % l], VERB_LETTERS[k % l]];
+    Some([format!("{a}{b}{c}"), format!("ي{a}{b}{c}"), format!("م{a}{b}و{c}")])
+}
+
+/// The listed plural of generated concept `n`, when it has one — every
+/// fourth concept lists its form with the head noun in the plural
+/// («لجان التنسيق العليا» for «لجنة التنسيق العليا»).
+pub fn generated_plural(n: usize) -> Option<String> {
+    const PLURALS: &[(&str, &str)] = &[
+        ("لجنة", "لجان"),
+        ("هيئة", "هيئات"),
+        ("مجلس", "مجالس"),
+        ("وكالة", "وكالات"),
+        ("قوة", "قوات"),
+        ("بعثة", "بعثات"),
+        ("إدارة", "إدارات"),
+        ("مديرية", "مديريات"),
+        ("دائرة", "دوائر"),
+        ("جهاز", "أجهزة"),
+        ("مكتب", "مكاتب"),
+        ("مركز", "مراكز"),
+        ("برنامج", "برامج"),
+        ("صندوق", "صناديق"),
+        ("مشروع", "مشاريع"),
+        ("اتفاقية", "اتفاقيات"),
+    ];
+    if n % 4 != 1 {
+        return None;
+    }
+    let form = generated_form(n)?;
+    let (head, rest) = form.split_once(' ')?;
+    let plural = PLURALS.iter().find(|(singular, _)| *singular == head)?.1;
+    Some(format!("{plural} {rest}"))
+}
+
 /// A curated-CSV glossary of `concepts` generated concepts (`c0`, `c1`, …),
-/// each with one Arabic form of three or four words, all distinct.
+/// each with one Arabic form of three or four words, all distinct; every
+/// fourth with its plural listed in `ar_forms`, every eighth also rendered
+/// by a verb of its own ([`generated_verb`]) with its imperfect and
+/// participle listed.
 pub fn glossary_csv(concepts: usize) -> String {
     assert!(concepts <= MAX_GENERATED_CONCEPTS, "at most {MAX_GENERATED_CONCEPTS} generated concepts");
-    let mut out = String::from("id,en,ar\n");
+    let mut out = String::from("id,en,ar,ar_admitted,ar_forms\n");
     for n in 0..concepts {
         let form = generated_form(n).expect("within the limit");
-        out.push_str(&format!("c{n},concept {n},{form}\n"));
+        let (admitted, forms) = match (generated_verb(n), generated_plural(n)) {
+            (Some([perfect, imperfect, participle]), _) => {
+                (format!("{perfect} (verb)"), format!("{perfect}: {imperfect}، {participle} (adj)"))
+            }
+            (None, Some(plural)) => (String::new(), format!("{form}: {plural}")),
+            (None, None) => (String::new(), String::new()),
+        };
+        out.push_str(&format!("c{n},concept {n},{form},{admitted},{forms}\n"));
     }
     out
 }
@@ -381,7 +439,16 @@ pub fn planted_forms_of(concepts: usize) -> Vec<String> {
         .collect();
     let mut forms = Vec::new();
     for n in 0..PLANTED_CONCEPTS {
-        forms.push(generated_form(n % concepts).expect("within the limit"));
+        // The concept's form, or its plural, or its verb inflected (the
+        // future with a plural subject, or the perfect with a suffix).
+        let concept = n % concepts;
+        let form = match (n / concepts % 2, generated_verb(concept), generated_plural(concept)) {
+            (1, Some([perfect, ..]), _) if n % 4 < 2 => format!("سي{perfect}ون"),
+            (1, Some([perfect, ..]), _) => format!("{perfect}ت"),
+            (1, None, Some(plural)) => plural,
+            _ => generated_form(concept).expect("within the limit"),
+        };
+        forms.push(form);
         forms.push(shipped[n % shipped.len()].clone());
     }
     forms
@@ -391,6 +458,14 @@ pub fn planted_forms_of(concepts: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::glossary::{csv, Glossary};
+
+    #[test]
+    fn generated_glossaries_load_with_their_verbs_and_plurals() {
+        let glossary = generated(2_000);
+        let terms = || glossary.concepts.iter().flat_map(|c| &c.terms);
+        assert_eq!(terms().filter(|t| t.pos.contains(crate::glossary::PartsOfSpeech::VERB)).count(), 2 * 2_000 / 8);
+        assert!(terms().filter(|t| t.form_of.is_some()).count() >= 2_000 / 4);
+    }
 
     fn generated(concepts: usize) -> Glossary {
         let mut glossary = csv::parse(glossary_csv(concepts).as_bytes(), "generated.csv").unwrap();
@@ -416,6 +491,9 @@ mod tests {
         };
         let found = of_first_ten(&small);
         assert!(found.len() > 40, "{} planted matches", found.len());
+        // Verbs and listed plurals are planted and found among them.
+        let inflected = crate::Matcher::new(&small).find(&text).iter().filter(|m| m.kind == crate::MatchKind::Inflected).count();
+        assert!(inflected >= 5, "{inflected} inflected matches");
         assert_eq!(of_first_ten(&large), found);
         // With the usual planting, the 10 concepts find a few of its forms only.
         let usual = article(&mut Rng::new(3), 120_000, &planted_forms());
