@@ -353,7 +353,7 @@ pub fn quotes_form(text: &str, form: &str, preferred: &str) -> bool {
 /// «للجنة…», «لـ» + «الاتفاقية» is «للاتفاقية». `None` for inflected and
 /// indefinite occurrences, whose grammar a plain replacement would break.
 pub fn replacement(occ: &Occurrence, form: &str) -> Option<String> {
-    if !occ.verbatim || !occ.suffix.is_empty() || matches!(occ.kind, MatchKind::Indefinite | MatchKind::Inflected) {
+    if !occ.verbatim || !occ.suffix.is_empty() || matches!(occ.kind, MatchKind::Indefinite | MatchKind::Inflected | MatchKind::Construct) {
         return None;
     }
     Some(attach_proclitics(&occ.proclitics, form))

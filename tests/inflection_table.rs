@@ -63,6 +63,13 @@ fn every_row_of_the_inflection_table_holds() {
                 assert_eq!((&m.proclitics, &m.prefix, &m.suffix), (proclitics, prefix, suffix), "{}", row.class);
                 let inflected = !prefix.is_empty() || !suffix.is_empty() || row.form.contains(':');
                 assert_eq!(m.kind == MatchKind::Inflected, inflected, "{}: kind {:?}", row.class, m.kind);
+                assert_eq!(
+                    m.kind == MatchKind::Construct,
+                    row.class.starts_with("a head in construct"),
+                    "{}: kind {:?}",
+                    row.class,
+                    m.kind
+                );
             }
         }
     }

@@ -236,3 +236,31 @@ fn a_form_overlapping_a_match_of_another_concept_is_matched_a_nested_one_is_not(
     let found: Vec<&str> = matcher.find(text).iter().map(|m| glossary.concepts[m.concept].id.as_str()).collect();
     assert_eq!(found, vec!["outbreak"]);
 }
+
+#[test]
+fn a_head_in_construct_with_a_word_between_and_what_stands_between() {
+    let csv = "id,en,ar\nspace,free space,المساحة الفارغة\ndisk,disk,القرص\ncentcom,Central Command,القيادة المركزية الأمريكية\n";
+    let mut glossary = csv::parse(csv.as_bytes(), "construct.csv").unwrap();
+    glossary.validate().unwrap();
+    let matcher = Matcher::new(&glossary);
+    let found = |text: &str| -> Vec<(String, String, MatchKind)> {
+        assert_eq!(matcher.find(text), matcher.find_reference(text), "{text}");
+        matcher.find(text).iter().map(|m| (glossary.concepts[m.concept].id.clone(), text[m.span.clone()].to_string(), m.kind)).collect()
+    };
+    // The word between is no part of the occurrence's form, and is matched itself.
+    assert_eq!(
+        found("امسح مساحة القرص الفارغة الآن"),
+        vec![
+            ("space".to_string(), "مساحة القرص الفارغة".to_string(), MatchKind::Construct),
+            ("disk".to_string(), "القرص".to_string(), MatchKind::Exact),
+        ]
+    );
+    // A form of the same concept starting at the word between is the occurrence.
+    assert_eq!(
+        found("بقيادة القيادة المركزية الأمريكية"),
+        vec![("centcom".to_string(), "القيادة المركزية الأمريكية".to_string(), MatchKind::Exact)]
+    );
+    // Never across punctuation, never two words between.
+    assert!(found("مساحة، القرص الفارغة").iter().all(|(id, _, _)| id != "space"));
+    assert!(found("مساحة القرص الصلب الفارغة").iter().all(|(id, _, _)| id != "space"));
+}

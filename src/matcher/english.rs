@@ -330,12 +330,11 @@ const SUBJECTS: &[&str] = &["he", "she", "it", "who", "which", "that", "someone"
 /// Words that open a clause, whose subject may be a placeholder.
 const CLAUSE_OPENERS: &[&str] =
     &["when", "whenever", "if", "after", "before", "while", "once", "until", "that", "as", "because", "since", "unless", "and", "or"];
-/// What follows a transitive verb: objects and determiners ("follows you",
-/// "shares your post").
-const OBJECTS: &[&str] = &[
-    "you", "me", "him", "her", "us", "them", "it", "a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "its", "our",
-    "their", "everyone", "someone",
-];
+/// What follows a transitive verb and never a plural noun: a determiner or
+/// an object pronoun ("shares your post", "follows them"). Not "you",
+/// "it", "that" or "this", which as often start a relative clause after a
+/// plural ("files you want", "files that were deleted").
+const OBJECTS: &[&str] = &["a", "an", "the", "my", "your", "his", "her", "our", "their", "me", "him", "us", "them"];
 
 impl EnglishMatcher {
     /// Indexes the English names, variants and acronyms of a glossary.
@@ -464,7 +463,7 @@ impl EnglishMatcher {
 
     /// Whether the word `k`, read as a plural, is rather a verb's third
     /// person: after a subject or a placeholder ("when {user} posts", "he
-    /// shares") or before an object or a determiner ("follows you", "shares
+    /// shares") or before an object or a determiner ("follows them", "shares
     /// your post"). Only the -s form tells a verb from a noun: a base form
     /// after a modal ("could not download") is matched, for Arabic renders
     /// an English verb with a verbal noun as often as with a verb.
@@ -573,6 +572,9 @@ mod tests {
         assert_eq!(ids("{count} posts"), vec!["post"]);
         assert_eq!(ids("Show \u{1F} posts"), vec!["post"]);
         assert_eq!(ids("He shares your post"), vec!["post"]);
+        // A plural before a relative clause is a plural.
+        assert_eq!(ids("posts you liked"), vec!["post"]);
+        assert_eq!(ids("posts that back up this report"), vec!["post"]);
         assert_eq!(ids("Someone who posts a lot"), Vec::<String>::new());
         // A base form is matched: «تعذر تنزيل التقرير» renders "could not download".
         assert_eq!(ids("You cannot share this"), vec!["share"]);

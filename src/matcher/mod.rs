@@ -41,6 +41,11 @@ pub enum MatchKind {
     /// lists as an inflected form of a rendering (a broken plural, a verb's
     /// imperfect).
     Inflected,
+    /// A noun-adjective form whose head stands in construct: without its
+    /// article before the adjectives, with one word between them or none
+    /// («مساحة القرص الفارغة», «ذاكرة DNS المؤقتة» for «المساحة الفارغة»,
+    /// «الذاكرة المؤقتة»).
+    Construct,
     /// Matched only after folding letters (hamza, ى, Persian letters, a
     /// declared spelling equivalence).
     Orthographic,
@@ -54,6 +59,7 @@ impl MatchKind {
             MatchKind::Clitic => "clitic",
             MatchKind::Indefinite => "indefinite",
             MatchKind::Inflected => "inflected",
+            MatchKind::Construct => "construct",
             MatchKind::Orthographic => "orthographic",
         }
     }
@@ -269,8 +275,25 @@ struct Candidate {
     exact_pattern: bool,
     /// The text uses the all-indefinite pattern of a noun-adjective form.
     indefinite: bool,
+    /// The head stands in construct (see [`MatchKind::Construct`]).
+    construct: bool,
     stripped: usize,
     readings: Vec<Reading<()>>,
+    /// The hit of each token of the form (consecutive, but for a word
+    /// between a head in construct and its adjectives).
+    hits: Vec<usize>,
+}
+
+impl Candidate {
+    /// The hit just past the match.
+    fn end_hit(&self) -> usize {
+        self.hits.last().map_or(0, |&last| last + 1)
+    }
+
+    /// Whether a word stands between two of its tokens.
+    fn has_gap(&self) -> bool {
+        self.end_hit() - self.hits.first().copied().unwrap_or(0) > self.tokens
+    }
 }
 
 impl Matcher {
@@ -542,19 +565,44 @@ impl Matcher {
         // matches that reach it.
         let (mut covered, mut covering) = (0usize, Vec::<usize>::new());
         let mut i = 0;
+        let mut at = Vec::new();
         while i < hits.tokens.len() {
-            self.longest_at(hits, i, text, &mut path, &mut best);
+            self.longest_at(hits, i, text, &mut path, &mut at, &mut best);
             if best.tokens == 0 {
                 i += 1;
                 continue;
             }
-            let end = i + best.tokens;
+            let end = best.end_hit();
             let concept = self.forms[best.form as usize].concept;
             if i < covered && (end <= covered || covering.contains(&concept)) {
                 i += 1;
                 continue;
             }
+            // A head in construct with a word between: that word is no part
+            // of the form. If a form of the same concept starts there
+            // («بقيادة القيادة المركزية الأمريكية»), that is the match; a
+            // form of another concept there is matched too («القرص» in
+            // «مساحة القرص الفارغة»).
+            let mut between = None;
+            if best.has_gap() && best.hits[0] + 1 < best.hits[1] {
+                let word = best.hits[0] + 1;
+                let mut inner = Candidate::default();
+                let (mut inner_path, mut inner_at) = (Vec::new(), Vec::new());
+                self.longest_at(hits, word, text, &mut inner_path, &mut inner_at, &mut inner);
+                if inner.tokens > 0 {
+                    if self.forms[inner.form as usize].concept == concept {
+                        i += 1;
+                        continue;
+                    }
+                    if inner.end_hit() == word + 1 {
+                        between = Some((word, inner));
+                    }
+                }
+            }
             matches.push(self.describe_hits(&best, hits, i, text, &mut scratch, descriptions.as_deref_mut()));
+            if let Some((word, inner)) = between {
+                matches.push(self.describe_hits(&inner, hits, word, text, &mut scratch, descriptions.as_deref_mut()));
+            }
             if end > covered {
                 if i >= covered {
                     covering.clear();
@@ -569,33 +617,76 @@ impl Matcher {
     }
 
     /// Makes `best` the longest candidate at hit `i`, or none (`tokens` 0).
-    fn longest_at(&self, hits: &Hits, i: usize, text: &str, path: &mut Vec<Reading<()>>, best: &mut Candidate) {
+    /// `path` and `at` are the walk's readings and their hits, reused.
+    fn longest_at(&self, hits: &Hits, i: usize, text: &str, path: &mut Vec<Reading<()>>, at: &mut Vec<usize>, best: &mut Candidate) {
         best.tokens = 0;
         for reading in hits.heads(i) {
             path.clear();
+            at.clear();
             path.push(reading.without_stem());
+            at.push(i);
             // A head reading holds the node its stem leads to from the root.
-            self.extend(hits, i, text, reading.stem, path, best);
+            self.extend(hits, text, reading.stem, path, at, best);
         }
     }
 
-    /// Depth-first walk of the trie along the readings of the following hits.
-    fn extend(&self, hits: &Hits, start: usize, text: &str, node: NodeId, path: &mut Vec<Reading<()>>, best: &mut Candidate) {
+    /// Depth-first walk of the trie along the readings of the following
+    /// hits: the very next token, or, after a head without its article, the
+    /// token after one word between ([`MatchKind::Construct`]).
+    fn extend(&self, hits: &Hits, text: &str, node: NodeId, path: &mut Vec<Reading<()>>, at: &mut Vec<usize>, best: &mut Candidate) {
         let (terminals, children) = self.trie.node(node);
         for terminal in terminals {
-            self.consider(terminal, start, hits, text, path, best);
+            self.consider(terminal, hits, text, path, at, best);
         }
-        let next = start + path.len();
-        let Some(token) = hits.tokens.get(next) else { return };
-        // The next hit continues the phrase only if it is the very next token.
-        if children.is_empty() || token.ordinal != hits.tokens[start].ordinal + path.len() || !token.joins_previous {
+        if children.is_empty() {
             return;
         }
+        let last = at[at.len() - 1];
+        let ordinal = hits.tokens[last].ordinal;
+        // The next hit continues the phrase only if it is the very next token.
+        let mut next = last + 1;
+        if let Some(token) = hits.tokens.get(next) {
+            if token.ordinal == ordinal + 1 && token.joins_previous {
+                self.extend_with(hits, text, children, next, path, at, best);
+            }
+        }
+        // After a head written without its article (and not a verb), one
+        // word may stand between it and the rest: a genitive in construct.
+        if path.len() == 1 && !path[0].definite && path[0].class & class::VERBAL == 0 {
+            if hits.tokens.get(next).is_some_and(|t| t.ordinal == ordinal + 1) {
+                if !hits.tokens[next].joins_previous {
+                    return;
+                }
+                next += 1;
+            }
+            if let Some(token) = hits.tokens.get(next) {
+                if token.ordinal == ordinal + 2 && token.joins_previous {
+                    self.extend_with(hits, text, children, next, path, at, best);
+                }
+            }
+        }
+    }
+
+    /// [`Matcher::extend`] through each tail reading of hit `next` that
+    /// leads to one of `children`.
+    #[allow(clippy::too_many_arguments)]
+    fn extend_with(
+        &self,
+        hits: &Hits,
+        text: &str,
+        children: &[trie::Edge],
+        next: usize,
+        path: &mut Vec<Reading<()>>,
+        at: &mut Vec<usize>,
+        best: &mut Candidate,
+    ) {
         for reading in hits.tails(next) {
             if let Some(child) = self.trie.child_in(children, reading.stem) {
                 path.push(reading.without_stem());
-                self.extend(hits, start, text, child, path, best);
+                at.push(next);
+                self.extend(hits, text, child, path, at, best);
                 path.pop();
+                at.pop();
             }
         }
     }
@@ -606,7 +697,7 @@ impl Matcher {
     /// feminine only on an adjective (or a later word agreeing with a plural
     /// head), a pronoun on a later word only where it ends a construct; and
     /// a lone pronoun ه never where the text wrote ة.
-    fn affixes_fit(terminal: &Terminal, start: usize, hits: &Hits, text: &str, path: &[Reading<()>]) -> bool {
+    fn affixes_fit(terminal: &Terminal, at: &[usize], hits: &Hits, text: &str, path: &[Reading<()>]) -> bool {
         let head = &path[0];
         let pos = terminal.pos;
         let (noun, verb, adjective) = (PartsOfSpeech::NOUN.bits(), PartsOfSpeech::VERB.bits(), PartsOfSpeech::ADJECTIVE.bits());
@@ -631,13 +722,13 @@ impl Matcher {
         }
         // A pronoun ه read on a word whose last letter was written ة.
         path.iter().enumerate().all(|(k, reading)| {
-            reading.class & class::LONE_HEH == 0 || !text[hits.tokens[start + k].last_origin..].starts_with(['ة', '\u{FE93}', '\u{FE94}'])
+            reading.class & class::LONE_HEH == 0 || !text[hits.tokens[at[k]].last_origin..].starts_with(['ة', '\u{FE93}', '\u{FE94}'])
         })
     }
 
     /// Makes the form of `terminal`, read along `path` (its tokens'
-    /// readings, from hit `start`), the `best` candidate if it is better.
-    fn consider(&self, terminal: &Terminal, start: usize, hits: &Hits, text: &str, path: &[Reading<()>], best: &mut Candidate) {
+    /// readings, at hits `at`), the `best` candidate if it is better.
+    fn consider(&self, terminal: &Terminal, hits: &Hits, text: &str, path: &[Reading<()>], at: &[usize], best: &mut Candidate) {
         let form = terminal.form;
         // The head may add an article to an indefinite head (a single noun, or
         // «بالاتفاقية الإطار», a common construct slip); every later token
@@ -655,21 +746,33 @@ impl Matcher {
         let pattern_ok = head_ok && tails_ok;
         let exact_pattern = head_form == path[0].definite && tails_ok;
         let indefinite = !pattern_ok && terminal.all_definite && path.iter().all(|r| !r.definite);
-        if !pattern_ok && !indefinite {
+        // A noun-adjective form whose head stands in construct: the head
+        // without its article, the adjectives with theirs, one word between
+        // or none.
+        let construct = !pattern_ok && !indefinite && head_form && terminal.all_definite && path.len() > 1 && tails_ok;
+        let gap = at[at.len() - 1] - at[0] >= path.len();
+        if !(pattern_ok || indefinite || construct) || (gap && !construct) {
             return;
         }
-        if !Self::affixes_fit(terminal, start, hits, text, path) {
+        if !Self::affixes_fit(terminal, at, hits, text, path) {
             return;
         }
-        let stripped = path.iter().enumerate().map(|(k, r)| r.stripped(hits.text(start + k))).sum();
-        // No candidate yet has 0 tokens, which any path beats.
-        let better =
-            (path.len(), exact_pattern, std::cmp::Reverse(stripped)) > (best.tokens, best.exact_pattern, std::cmp::Reverse(best.stripped));
+        let stripped = path.iter().zip(at).map(|(r, &k)| r.stripped(hits.text(k))).sum();
+        // No candidate yet has 0 tokens, which any path beats; over as many
+        // tokens, one without a word between beats one with.
+        let better = (path.len(), exact_pattern, !gap, std::cmp::Reverse(stripped))
+            > (best.tokens, best.exact_pattern, !best.has_gap(), std::cmp::Reverse(best.stripped));
         if better {
             best.readings.clear();
             best.readings.extend_from_slice(path);
-            *best =
-                Candidate { form, tokens: path.len(), exact_pattern, indefinite, stripped, readings: std::mem::take(&mut best.readings) };
+            best.hits.clear();
+            best.hits.extend_from_slice(at);
+            best.form = form;
+            best.tokens = path.len();
+            best.exact_pattern = exact_pattern;
+            best.indefinite = indefinite;
+            best.construct = construct;
+            best.stripped = stripped;
         }
     }
 
@@ -687,7 +790,8 @@ impl Matcher {
         scratch: &mut DescribeScratch,
         mut descriptions: Option<&mut Descriptions>,
     ) -> Match {
-        let matched = &hits.tokens[first..first + best.tokens];
+        debug_assert_eq!(best.hits[0], first);
+        let matched: Vec<&Hit> = best.hits.iter().map(|&k| &hits.tokens[k]).collect();
         let start = matched[0].first_origin;
         let end = source_end(text, matched[matched.len() - 1].last_origin);
         let local = &text[start..end];
@@ -707,19 +811,19 @@ impl Matcher {
         // and the stretch need not be folded again.
         let aligned = matched.iter().all(|hit| hit.aligned);
         let lined_up = if aligned {
-            ranges.extend(matched.iter().enumerate().map(|(k, hit)| {
+            ranges.extend(matched.iter().zip(&best.hits).map(|(hit, &k)| {
                 let at = hit.first_origin - start;
-                at..at + hits.text(first + k).len()
+                at..at + hits.text(k).len()
             }));
             true
         } else {
             folded.refold(local);
             // Each hit's folded text, found where its first character folded
             // to: no need to tokenize the stretch again.
-            matched.iter().enumerate().all(|(k, hit)| {
+            matched.iter().zip(&best.hits).all(|(hit, &k)| {
                 let Some(at) = folded.folded_at(hit.first_origin - start) else { return false };
-                let range = at..at + hits.text(first + k).len();
-                let found = folded.as_str().get(range.clone()) == Some(hits.text(first + k));
+                let range = at..at + hits.text(k).len();
+                let found = folded.as_str().get(range.clone()) == Some(hits.text(k));
                 ranges.push(range);
                 found
             })
@@ -734,8 +838,8 @@ impl Matcher {
             return m;
         }
         let folded = fold(text);
-        let ordinal = matched[0].ordinal;
-        let ranges: Vec<Range<usize>> = tokenize(folded.as_str())[ordinal..ordinal + best.tokens].iter().map(|t| t.range.clone()).collect();
+        let tokens = tokenize(folded.as_str());
+        let ranges: Vec<Range<usize>> = matched.iter().map(|hit| tokens[hit.ordinal].range.clone()).collect();
         self.describe(best, &ranges, &Origins::Refolded(&folded), text, skeleton)
     }
 
@@ -806,6 +910,8 @@ impl Matcher {
             MatchKind::Orthographic
         } else if inflected {
             MatchKind::Inflected
+        } else if best.construct {
+            MatchKind::Construct
         } else if indefinite {
             MatchKind::Indefinite
         } else if !proclitics.is_empty() {
