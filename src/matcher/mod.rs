@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use crate::glossary::{Glossary, PartsOfSpeech, TermRole};
-use crate::normalize::clitics::{class, head_readings, stem_kind, tail_readings, Reading};
+use crate::normalize::clitics::{class, head_readings, stem_kind, tail_readings, Reading, MAX_READ_TOKEN};
 use crate::normalize::tokens::{letter_class, CLASS_BITS};
 use crate::normalize::{
     fold, skeleton, skeleton_into, source_end, tokenize, Folded, FormRange, FormTokenList, ScannedToken, Script, TokenSink, Tokenizer,
@@ -147,6 +147,10 @@ pub struct Matcher {
     imperfect: FxHashMap<Box<str>, (StemId, bool)>,
     /// Whether any form is a verb: only then are verbal readings tried.
     verbs: bool,
+    /// The first two letters of every verb stem (perfect and imperfect):
+    /// a token holds one of them within its first five letters, or it has
+    /// no verbal reading (see [`Matcher::may_be_verb`]).
+    verb_pairs: rustc_hash::FxHashSet<[char; 2]>,
     /// A quick "certainly not a stem" test in front of `stems`.
     filter: StemFilter,
     /// A quick "certainly no reading" test for whole Arabic tokens.
@@ -306,6 +310,7 @@ impl Matcher {
             kinds: Vec::new(),
             imperfect: FxHashMap::default(),
             verbs: false,
+            verb_pairs: Default::default(),
             filter: StemFilter::default(),
             prefilter: ReadingPrefilter::default(),
             trie: Trie::default(),
@@ -432,6 +437,14 @@ impl Matcher {
         for (key, stem, skip_first) in listed_imperfect.into_iter().chain(derived_imperfect) {
             matcher.imperfect.entry(key.into_boxed_str()).or_insert((stem, skip_first));
         }
+        let pair = |key: &str| {
+            let mut chars = key.chars();
+            Some([chars.next()?, chars.next()?])
+        };
+        let verb_stems = matcher.stems.iter().filter(|(_, &id)| matcher.kinds.get(id as usize).is_some_and(|k| k & stem_kind::VERB != 0));
+        let pairs: Vec<[char; 2]> =
+            verb_stems.map(|(key, _)| &**key).chain(matcher.imperfect.keys().map(|k| &**k)).filter_map(pair).collect();
+        matcher.verb_pairs.extend(pairs);
         matcher.kinds.resize(next_stem as usize, 0);
         matcher.trie = trie.build();
         let keys = || matcher.stems.keys().chain(matcher.imperfect.keys()).map(|k| &**k);
@@ -528,6 +541,13 @@ impl Matcher {
         heads: &mut Vec<Reading<NodeId>>,
         tails: &mut Vec<Reading<StemId>>,
     ) {
+        // No stem is as long as this: a token that is has no reading (and
+        // a reading's offsets fit in 16 bits).
+        if word.len() >= MAX_READ_TOKEN {
+            heads.clear();
+            tails.clear();
+            return;
+        }
         // A head reading needs a stem that starts some form: a token known
         // only inside forms («للتحالف» in «المهمة العسكرية للتحالف») is not
         // "a known form" that protects it from being read with proclitics.
@@ -541,7 +561,7 @@ impl Matcher {
                     }
                     self.imperfect.get(s).and_then(|&(stem, skip)| self.trie.child(ROOT, stem).map(|node| (node, skip)))
                 };
-                head_readings(word, scratch, &mut starts_form, &mut imperfect, self.verbs, heads);
+                head_readings(word, scratch, &mut starts_form, &mut imperfect, self.verbs && self.may_be_verb(word), heads);
                 tail_readings(word, scratch, &mut any, tails);
             }
             Script::Other => {
@@ -549,6 +569,23 @@ impl Matcher {
                 tail_readings_whole(word, &mut |s| any(s).map(|(stem, _)| stem), tails);
             }
         }
+    }
+
+    /// Whether a folded token may be read as a verb: a verb stem starts
+    /// after at most a conjunction, ل or س, and a subject prefix (three
+    /// letters), so one of the verb stems' first two letters stands at one
+    /// of the token's first four letters. Most tokens fail this and are
+    /// spared the verbal readings' many affix combinations.
+    fn may_be_verb(&self, word: &str) -> bool {
+        let mut chars = word.chars();
+        let mut previous = chars.next();
+        for c in chars.take(4) {
+            if previous.is_some_and(|p| self.verb_pairs.contains(&[p, c])) {
+                return true;
+            }
+            previous = Some(c);
+        }
+        false
     }
 
     /// Leftmost-longest over the hits; `descriptions` remembers matches
@@ -610,8 +647,13 @@ impl Matcher {
                 covering.push(concept);
                 covered = end;
             }
-            // Inside the match, only a form that ends past it is looked for.
-            i += 1;
+            // Inside the match, only a form that ends past it is looked for,
+            // and there is none unless the token after the match goes on
+            // the phrase (a form runs over consecutive tokens): as a rule
+            // the next hit to look at is the one after the match.
+            let goes_on =
+                hits.tokens.get(end).is_some_and(|next| next.joins_previous && next.ordinal == hits.tokens[end - 1].ordinal + 1);
+            i = if goes_on { i + 1 } else { i.max(end - 1) + 1 };
         }
         matches
     }
@@ -757,11 +799,18 @@ impl Matcher {
         if !Self::affixes_fit(terminal, at, hits, text, path) {
             return;
         }
-        let stripped = path.iter().zip(at).map(|(r, &k)| r.stripped(hits.text(k))).sum();
         // No candidate yet has 0 tokens, which any path beats; over as many
-        // tokens, one without a word between beats one with.
-        let better = (path.len(), exact_pattern, !gap, std::cmp::Reverse(stripped))
-            > (best.tokens, best.exact_pattern, !best.has_gap(), std::cmp::Reverse(best.stripped));
+        // tokens, one without a word between beats one with; then the one
+        // that strips fewer letters (counted only for such a tie).
+        let stripped = || path.iter().zip(at).map(|(r, &k)| r.stripped(hits.text(k))).sum::<usize>();
+        let (better, stripped) = match (path.len(), exact_pattern, !gap).cmp(&(best.tokens, best.exact_pattern, !best.has_gap())) {
+            std::cmp::Ordering::Greater => (true, stripped()),
+            std::cmp::Ordering::Less => (false, 0),
+            std::cmp::Ordering::Equal => {
+                let stripped = stripped();
+                (stripped < best.stripped, stripped)
+            }
+        };
         if better {
             best.readings.clear();
             best.readings.extend_from_slice(path);
@@ -791,9 +840,10 @@ impl Matcher {
         mut descriptions: Option<&mut Descriptions>,
     ) -> Match {
         debug_assert_eq!(best.hits[0], first);
-        let matched: Vec<&Hit> = best.hits.iter().map(|&k| &hits.tokens[k]).collect();
-        let start = matched[0].first_origin;
-        let end = source_end(text, matched[matched.len() - 1].last_origin);
+        // The matched hits, without gathering them: no allocation a match.
+        let matched = || best.hits.iter().map(|&k| &hits.tokens[k]);
+        let start = hits.tokens[best.hits[0]].first_origin;
+        let end = source_end(text, hits.tokens[best.hits[best.hits.len() - 1]].last_origin);
         let local = &text[start..end];
         // With a memo: the hash to look up, and whether to keep this one.
         let mut memo = None;
@@ -809,9 +859,9 @@ impl Matcher {
         // Tokens folded character for character into as many bytes are
         // where they were written: their ranges are their source ranges,
         // and the stretch need not be folded again.
-        let aligned = matched.iter().all(|hit| hit.aligned);
+        let aligned = matched().all(|hit| hit.aligned);
         let lined_up = if aligned {
-            ranges.extend(matched.iter().zip(&best.hits).map(|(hit, &k)| {
+            ranges.extend(matched().zip(&best.hits).map(|(hit, &k)| {
                 let at = hit.first_origin - start;
                 at..at + hits.text(k).len()
             }));
@@ -820,7 +870,7 @@ impl Matcher {
             folded.refold(local);
             // Each hit's folded text, found where its first character folded
             // to: no need to tokenize the stretch again.
-            matched.iter().zip(&best.hits).all(|(hit, &k)| {
+            matched().zip(&best.hits).all(|(hit, &k)| {
                 let Some(at) = folded.folded_at(hit.first_origin - start) else { return false };
                 let range = at..at + hits.text(k).len();
                 let found = folded.as_str().get(range.clone()) == Some(hits.text(k));
@@ -839,7 +889,7 @@ impl Matcher {
         }
         let folded = fold(text);
         let tokens = tokenize(folded.as_str());
-        let ranges: Vec<Range<usize>> = matched.iter().map(|hit| tokens[hit.ordinal].range.clone()).collect();
+        let ranges: Vec<Range<usize>> = matched().map(|hit| tokens[hit.ordinal].range.clone()).collect();
         self.describe(best, &ranges, &Origins::Refolded(&folded), text, skeleton)
     }
 
@@ -863,7 +913,7 @@ impl Matcher {
         // The article of a definite form is part of the form, not a proclitic;
         // «لل» (ل + ال) is reported whole. A verb's first letters «ال» are
         // its own («التقط»).
-        let mut prefix_len = head.prefix_len;
+        let mut prefix_len = usize::from(head.prefix_len);
         if entry_tokens[0].definite && !entry.head_article && origins.first_token(first.clone())[..prefix_len].ends_with("ال") {
             prefix_len -= "ال".len();
         }
@@ -874,7 +924,7 @@ impl Matcher {
         let mut orthographic = false;
         let mut inflected = entry.listed;
         for (k, ((token, reading), form_token)) in tokens.iter().zip(&best.readings).zip(entry_tokens).enumerate() {
-            let base = token.start + reading.prefix_len..token.start + reading.base_end;
+            let base = token.start + usize::from(reading.prefix_len)..token.start + usize::from(reading.base_end);
             scratch.clear();
             if !base.is_empty() {
                 skeleton_into(&text[origins.source_range(base, text)], scratch);
@@ -896,7 +946,7 @@ impl Matcher {
             }
             if reading.inflected(token.len()) {
                 inflected = true;
-                let written_suffix = written(token.start + reading.suffix_start..token.end);
+                let written_suffix = written(token.start + usize::from(reading.suffix_start)..token.end);
                 if !written_suffix.is_empty() {
                     if !suffix.is_empty() {
                         suffix.push(' ');
@@ -1372,9 +1422,9 @@ fn tail_readings_whole(word: &str, lookup: &mut impl FnMut(&str) -> Option<StemI
             subject_len: 0,
             definite: false,
             skip_first: false,
-            base_end: word.len(),
+            base_end: word.len() as u16,
             taa: false,
-            suffix_start: word.len(),
+            suffix_start: word.len() as u16,
             class: 0,
         });
     }

@@ -51,14 +51,17 @@ pub mod stem_kind {
     pub const VERB: u8 = 1 << 2;
 }
 
-/// One way to read a token as proclitics + stem (+ suffixes).
+/// One way to read a token as proclitics + stem (+ suffixes). Offsets are
+/// small (a token with readings is a registered stem and a few affixes; the
+/// matcher reads no token of [`MAX_READ_TOKEN`] bytes or more), so that the
+/// readings copied for every hit of a text take 16 bytes each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reading<Id> {
     /// The stem the lookup found.
     pub stem: Id,
     /// Bytes of proclitics at the start of the token, as written, and for a
     /// verb the subject prefix after them.
-    pub prefix_len: usize,
+    pub prefix_len: u8,
     /// Bytes at the end of `prefix_len` that are a verb's subject prefix
     /// (ي ت ن أ), not a proclitic.
     pub subject_len: u8,
@@ -69,27 +72,30 @@ pub struct Reading<Id> {
     /// another subject prefix (the form «يحذف», the text «تحذف»).
     pub skip_first: bool,
     /// End of the stem's written letters in the token, before any suffix.
-    pub base_end: usize,
+    pub base_end: u16,
     /// The stem's final ة is written ت, or dropped, before the suffix.
     pub taa: bool,
     /// Start of the suffix in the token (the token's length when none).
-    pub suffix_start: usize,
+    pub suffix_start: u16,
     /// The affixes used ([`class`] bits).
     pub class: u8,
 }
 
+/// The longest token the matcher reads (see [`Reading`]).
+pub const MAX_READ_TOKEN: usize = u16::MAX as usize;
+
 impl Reading<()> {
-    /// The whole token as the stem.
-    fn whole(len: usize) -> Reading<()> {
+    /// The whole token as the stem (of fewer than [`MAX_READ_TOKEN`] bytes).
+    pub fn whole(len: usize) -> Reading<()> {
         Reading {
             stem: (),
             prefix_len: 0,
             subject_len: 0,
             definite: false,
             skip_first: false,
-            base_end: len,
+            base_end: len as u16,
             taa: false,
-            suffix_start: len,
+            suffix_start: len as u16,
             class: 0,
         }
     }
@@ -104,13 +110,13 @@ impl<Id> Reading<Id> {
 
     /// Letters of the token that the reading strips (proclitics and suffix).
     pub fn stripped(&self, token: &str) -> usize {
-        token[..self.prefix_len].chars().count() + token[self.suffix_start..].chars().count()
+        token[..usize::from(self.prefix_len)].chars().count() + token[usize::from(self.suffix_start)..].chars().count()
     }
 
     /// Whether the reading strips anything after the stem, or a verb's
     /// subject prefix: an inflected occurrence.
     pub fn inflected(&self, token_len: usize) -> bool {
-        self.suffix_start < token_len || self.subject_len > 0 || self.class & class::FEMININE != 0
+        usize::from(self.suffix_start) < token_len || self.subject_len > 0 || self.class & class::FEMININE != 0
     }
 }
 
@@ -345,7 +351,7 @@ pub fn head_readings<Id: Copy>(
         if !has_min_chars(rest) {
             continue;
         }
-        let base = Reading { prefix_len: written.len(), definite, class, ..whole };
+        let base = Reading { prefix_len: written.len() as u8, definite, class, ..whole };
         if !written.is_empty() {
             if let Some((stem, _)) = lookup(rest) {
                 out.push(with_stem(base, stem));
@@ -384,7 +390,7 @@ pub fn tail_readings<Id: Copy>(
     nominal_suffix_readings(token, whole, false, scratch, lookup, out);
     if let Some(rest) = strip_prefix(token, "ال") {
         if has_min_chars(rest) {
-            let base = Reading { prefix_len: "ال".len(), definite: true, class: class::ARTICLE, ..whole };
+            let base = Reading { prefix_len: "ال".len() as u8, definite: true, class: class::ARTICLE, ..whole };
             if let Some((stem, _)) = lookup(rest) {
                 out.push(with_stem(base, stem));
             }
@@ -405,7 +411,7 @@ fn nominal_suffix_readings<Id: Copy>(
     lookup: &mut impl FnMut(&str) -> Option<(Id, u8)>,
     out: &mut Vec<Reading<Id>>,
 ) {
-    let start = base.prefix_len;
+    let start = usize::from(base.prefix_len);
     let rest = &token[start..];
     // Every suffix ends in one of these letters; most words end otherwise.
     if !rest.ends_with(['ا', 'ه', 'م', 'ن', 'ي', 'ك', 'ت', 'و']) {
@@ -431,6 +437,7 @@ fn nominal_suffix_readings<Id: Copy>(
         }
         if let Some((stem, kind)) = lookup(scratch) {
             if !head || kind & needs != 0 {
+                let (base_end, suffix_start) = (base_end as u16, suffix_start as u16);
                 out.push(with_stem(Reading { definite, base_end, taa, suffix_start, class: base.class | class, ..base }, stem));
             }
         }
@@ -579,13 +586,13 @@ fn verb_suffix_readings<Id: Copy>(
             }
             out.push(Reading {
                 stem: id,
-                prefix_len,
+                prefix_len: prefix_len as u8,
                 subject_len,
                 definite: false,
                 skip_first,
-                base_end,
+                base_end: base_end as u16,
                 taa: false,
-                suffix_start: base_end,
+                suffix_start: base_end as u16,
                 class,
             });
         }
@@ -615,7 +622,7 @@ mod tests {
     fn readings(token: &str, known: &[&str]) -> Vec<(String, usize, bool, String)> {
         readings_with(token, known, stem_kind::NOMINAL, &[])
             .iter()
-            .map(|(stem, r)| (stem.clone(), r.prefix_len, r.definite, token[r.suffix_start..].to_string()))
+            .map(|(stem, r)| (stem.clone(), usize::from(r.prefix_len), r.definite, token[usize::from(r.suffix_start)..].to_string()))
             .collect()
     }
 
@@ -721,7 +728,7 @@ mod tests {
         let forms = |token: &str| -> Vec<(String, String, String)> {
             readings_with(token, &["حذف"], verb, &[("حذف", false)])
                 .into_iter()
-                .map(|(stem, r)| (stem, token[..r.prefix_len].to_string(), token[r.suffix_start..].to_string()))
+                .map(|(stem, r)| (stem, token[..usize::from(r.prefix_len)].to_string(), token[usize::from(r.suffix_start)..].to_string()))
                 .collect()
         };
         for (token, prefix, suffix) in [
