@@ -345,21 +345,23 @@ pub fn generated_form(n: usize) -> Option<String> {
 /// The largest generated glossary.
 pub const MAX_GENERATED_CONCEPTS: usize = 16 * 28 * 28 * 28;
 
-/// Consonants of the generated verbs' roots (no weak letter, no hamza).
-const VERB_LETTERS: &[char] =
-    &['ب', 'ت', 'ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'س', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع', 'غ', 'ف', 'ق', 'ك', 'ل', 'م', 'ن', 'ه'];
+/// Letters of the generated verbs' stems: none that a proclitic, a suffix
+/// or a pattern of the generated vocabulary writes (ا و ي ء ب ل ف ك ه م ت س
+/// ن), so that a verb's forms are in the corpus only where planted: a
+/// glossary's size then changes what is found there as little as a noun's.
+const VERB_LETTERS: &[char] = &['ث', 'ج', 'ح', 'خ', 'د', 'ذ', 'ر', 'ز', 'ش', 'ص', 'ض', 'ط', 'ظ', 'ع', 'غ', 'ق'];
 
 /// The verb of generated concept `n`, when it has one — every eighth
-/// concept is also rendered by a verb of a root of its own: its perfect, its
-/// imperfect and its passive participle («كتب», «يكتب», «مكتوب»).
+/// concept is also rendered by a verb of a four-letter stem of its own: its
+/// perfect, its imperfect and its participle («دحرج», «يدحرج», «مدحرج»).
 pub fn generated_verb(n: usize) -> Option<[String; 3]> {
     if n % 8 != 3 {
         return None;
     }
     let k = n / 8;
     let l = VERB_LETTERS.len();
-    let [a, b, c] = [VERB_LETTERS[k / (l * l) % l], VERB_LETTERS[k / l % l], VERB_LETTERS[k % l]];
-    Some([format!("{a}{b}{c}"), format!("ي{a}{b}{c}"), format!("م{a}{b}و{c}")])
+    let stem: String = [k / (l * l * l), k / (l * l), k / l, k].iter().map(|&x| VERB_LETTERS[x % l]).collect();
+    Some([stem.clone(), format!("ي{stem}"), format!("م{stem}")])
 }
 
 /// The listed plural of generated concept `n`, when it has one — every

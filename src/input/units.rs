@@ -221,7 +221,7 @@ impl UnitBuilder {
 /// between Latin letters is left alone here (the English side tells an
 /// identifier from a mnemonic: see `matcher::english`).
 pub fn mnemonic_markers(text: &str) -> Vec<usize> {
-    if !text.contains(['_', '&', '~']) {
+    if memchr::memchr3(b'_', b'&', b'~', text.as_bytes()).is_none() {
         return Vec::new();
     }
     let arabic = |c: char| matches!(c, '\u{0620}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' | '\u{064B}'..='\u{065F}' | '\u{0670}');

@@ -50,13 +50,80 @@ struct Form {
 /// Finds English names and acronyms.
 pub struct EnglishMatcher {
     words: FxHashMap<String, u32>,
+    /// A bit per first two bytes of the known words: a candidate stem whose
+    /// bit is clear is no word of a form, without hashing it.
+    starts: Box<[u64; 1024]>,
+    /// Whether any concept is a verb (only then are -ed and -ing read).
+    verbs: bool,
     /// Word sequences of the names, each form at the node where it ends.
     trie: Trie<Form>,
 }
 
+/// A word's lowercase letters, inline when short (nearly every English
+/// word): a catalogue has hundreds of thousands of words, and a `String`
+/// each was an allocation and a free each.
+#[derive(Clone)]
+enum Key {
+    Inline { len: u8, bytes: [u8; KEY_INLINE] },
+    Heap(String),
+}
+
+/// Bytes a [`Key`] keeps inline.
+const KEY_INLINE: usize = 30;
+
+impl Key {
+    fn new() -> Key {
+        Key::Inline { len: 0, bytes: [0; KEY_INLINE] }
+    }
+
+    fn push_str(&mut self, s: &str) {
+        match self {
+            Key::Inline { len, bytes } if usize::from(*len) + s.len() <= KEY_INLINE => {
+                bytes[usize::from(*len)..usize::from(*len) + s.len()].copy_from_slice(s.as_bytes());
+                *len += s.len() as u8;
+            }
+            Key::Inline { .. } => {
+                let mut heap = self.as_str().to_string();
+                heap.push_str(s);
+                *self = Key::Heap(heap);
+            }
+            Key::Heap(heap) => heap.push_str(s),
+        }
+    }
+
+    fn push_lowercase(&mut self, c: char) {
+        match self {
+            Key::Inline { len, bytes } if c.is_ascii() && usize::from(*len) < KEY_INLINE => {
+                bytes[usize::from(*len)] = c.to_ascii_lowercase() as u8;
+                *len += 1;
+            }
+            _ => {
+                for lower in c.to_lowercase() {
+                    self.push_str(lower.encode_utf8(&mut [0; 4]));
+                }
+            }
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // SAFETY: only whole `str`s were copied in, by `push_str`.
+            Key::Inline { len, bytes } => unsafe { std::str::from_utf8_unchecked(&bytes[..usize::from(*len)]) },
+            Key::Heap(heap) => heap,
+        }
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 /// A word of English text: its normalized form and byte range.
 struct Word {
-    key: String,
+    key: Key,
     range: Range<usize>,
     /// Only spaces, hyphens, dashes and periods separate it from the previous word.
     joins: bool,
@@ -85,21 +152,17 @@ pub fn mask_code(text: &str) -> std::borrow::Cow<'_, str> {
     if !bytes.iter().any(|b| matches!(b, b'`' | b'<' | b'{' | b'/' | b'-' | b'_' | b'.' | b'(' | b':' | b'@' | b'~')) {
         return std::borrow::Cow::Borrowed(text);
     }
-    let mut out = bytes.to_vec();
-    let mut masked = false;
-    let mut mask = |out: &mut Vec<u8>, range: Range<usize>| {
-        for b in &mut out[range] {
-            *b = MASK;
-        }
-        masked = true;
-    };
+    // The ranges to mask, found first: the text is copied only when there
+    // is one (most English strings have a period and no code).
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mask = |ranges: &mut Vec<Range<usize>>, range: Range<usize>| ranges.push(range);
     // Code spans and tags.
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'`' => {
                 if let Some(close) = bytes[i + 1..].iter().position(|&b| b == b'`') {
-                    mask(&mut out, i..i + close + 2);
+                    mask(&mut ranges, i..i + close + 2);
                     i += close + 2;
                     continue;
                 }
@@ -108,7 +171,7 @@ pub fn mask_code(text: &str) -> std::borrow::Cow<'_, str> {
             b'{' => {
                 if let Some(close) = bytes[i + 1..].iter().position(|&b| b == b'}' || b == b'{' || b == b'\n') {
                     if bytes[i + 1 + close] == b'}' {
-                        mask(&mut out, i..i + close + 2);
+                        mask(&mut ranges, i..i + close + 2);
                         i += close + 2;
                         continue;
                     }
@@ -117,7 +180,7 @@ pub fn mask_code(text: &str) -> std::borrow::Cow<'_, str> {
             b'<' if bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!')) => {
                 if let Some(close) = bytes[i + 1..].iter().position(|&b| b == b'>' || b == b'<') {
                     if bytes[i + 1 + close] == b'>' {
-                        mask(&mut out, i..i + close + 2);
+                        mask(&mut ranges, i..i + close + 2);
                         i += close + 2;
                         continue;
                     }
@@ -133,19 +196,28 @@ pub fn mask_code(text: &str) -> std::borrow::Cow<'_, str> {
         if c.is_whitespace() {
             if let Some(s) = start.take() {
                 let mut chunk = &text[s..k];
+                // Most chunks are plain words (a final period aside).
+                let inner = &chunk.as_bytes()[..chunk.len().saturating_sub(1)];
+                if !inner.iter().any(|b| matches!(b, b'/' | b'-' | b'(' | b':' | b'.' | b'_' | b'@' | b'~')) {
+                    continue;
+                }
                 chunk = chunk.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '"', '\'', '”', '’', '…']);
                 chunk = chunk.trim_start_matches(['(', '[', '"', '\'', '“', '‘']);
                 if !chunk.is_empty() && is_code(chunk) {
                     let at = chunk.as_ptr() as usize - text.as_ptr() as usize;
-                    mask(&mut out, at..at + chunk.len());
+                    mask(&mut ranges, at..at + chunk.len());
                 }
             }
         } else if start.is_none() {
             start = Some(k);
         }
     }
-    if !masked {
+    if ranges.is_empty() {
         return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for range in ranges {
+        out[range].fill(MASK);
     }
     // Whole characters were masked (every range starts and ends on a
     // character's edge), so the bytes are still UTF-8.
@@ -218,12 +290,12 @@ fn words(text: &str) -> Vec<Word> {
             continue;
         }
         let mut end = start + c.len_utf8();
-        let mut key = String::new();
-        key.extend(c.to_lowercase());
+        let mut key = Key::new();
+        key.push_lowercase(c);
         while let Some(&(i, d)) = chars.peek() {
             if is_word_char(d) {
                 end = i + d.len_utf8();
-                key.extend(d.to_lowercase());
+                key.push_lowercase(d);
                 chars.next();
             } else if is_mnemonic(d) && text[i + 1..].chars().next().is_some_and(char::is_alphabetic) {
                 // A mnemonic marker: the word goes on after it.
@@ -288,42 +360,54 @@ enum Reading {
 
 /// The stems a text word may be read as, with how: as written; without -s
 /// or -es; without -ed or -ing (the dropped e and a doubled consonant
-/// restored: "deleted", "shredded"), -ies and -ied as -y; without un-.
-fn candidates(key: &str) -> Vec<(String, Reading)> {
-    let mut out = vec![(key.to_string(), Reading::Plain)];
-    let long = key.chars().count() >= 4;
+/// restored: "deleted", "shredded"), -ies and -ied as -y; without un-. Each
+/// is a slice of the word and at most one letter after it: the stems are
+/// handed to `each` one by one, made in `scratch`, without an allocation a
+/// word (a catalogue has hundreds of thousands of words).
+fn each_candidate(key: &str, scratch: &mut String, mut each: impl FnMut(&str, Reading)) {
+    let mut with = |stem: &str, letter: Option<char>, reading: Reading| match letter {
+        None => each(stem, reading),
+        Some(letter) => {
+            scratch.clear();
+            scratch.push_str(stem);
+            scratch.push(letter);
+            each(scratch, reading)
+        }
+    };
+    with(key, None, Reading::Plain);
     if let Some(stem) = key.strip_suffix("es") {
-        out.push((stem.to_string(), Reading::Plural));
+        with(stem, None, Reading::Plural);
     }
     if let Some(stem) = key.strip_suffix('s').filter(|s| !s.ends_with('s')) {
-        out.push((stem.to_string(), Reading::Plural));
+        with(stem, None, Reading::Plural);
     }
     if let Some(stem) = key.strip_suffix("ies") {
-        out.push((format!("{stem}y"), Reading::Plural));
+        with(stem, Some('y'), Reading::Plural);
     }
-    if long {
+    if key.chars().nth(3).is_some() {
         for ending in ["ed", "ing"] {
-            if let Some(stem) = key.strip_suffix(ending) {
-                if stem.chars().count() < 2 {
-                    continue;
-                }
-                out.push((stem.to_string(), Reading::Verb));
-                out.push((format!("{stem}e"), Reading::Verb));
-                let chars: Vec<char> = stem.chars().collect();
-                if chars.len() >= 3 && chars[chars.len() - 1] == chars[chars.len() - 2] {
-                    out.push((chars[..chars.len() - 1].iter().collect(), Reading::Verb));
+            let Some(stem) = key.strip_suffix(ending).filter(|s| s.chars().nth(1).is_some()) else { continue };
+            with(stem, None, Reading::Verb);
+            with(stem, Some('e'), Reading::Verb);
+            let mut last_two = stem.chars().rev();
+            if let (Some(a), Some(b), true) = (last_two.next(), last_two.next(), stem.chars().nth(2).is_some()) {
+                if a == b {
+                    with(&stem[..stem.len() - a.len_utf8()], None, Reading::Verb);
                 }
             }
         }
         if let Some(stem) = key.strip_suffix("ied") {
-            out.push((format!("{stem}y"), Reading::Verb));
+            with(stem, Some('y'), Reading::Verb);
         }
     }
-    if let Some(rest) = key.strip_prefix("un").filter(|r| r.chars().count() >= 3) {
-        out.push((rest.to_string(), Reading::Un));
+    if let Some(rest) = key.strip_prefix("un").filter(|r| r.chars().nth(2).is_some()) {
+        with(rest, None, Reading::Un);
     }
-    out
 }
+
+/// The most ways [`each_candidate`] reads a word, and two words written
+/// closed, of a walk's step.
+const MAX_STEPS: usize = 24;
 
 /// Subjects before a verb's third person ("he posts", "who follows").
 const SUBJECTS: &[&str] = &["he", "she", "it", "who", "which", "that", "someone", "somebody", "everyone", "nobody", "anyone"];
@@ -363,7 +447,7 @@ impl EnglishMatcher {
                 if ws.is_empty() {
                     continue;
                 }
-                let keys: Vec<String> = ws.into_iter().map(|w| w.key).collect();
+                let keys: Vec<String> = ws.into_iter().map(|w| w.key.to_string()).collect();
                 let case_sensitive = (term.role == TermRole::Acronym).then(|| letters(&term.text));
                 let form = |words: usize| Form {
                     concept: c,
@@ -387,7 +471,24 @@ impl EnglishMatcher {
                 }
             }
         }
-        EnglishMatcher { words: words_of, trie: trie.build() }
+        let mut starts = Box::new([0u64; 1024]);
+        for key in words_of.keys() {
+            let bit = start_bit(key);
+            starts[bit >> 6] |= 1 << (bit & 63);
+        }
+        let verbs =
+            glossary.concepts.iter().flat_map(|c| &c.terms).any(|t| t.role == TermRole::Arabic && t.pos.contains(PartsOfSpeech::VERB));
+        EnglishMatcher { words: words_of, starts, verbs, trie: trie.build() }
+    }
+
+    /// The id of a known word, if `key` is one.
+    #[inline]
+    fn word(&self, key: &str) -> Option<u32> {
+        let bit = start_bit(key);
+        if self.starts[bit >> 6] & (1 << (bit & 63)) == 0 {
+            return None;
+        }
+        self.words.get(key).copied()
     }
 
     /// Every English occurrence, leftmost-longest.
@@ -396,9 +497,11 @@ impl EnglishMatcher {
         let ws = words(&masked);
         let mut out = Vec::new();
         let mut i = 0;
+        // Room for the stems a word is read as, reused from word to word.
+        let (mut scratch, mut joined) = (String::new(), String::new());
         while i < ws.len() {
             let mut best: Option<(usize, &Form, usize)> = None;
-            self.walk(&masked, &ws, i, i, ROOT, &mut best);
+            self.walk(&masked, &ws, i, i, ROOT, &mut best, &mut scratch, &mut joined);
             match best {
                 Some((len, form, end)) => {
                     out.push(EnglishMatch { concept: form.concept, term: form.term, span: ws[i].range.start..end });
@@ -413,23 +516,53 @@ impl EnglishMatcher {
     /// Walks the trie from `node` along the words from `j` (the phrase
     /// started at `i`), keeping the longest acceptable form in `best`: (words
     /// taken, form, end of the match).
-    fn walk<'m>(&'m self, text: &str, ws: &[Word], i: usize, j: usize, node: u32, best: &mut Option<(usize, &'m Form, usize)>) {
+    #[allow(clippy::too_many_arguments)]
+    fn walk<'m>(
+        &'m self,
+        text: &str,
+        ws: &[Word],
+        i: usize,
+        j: usize,
+        node: u32,
+        best: &mut Option<(usize, &'m Form, usize)>,
+        scratch: &mut String,
+        joined: &mut String,
+    ) {
         if j >= ws.len() || (j > i && !ws[j].joins) {
             return;
         }
         let word = &ws[j];
         // The word as written or inflected; or two words written apart that
-        // a form writes closed ("Counter-Terrorism" for "Counterterrorism").
-        let mut steps: Vec<(usize, String, Reading)> = candidates(&word.key).into_iter().map(|(k, r)| (1, k, r)).collect();
-        if let Some(next) = ws.get(j + 1).filter(|n| n.joins && word.possessive_end.is_none()) {
-            for (key, reading) in candidates(&next.key) {
-                if reading != Reading::Un {
-                    steps.push((2, format!("{}{key}", word.key), reading));
-                }
+        // a form writes closed ("Counter-Terrorism" for "Counterterrorism"):
+        // each as (words taken, word id, reading), the known ones only.
+        let mut steps = [(0usize, 0u32, Reading::Plain); MAX_STEPS];
+        let mut count = 0;
+        let verbs = self.verbs;
+        each_candidate(&word.key, scratch, |key, reading| {
+            if reading == Reading::Verb && !verbs {
+                return;
             }
+            if let (Some(id), true) = (self.word(key), count < MAX_STEPS) {
+                steps[count] = (1, id, reading);
+                count += 1;
+            }
+        });
+        if let Some(next) = ws.get(j + 1).filter(|n| n.joins && word.possessive_end.is_none()) {
+            each_candidate(&next.key, scratch, |key, reading| {
+                // A closed compound is a plain word or a plural.
+                if !matches!(reading, Reading::Plain | Reading::Plural) || count >= MAX_STEPS {
+                    return;
+                }
+                joined.clear();
+                joined.push_str(&word.key);
+                joined.push_str(key);
+                if let Some(id) = self.word(joined) {
+                    steps[count] = (2, id, reading);
+                    count += 1;
+                }
+            });
         }
-        for (taken, key, reading) in steps {
-            let Some(&id) = self.words.get(&key) else { continue };
+        for &(taken, id, reading) in &steps[..count] {
             let Some(n) = self.trie.child(node, id) else { continue };
             let last = &ws[j + taken - 1];
             let end = last.possessive_end.unwrap_or(last.range.end);
@@ -441,7 +574,7 @@ impl EnglishMatcher {
             }
             // A plural, a possessive or a prefix un- ends the phrase.
             if matches!(reading, Reading::Plain | Reading::Verb) && last.possessive_end.is_none() {
-                self.walk(text, ws, i, j + taken, n, best);
+                self.walk(text, ws, i, j + taken, n, best, scratch, joined);
             }
         }
     }
@@ -450,9 +583,10 @@ impl EnglishMatcher {
     /// words `i..=last`), is an occurrence.
     fn acceptable(&self, form: &Form, reading: Reading, text: &str, ws: &[Word], i: usize, last: usize) -> bool {
         let written = &text[ws[i].range.start..ws[last].range.end];
+        let letters = || written.chars().filter(|c| c.is_alphanumeric());
         match (&form.case_sensitive, reading) {
-            (Some(acronym), Reading::Plain) => return letters(written) == *acronym,
-            (Some(acronym), Reading::Plural) => return letters(written) == format!("{acronym}s"),
+            (Some(acronym), Reading::Plain) => return letters().eq(acronym.chars()),
+            (Some(acronym), Reading::Plural) => return letters().eq(acronym.chars().chain(std::iter::once('s'))),
             (Some(_), _) => return false,
             (None, Reading::Verb) if !form.verb => return false,
             (None, Reading::Un) if form.words != 1 => return false,
@@ -484,6 +618,13 @@ impl EnglishMatcher {
         let subject = previous.is_some_and(|p| SUBJECTS.contains(&p.key.as_str())) && gap_before.chars().all(|c| c == ' ');
         placeholder || subject || next.is_some_and(|n| OBJECTS.contains(&n.key.as_str()))
     }
+}
+
+/// The bit of a word's first two bytes in [`EnglishMatcher::starts`].
+#[inline]
+fn start_bit(key: &str) -> usize {
+    let b = key.as_bytes();
+    (usize::from(b.first().copied().unwrap_or(0)) << 8 | usize::from(b.get(1).copied().unwrap_or(0))) & 0xFFFF
 }
 
 /// The letters and digits of a written form, case kept.

@@ -651,8 +651,7 @@ impl Matcher {
             // and there is none unless the token after the match goes on
             // the phrase (a form runs over consecutive tokens): as a rule
             // the next hit to look at is the one after the match.
-            let goes_on =
-                hits.tokens.get(end).is_some_and(|next| next.joins_previous && next.ordinal == hits.tokens[end - 1].ordinal + 1);
+            let goes_on = hits.tokens.get(end).is_some_and(|next| next.joins_previous && next.ordinal == hits.tokens[end - 1].ordinal + 1);
             i = if goes_on { i + 1 } else { i.max(end - 1) + 1 };
         }
         matches
