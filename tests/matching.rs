@@ -260,6 +260,14 @@ fn a_head_in_construct_with_a_word_between_and_what_stands_between() {
         found("بقيادة القيادة المركزية الأمريكية"),
         vec![("centcom".to_string(), "القيادة المركزية الأمريكية".to_string(), MatchKind::Exact)]
     );
+    // Only a noun-adjective form (every word after the head with its
+    // article): never a construct form, whose head has none.
+    let csv = "id,en,ar\nlno,liaison officers,ضباط الاتصال\n";
+    let mut lno = csv::parse(csv.as_bytes(), "lno.csv").unwrap();
+    lno.validate().unwrap();
+    let text = "ضباط وMilitary\nالاتصال";
+    assert!(Matcher::new(&lno).find(text).is_empty(), "{:?}", Matcher::new(&lno).find(text));
+    assert!(Matcher::new(&lno).find("ضباط الأمن الاتصال").is_empty());
     // Never across punctuation, never two words between.
     assert!(found("مساحة، القرص الفارغة").iter().all(|(id, _, _)| id != "space"));
     assert!(found("مساحة القرص الصلب الفارغة").iter().all(|(id, _, _)| id != "space"));

@@ -524,14 +524,26 @@ impl Glossary {
     }
 
     /// Rows that repeat an earlier row of the same id cell for cell are
-    /// merged into it, with a notice.
-    fn merge_repeated_rows(&mut self) {
+    /// merged into it, with a notice; a row whose id an earlier, different
+    /// row has is a problem.
+    fn merge_repeated_rows(&mut self, problems: &mut Vec<Error>) {
         let mut first: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        first.reserve(self.concepts.len());
         let mut repeats = Vec::new();
         for (index, concept) in self.concepts.iter().enumerate() {
             match first.get(concept.id.as_str()) {
                 Some(&earlier) if same_row(&self.concepts[earlier], concept) => repeats.push((index, earlier)),
-                Some(_) => {}
+                Some(&earlier) => {
+                    let at = &concept.location;
+                    problems.push(Error::glossary(
+                        &at.path,
+                        Some(at.line),
+                        format!(
+                            "duplicate id {:?} (first at {}); rows that repeat one another cell for cell are merged, these differ",
+                            concept.id, self.concepts[earlier].location
+                        ),
+                    ));
+                }
                 None => {
                     first.insert(&concept.id, index);
                 }
@@ -558,14 +570,15 @@ impl Glossary {
             let name = self.names.first().map(String::as_str).unwrap_or("glossary");
             return vec![Error::glossary(name, None, "the glossary has no concepts")];
         }
-        self.merge_repeated_rows();
+        let mut problems = Vec::new();
+        self.merge_repeated_rows(&mut problems);
         let spellings = match self.spelling_map() {
             Ok(map) => map,
-            Err(e) => return vec![e],
+            Err(e) => {
+                problems.push(e);
+                return problems;
+            }
         };
-        let mut problems = Vec::new();
-        let mut ids: rustc_hash::FxHashMap<&str, &Location> = rustc_hash::FxHashMap::default();
-        ids.reserve(self.concepts.len());
         // Analysing every form is the costly part: in parallel, checked in
         // order, and kept for the matcher. Keys are compared by their hash,
         // and by their text only when hashes meet.
@@ -593,17 +606,6 @@ impl Glossary {
         for (index, concept) in self.concepts.iter().enumerate() {
             let concept_hashes = &hashes[analyses.starts[index] as usize..analyses.starts[index + 1] as usize];
             let at = &concept.location;
-            if let Some(first) = ids.insert(&concept.id, at) {
-                problems.push(Error::glossary(
-                    &at.path,
-                    Some(at.line),
-                    format!(
-                        "duplicate id {:?} (first at {first}); rows that repeat one another cell for cell are merged, these differ",
-                        concept.id
-                    ),
-                ));
-                continue;
-            }
             for ((term_index, term), &hash) in concept.terms.iter().enumerate().zip(concept_hashes) {
                 let Some(hash) = hash else {
                     problems.push(Error::glossary(

@@ -283,20 +283,16 @@ struct Candidate {
     construct: bool,
     stripped: usize,
     readings: Vec<Reading<()>>,
-    /// The hit of each token of the form (consecutive, but for a word
-    /// between a head in construct and its adjectives).
+    /// The hit of each token of the form.
     hits: Vec<usize>,
+    /// A word stands between the head and the next token (in construct).
+    gap: bool,
 }
 
 impl Candidate {
     /// The hit just past the match.
     fn end_hit(&self) -> usize {
         self.hits.last().map_or(0, |&last| last + 1)
-    }
-
-    /// Whether a word stands between two of its tokens.
-    fn has_gap(&self) -> bool {
-        self.end_hit() - self.hits.first().copied().unwrap_or(0) > self.tokens
     }
 }
 
@@ -386,10 +382,10 @@ impl Matcher {
                         next_stem - 1
                     }
                 };
-                if matcher.kinds.len() <= stem as usize {
-                    matcher.kinds.resize(stem as usize + 1, 0);
-                }
                 if k == 0 && arabic && token.script == Script::Arabic {
+                    if matcher.kinds.len() <= stem as usize {
+                        matcher.kinds.resize(stem as usize + 1, 0);
+                    }
                     let mut kind = 0;
                     if pos.contains(PartsOfSpeech::NOUN) || pos.contains(PartsOfSpeech::ADJECTIVE) {
                         kind |= stem_kind::NOMINAL;
@@ -441,10 +437,13 @@ impl Matcher {
             let mut chars = key.chars();
             Some([chars.next()?, chars.next()?])
         };
-        let verb_stems = matcher.stems.iter().filter(|(_, &id)| matcher.kinds.get(id as usize).is_some_and(|k| k & stem_kind::VERB != 0));
-        let pairs: Vec<[char; 2]> =
-            verb_stems.map(|(key, _)| &**key).chain(matcher.imperfect.keys().map(|k| &**k)).filter_map(pair).collect();
-        matcher.verb_pairs.extend(pairs);
+        if matcher.verbs {
+            let verb_stems =
+                matcher.stems.iter().filter(|(_, &id)| matcher.kinds.get(id as usize).is_some_and(|k| k & stem_kind::VERB != 0));
+            let pairs: Vec<[char; 2]> =
+                verb_stems.map(|(key, _)| &**key).chain(matcher.imperfect.keys().map(|k| &**k)).filter_map(pair).collect();
+            matcher.verb_pairs.extend(pairs);
+        }
         matcher.kinds.resize(next_stem as usize, 0);
         matcher.trie = trie.build();
         let keys = || matcher.stems.keys().chain(matcher.imperfect.keys()).map(|k| &**k);
@@ -621,7 +620,7 @@ impl Matcher {
             // form of another concept there is matched too («القرص» in
             // «مساحة القرص الفارغة»).
             let mut between = None;
-            if best.has_gap() && best.hits[0] + 1 < best.hits[1] {
+            if best.gap && best.hits[0] + 1 < best.hits[1] {
                 let word = best.hits[0] + 1;
                 let mut inner = Candidate::default();
                 let (mut inner_path, mut inner_at) = (Vec::new(), Vec::new());
@@ -791,7 +790,8 @@ impl Matcher {
         // without its article, the adjectives with theirs, one word between
         // or none.
         let construct = !pattern_ok && !indefinite && head_form && terminal.all_definite && path.len() > 1 && tails_ok;
-        let gap = at[at.len() - 1] - at[0] >= path.len();
+        // Tokens, not hits: the word between need not be a hit.
+        let gap = hits.tokens[at[at.len() - 1]].ordinal - hits.tokens[at[0]].ordinal >= path.len();
         if !(pattern_ok || indefinite || construct) || (gap && !construct) {
             return;
         }
@@ -802,7 +802,7 @@ impl Matcher {
         // tokens, one without a word between beats one with; then the one
         // that strips fewer letters (counted only for such a tie).
         let stripped = || path.iter().zip(at).map(|(r, &k)| r.stripped(hits.text(k))).sum::<usize>();
-        let (better, stripped) = match (path.len(), exact_pattern, !gap).cmp(&(best.tokens, best.exact_pattern, !best.has_gap())) {
+        let (better, stripped) = match (path.len(), exact_pattern, !gap).cmp(&(best.tokens, best.exact_pattern, !best.gap)) {
             std::cmp::Ordering::Greater => (true, stripped()),
             std::cmp::Ordering::Less => (false, 0),
             std::cmp::Ordering::Equal => {
@@ -820,6 +820,7 @@ impl Matcher {
             best.exact_pattern = exact_pattern;
             best.indefinite = indefinite;
             best.construct = construct;
+            best.gap = gap;
             best.stripped = stripped;
         }
     }
