@@ -2,7 +2,11 @@
 //! with stable ids and default severities that a run may change.
 //!
 //! This module owns the rules and their messages. It reads occurrences and the
-//! glossary; it neither matches text nor prints anything.
+//! glossary; it neither matches text nor prints anything. In a translation
+//! unit the source decides the sense: an occurrence of a concept the source
+//! does not name ([`Occurrence::homonym`]) is judged by
+//! `unexpected-rendering` alone, never as a forbidden, deprecated or mixed
+//! rendering.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -134,7 +138,9 @@ impl Rule {
                 "a form that matched only after folding letters (hamza, final ى, Persian letters, spelling variants)"
             }
             Rule::MissingRendering => "a translation unit whose source names a concept that its Arabic target does not render",
-            Rule::UnexpectedRendering => "a translation unit whose Arabic target renders a concept that its source does not name",
+            Rule::UnexpectedRendering => {
+                "a translation unit whose Arabic target holds a form of a concept its source does not name: a homonym there, or a mistranslation"
+            }
             Rule::CrossSource => "sources of a corpus render one concept with lexically different forms (qamus report)",
         }
     }

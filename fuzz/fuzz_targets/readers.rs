@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let format = formats[pick as usize % formats.len()];
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let document = Document { path: "fuzz".into(), text: std::sync::Arc::new(text.into()), byte_offset: 0, format };
-    if let Ok(units) = document.units(&ReadOptions { include_fuzzy: pick & 0x80 != 0, ..ReadOptions::default() }, None) {
+    if let Ok((units, _)) = document.units(&ReadOptions { include_fuzzy: pick & 0x80 != 0, ..ReadOptions::default() }, None) {
         for unit in units {
             for side in std::iter::once(&unit.target).chain(unit.source.as_ref()) {
                 assert_eq!(side.text.len(), side.shown.len());
