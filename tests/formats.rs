@@ -237,6 +237,14 @@ fn the_source_decides_the_sense_and_verbs_mnemonics_and_code_are_read() {
     let future = found(34, "delete").unwrap();
     assert_eq!((future["proclitics"].as_str(), future["prefix"].as_str()), (Some("س"), Some("ي")));
     assert_eq!(found(34, "file").unwrap()["suffix"], "اتك");
+    // The attested glossary counts the rendering, not the homonym.
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["glossary", "-f", "json", "-g", "fixtures/translations/product/glossary.csv", "fixtures/translations/product/ar.po"])
+        .output()
+        .unwrap();
+    let attested: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let download = attested["concepts"].as_array().unwrap().iter().find(|c| c["id"] == "download").unwrap();
+    assert_eq!(download["renderings"][0]["count"], 1, "{download}");
 }
 
 #[test]

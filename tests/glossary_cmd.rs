@@ -40,20 +40,26 @@ fn shape(glossary: &Glossary) -> Shape {
         .collect()
 }
 
+/// `glossary` written as TBX (every concept) and read back, validated;
+/// and the TBX written.
+fn through_tbx(glossary: &Glossary) -> (Glossary, String) {
+    let rows = Attested::new(glossary);
+    let rows = rows.rows(glossary, true);
+    let mut tbx_bytes = Vec::new();
+    tbx::write(&rows, &mut tbx_bytes).unwrap();
+    let mut back = GlossaryFormat::Tbx.parse(&tbx_bytes, "round.tbx").unwrap();
+    back.validate().unwrap();
+    (back, String::from_utf8(tbx_bytes).unwrap())
+}
+
 #[test]
 fn parts_of_speech_and_listed_forms_go_through_tbx_and_csv_and_back() {
     for path in ["fixtures/realworld/elk.csv", "fixtures/realworld/bleachbit.csv"] {
         let curated = Glossary::load_files(&[Path::new(path).to_path_buf()], None).unwrap();
         assert!(curated.concepts.iter().flat_map(|c| &c.terms).any(|t| t.form_of.is_some()), "{path}: no listed form");
         assert!(curated.concepts.iter().flat_map(|c| &c.terms).any(|t| t.pos.contains(PartsOfSpeech::VERB)), "{path}: no verb");
-        let rows = Attested::new(&curated);
-        let rows = rows.rows(&curated, true);
-        let mut tbx_bytes = Vec::new();
-        tbx::write(&rows, &mut tbx_bytes).unwrap();
-        let mut back = GlossaryFormat::Tbx.parse(&tbx_bytes, "round.tbx").unwrap();
-        back.validate().unwrap();
+        let (back, written) = through_tbx(&curated);
         assert_eq!(shape(&back), shape(&curated), "{path} through TBX");
-        let written = String::from_utf8(tbx_bytes).unwrap();
         assert!(written.contains(r#"<termNote type="partOfSpeech">verb</termNote>"#), "{path}");
         assert!(written.contains(r#"<termNote type="termType">variant</termNote>"#), "{path}");
         assert!(written.contains(r#"<ref type="crossReference" target="t-"#), "{path}");
@@ -69,19 +75,13 @@ fn parts_of_speech_and_listed_forms_go_through_tbx_and_csv_and_back() {
 #[test]
 fn curated_csv_to_tbx_and_back_keeps_concepts_forms_and_statuses() {
     let curated = Glossary::embedded().unwrap();
-    let rows = Attested::new(&curated);
-    let rows = rows.rows(&curated, true);
-    let mut tbx_bytes = Vec::new();
-    tbx::write(&rows, &mut tbx_bytes).unwrap();
-    let mut back = GlossaryFormat::Tbx.parse(&tbx_bytes, "round.tbx").unwrap();
-    back.validate().unwrap();
+    let (back, written) = through_tbx(&curated);
     assert!(back.notices.is_empty(), "{:?}", back.notices);
     assert_eq!(shape(&back), shape(&curated));
     for (a, b) in back.concepts.iter().zip(&curated.concepts) {
         assert_eq!((&a.note, &a.source), (&b.note, &b.source), "{}", a.id);
     }
     // Forbidden forms are deprecated in TBX, with a note that says so.
-    let written = String::from_utf8(tbx_bytes).unwrap();
     assert!(written.contains(r#"<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">"#));
     let hamad = written.find("<term>مؤسسة حمد الطبية</term>").unwrap();
     let after = &written[hamad..hamad + 300];

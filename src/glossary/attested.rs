@@ -99,11 +99,13 @@ impl Attested {
         Attested { renderings: glossary.concepts.iter().map(|c| vec![Rendering::default(); c.terms.len()]).collect(), documents: 0 }
     }
 
-    /// Counts the Arabic renderings among a document's occurrences.
+    /// Counts the Arabic renderings among a document's occurrences (not a
+    /// homonym: a form in a translation unit whose source does not name its
+    /// concept renders no concept there).
     pub fn add(&mut self, glossary: &Glossary, path: &str, occurrences: &[Occurrence]) {
         self.documents += 1;
         for o in occurrences {
-            if glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
+            if o.homonym || glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
                 continue;
             }
             let rendering = &mut self.renderings[o.concept][o.term];

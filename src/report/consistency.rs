@@ -105,8 +105,10 @@ impl<'a> Collector<'a> {
         entry.0 += 1;
         entry.1 += document.words;
         let index = self.sources.get_index_of(&source).unwrap_or(0);
+        // A homonym (a form in a unit whose source does not name its
+        // concept) renders no concept there.
         for o in &document.occurrences {
-            if self.glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
+            if o.homonym || self.glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
                 continue;
             }
             let cell = self.cells.entry((o.concept, index)).or_default();
