@@ -431,13 +431,8 @@ impl EnglishMatcher {
         };
         for (c, concept) in glossary.concepts.iter().enumerate() {
             // What the concept's Arabic renderings are read as.
-            let pos = concept.terms.iter().filter(|t| t.role == TermRole::Arabic).fold(PartsOfSpeech::NOUN, |all, t| {
-                if all == PartsOfSpeech::NOUN {
-                    t.pos
-                } else {
-                    all.union(t.pos)
-                }
-            });
+            let pos = concept.terms.iter().filter(|t| t.role == TermRole::Arabic).map(|t| t.pos).reduce(PartsOfSpeech::union);
+            let pos = pos.unwrap_or(PartsOfSpeech::NOUN);
             let verb = pos.contains(PartsOfSpeech::VERB);
             for (t, term) in concept.terms.iter().enumerate() {
                 if term.role == TermRole::Arabic {
