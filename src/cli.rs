@@ -346,7 +346,11 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
             Ok(0)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "qamus", &mut stdout);
+            // Made in memory, then written: clap_complete panics on a
+            // write error, such as a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "qamus", &mut script);
+            stdout.write_all(&script).and_then(|()| stdout.flush()).map_err(stdout_error)?;
             Ok(0)
         }
         Command::Man => {
@@ -424,7 +428,10 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
     };
     // `--jobs` bounds every parallel step, loading the glossary included
     // (0, or none given: one thread a core).
-    let jobs = input.jobs.or(config.jobs()).unwrap_or(0);
+    let (jobs, notice) = crate::threads::bounded_jobs(input.jobs.or(config.jobs()).unwrap_or(0));
+    if let Some(notice) = notice {
+        eprintln!("qamus: warning: {notice}");
+    }
     // Fails only if the global pool already exists (a second command in one
     // process, as in tests), which then keeps its size.
     let _ = crate::threads::pool(jobs).build_global();
@@ -468,7 +475,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         walk: WalkOptions { no_ignore: input.no_ignore, hidden: input.hidden },
         encoding,
         severities,
-        jobs: input.jobs.or(config.jobs()).unwrap_or(0),
+        jobs,
         ignores: config.ignores(&glossary)?,
         ignore_root: Some(root.clone()),
         keep_occurrences: false,
@@ -559,25 +566,31 @@ fn check(args: CheckArgs) -> Result<u8> {
                 }
             }
         };
+        // Every document is checked even after the reader closed the pipe
+        // (`qamus check | head`): the exit code still says whether a
+        // finding reached `--fail-on`.
         let outcome = check_paths(glossary, matcher, paths, options, &walk_filter, &mut on_document, &mut progress);
-        if let Some(e) = write_error {
-            return Err(e);
+        match write_error {
+            Some(e) if is_broken_pipe(&e) => return Ok(outcome),
+            Some(e) => return Err(e),
+            None => {}
         }
         let report = Report { glossary, outcome: &outcome, min_severity, root: repo_root.clone() };
-        match format {
-            OutputFormat::Text if args.count => report::terminal::emit_count_total(&report, out)?,
-            OutputFormat::Text => report::terminal::emit_summary(&report, out, colour)?,
-            OutputFormat::Json => report::json::emit(&report, out)?,
-            OutputFormat::Sarif => report::sarif::emit(&report, out)?,
-            OutputFormat::Jsonl => {}
-            OutputFormat::Github => {
-                if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
-                    report::github::write_step_summary(&report, Path::new(&summary))?;
-                }
-            }
+        let written = match format {
+            OutputFormat::Text if args.count => report::terminal::emit_count_total(&report, out),
+            OutputFormat::Text => report::terminal::emit_summary(&report, out, colour),
+            OutputFormat::Json => report::json::emit(&report, out),
+            OutputFormat::Sarif => report::sarif::emit(&report, out),
+            OutputFormat::Jsonl => Ok(()),
+            OutputFormat::Github => match std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+                Some(summary) => report::github::write_step_summary(&report, Path::new(&summary)),
+                None => Ok(()),
+            },
+        };
+        match written.and_then(|()| out.flush()) {
+            Err(e) if !is_broken_pipe(&e) => Err(e),
+            _ => Ok(outcome),
         }
-        out.flush()?;
-        Ok(outcome)
     };
 
     let outcome = match &args.output {
@@ -636,6 +649,30 @@ fn stdout_error(e: io::Error) -> Error {
     Error::new(ErrorKind::Io(e), "<stdout>")
 }
 
+/// Whether an error is, or wraps, a closed pipe (`qamus … | head`): the
+/// CSV writer, for one, wraps the io error in its own.
+pub fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(e) = cause {
+        if let Some(io) = e.downcast_ref::<io::Error>() {
+            if io.kind() == io::ErrorKind::BrokenPipe {
+                return true;
+            }
+            if let Some(inner) = io.get_ref() {
+                if is_broken_pipe(inner) {
+                    return true;
+                }
+            }
+        }
+        // The CSV writer's error gives no source: its io error is its kind.
+        if let Some(::csv::ErrorKind::Io(io)) = e.downcast_ref::<::csv::Error>().map(|csv| csv.kind()) {
+            return io.kind() == io::ErrorKind::BrokenPipe;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 fn glossary_command(args: GlossaryArgs) -> Result<u8> {
     let glossary =
         if args.glossaries.is_empty() { Glossary::embedded()? } else { Glossary::load_files(&args.glossaries, args.glossary_format)? };
@@ -656,7 +693,11 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
     };
     let matchers = Matchers::new(&glossary);
     let mut attested = crate::glossary::attested::Attested::new(&glossary);
-    let options = CheckOptions { encoding, jobs: args.jobs.unwrap_or(0), keep_occurrences: true, ..CheckOptions::default() };
+    let (jobs, notice) = crate::threads::bounded_jobs(args.jobs.unwrap_or(0));
+    if let Some(notice) = notice {
+        eprintln!("qamus: warning: {notice}");
+    }
+    let options = CheckOptions { encoding, jobs, keep_occurrences: true, ..CheckOptions::default() };
     let outcome = if args.paths.is_empty() {
         crate::check::Outcome::default()
     } else {

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             if let qamus::ErrorKind::Io(io) = &e.kind {
-                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                if qamus::cli::is_broken_pipe(io) {
                     return ExitCode::SUCCESS;
                 }
             }

@@ -14,6 +14,25 @@ pub fn set_worker_start(start: fn()) -> bool {
     WORKER_START.set(start).is_ok()
 }
 
+/// The most jobs a run takes: four a core (at least 4). More threads than
+/// that only wait, and each costs a stack and a heap of its own: a run
+/// asked for 100,000 ran out of memory.
+pub fn max_jobs() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (4 * cores).max(4)
+}
+
+/// `requested` jobs (0: one a core) within [`max_jobs`], and what to tell
+/// the user when it was more.
+pub fn bounded_jobs(requested: usize) -> (usize, Option<String>) {
+    let max = max_jobs();
+    if requested > max {
+        (max, Some(format!("--jobs {requested} is more than {max} (four a core); using {max}")))
+    } else {
+        (requested, None)
+    }
+}
+
 /// A pool builder for `jobs` threads (0: rayon's default, the number of
 /// cores or `RAYON_NUM_THREADS`) whose threads run the worker-start hook.
 pub(crate) fn pool(jobs: usize) -> rayon::ThreadPoolBuilder {
@@ -27,6 +46,17 @@ pub(crate) fn pool(jobs: usize) -> rayon::ThreadPoolBuilder {
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn jobs_past_four_a_core_are_bounded_with_a_notice() {
+        let max = super::max_jobs();
+        assert!(max >= 4);
+        assert_eq!(super::bounded_jobs(0), (0, None));
+        assert_eq!(super::bounded_jobs(max), (max, None));
+        let (jobs, notice) = super::bounded_jobs(100_000);
+        assert_eq!(jobs, max);
+        assert!(notice.unwrap().contains("--jobs 100000 is more than"));
+    }
 
     static STARTED: AtomicUsize = AtomicUsize::new(0);
 

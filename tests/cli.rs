@@ -397,3 +397,55 @@ fn mixed_renderings_points_at_the_first_use_of_a_form_other_than_the_preferred()
     assert_eq!(mixed.len(), 1);
     assert_eq!((mixed[0]["line"].as_u64(), mixed[0]["surface"].as_str()), (Some(1), Some("قوى الأمن الداخلي")));
 }
+
+/// Runs qamus with `args`, reads `bytes` of its output and closes the pipe;
+/// its exit code and what it wrote on stderr.
+fn closing_the_pipe_after(args: &[&str], bytes: usize) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut start = vec![0; bytes];
+    stdout.read_exact(&mut start).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn a_closed_pipe_is_no_error_and_hides_no_verdict() {
+    // Output well past a pipe's buffer: the write fails for certain.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        std::fs::copy("fixtures/articles/hmc-mixed-renderings.txt", dir.path().join(format!("a{i:03}.txt"))).unwrap();
+    }
+    let folder = dir.path().to_str().unwrap();
+    for _ in 0..3 {
+        // Error findings were made: 1, as without the pipe closed.
+        let (code, stderr) = closing_the_pipe_after(&["check", "--no-config", folder], 10);
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        let (code, stderr) = closing_the_pipe_after(&["check", "--no-config", "--fail-on", "never", "--format", "jsonl", folder], 10);
+        assert_eq!(code, Some(0), "{stderr}");
+        // The CSV writer's error, and a completion script made at once.
+        let (code, stderr) = closing_the_pipe_after(&["glossary", "--all"], 10);
+        assert_eq!(code, Some(0), "{stderr}");
+        let (code, stderr) = closing_the_pipe_after(&["completions", "bash"], 10);
+        assert_eq!(code, Some(0), "{stderr}");
+    }
+}
+
+#[test]
+fn jobs_past_four_a_core_are_reduced_with_a_warning() {
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["check", "--no-config", "-j", "100000", "fixtures/articles/consistent-statement.txt"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("--jobs 100000 is more than") && stderr.contains("using"), "{stderr}");
+}
