@@ -507,7 +507,23 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
 fn check(args: CheckArgs) -> Result<u8> {
     let mut prepared = prepare(&args.input)?;
     let config = &prepared.config;
-    let format = args.format.or(config_value(config, "format", config.format())?).unwrap_or(OutputFormat::Text);
+    let known = [
+        ("txt", OutputFormat::Text),
+        ("text", OutputFormat::Text),
+        ("log", OutputFormat::Text),
+        ("json", OutputFormat::Json),
+        ("jsonl", OutputFormat::Jsonl),
+        ("ndjson", OutputFormat::Jsonl),
+        ("sarif", OutputFormat::Sarif),
+    ];
+    // The flag, else the extension of -o, else qamus.toml, else text.
+    let format = match args.format {
+        Some(format) => format,
+        None => match format_of_output(args.output.as_deref(), &known)? {
+            Some(format) => format,
+            None => config_value(config, "format", config.format())?.unwrap_or(OutputFormat::Text),
+        },
+    };
     let fail_on = args.fail_on.or(config_value(config, "fail-on", config.fail_on())?).unwrap_or(FailOn::Error);
     let min_severity: Severity =
         args.min_severity.or(config_value(config, "min-severity", config.min_severity())?).unwrap_or(Level::Info).into();
@@ -649,6 +665,28 @@ fn stdout_error(e: io::Error) -> Error {
     Error::new(ErrorKind::Io(e), "<stdout>")
 }
 
+/// The format an `-o FILE`'s extension names among `known` (`None`
+/// without `-o` or an extension). An extension that names none is an error
+/// before anything is read, rather than a file of another format than its
+/// name says (`-o glossary.xlsx` was written as CSV).
+fn format_of_output<T: ValueEnum + Copy>(output: Option<&Path>, known: &[(&str, T)]) -> Result<Option<T>> {
+    let Some(path) = output else { return Ok(None) };
+    let Some(extension) = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) else { return Ok(None) };
+    match known.iter().find(|(name, _)| *name == extension) {
+        Some((_, format)) => Ok(Some(*format)),
+        None => {
+            let names: Vec<String> = known.iter().map(|(name, _)| format!(".{name}")).collect();
+            Err(Error::new(
+                ErrorKind::Usage(format!(
+                    "-o: «.{extension}» names no format qamus writes here (it knows {}); give --format, or another extension",
+                    names.join(", ")
+                )),
+                path.display().to_string(),
+            ))
+        }
+    }
+}
+
 /// Whether an error is, or wraps, a closed pipe (`qamus … | head`): the
 /// CSV writer, for one, wraps the io error in its own.
 pub fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
@@ -674,6 +712,11 @@ pub fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 fn glossary_command(args: GlossaryArgs) -> Result<u8> {
+    let known = [("csv", GlossaryOutput::Csv), ("tbx", GlossaryOutput::Tbx), ("xml", GlossaryOutput::Tbx), ("json", GlossaryOutput::Json)];
+    let format = match args.format {
+        Some(format) => format,
+        None => format_of_output(args.output.as_deref(), &known)?.unwrap_or(GlossaryOutput::Csv),
+    };
     let glossary =
         if args.glossaries.is_empty() { Glossary::embedded()? } else { Glossary::load_files(&args.glossaries, args.glossary_format)? };
     for notice in &glossary.notices {
@@ -712,13 +755,6 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
         eprintln!("qamus: error: {error}");
     }
     let rows = attested.rows(&glossary, args.all);
-    let format = args.format.unwrap_or_else(|| {
-        match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("tbx") => GlossaryOutput::Tbx,
-            Some("json") => GlossaryOutput::Json,
-            _ => GlossaryOutput::Csv,
-        }
-    });
     let (en_locale, ar_locale) = args.locales.split_once(',').map(|(a, b)| (a.trim(), b.trim())).unwrap_or(("en", "ar"));
     let write = |out: &mut dyn Write| -> io::Result<()> {
         match format {
@@ -737,13 +773,17 @@ fn report_command(args: ReportArgs) -> Result<u8> {
     prepared.options.keep_occurrences = true;
     let spec = args.source_by.clone().or_else(|| prepared.config.source_by().map(str::to_string)).unwrap_or_else(|| "file".into());
     let source_by = crate::report::consistency::SourceBy::parse(&spec).map_err(Error::usage)?;
-    let format = args.format.unwrap_or_else(|| {
-        match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("html" | "htm") => ReportFormat::Html,
-            Some("json") => ReportFormat::Json,
-            _ => ReportFormat::Markdown,
-        }
-    });
+    let known = [
+        ("md", ReportFormat::Markdown),
+        ("markdown", ReportFormat::Markdown),
+        ("html", ReportFormat::Html),
+        ("htm", ReportFormat::Html),
+        ("json", ReportFormat::Json),
+    ];
+    let format = match args.format {
+        Some(format) => format,
+        None => format_of_output(args.output.as_deref(), &known)?.unwrap_or(ReportFormat::Markdown),
+    };
     let mut collector = crate::report::consistency::Collector::new(&prepared.glossary, source_by, prepared.options.severities.clone());
     let mut on_document = |document: &mut crate::check::DocumentResult| {
         for notice in &document.notices {

@@ -449,3 +449,27 @@ fn jobs_past_four_a_core_are_reduced_with_a_warning() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("--jobs 100000 is more than") && stderr.contains("using"), "{stderr}");
 }
+
+#[test]
+fn the_extension_of_the_output_picks_its_format_and_an_unknown_one_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("findings.sarif");
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_qamus")).args(args).output().unwrap();
+    let output = run(&["check", "--no-config", "fixtures/articles", "-o", sarif.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).expect("SARIF, not text");
+    assert_eq!(log["version"], "2.1.0");
+    // The flag wins over the extension.
+    let output = run(&["check", "--no-config", "fixtures/articles", "--format", "json", "-o", sarif.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(serde_json::from_slice::<Value>(&std::fs::read(&sarif).unwrap()).unwrap()["summary"].is_object());
+    // An extension that names no format: an error before anything is written.
+    let xlsx = dir.path().join("glossary.xlsx");
+    let output = run(&["glossary", "-o", xlsx.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("«.xlsx» names no format"), "{stderr}");
+    assert!(!xlsx.exists());
+    let output = run(&["report", "--no-config", "fixtures/articles", "-o", dir.path().join("r.docx").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+}
