@@ -55,6 +55,10 @@ pub struct CheckOptions {
     pub counts_only: bool,
     /// How to read inputs.
     pub read: ReadOptions,
+    /// The path standard input stands for (`--stdin-filename`): how it is
+    /// named, which format it is read as (by its extension), which source
+    /// file a locale file pairs with, and which ignores apply.
+    pub stdin_path: Option<PathBuf>,
 }
 
 /// One checked document.
@@ -441,7 +445,7 @@ impl WindowState {
 
 fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &CheckOptions) -> Processed {
     let document = match input {
-        Input::Stdin => read_stdin(options.encoding, options.read.format),
+        Input::Stdin => read_stdin(options.encoding, options.read.format, options.stdin_path.as_deref()),
         Input::File { path, .. } => {
             Document::read_with(path, &walk::display(path), options.encoding, options.read.format, options.jobs != 1, options.read.map_from)
         }
@@ -450,7 +454,7 @@ fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &Che
         Ok(document) => {
             let path = match input {
                 Input::File { path, .. } => Some(path.as_path()),
-                Input::Stdin => None,
+                Input::Stdin => options.stdin_path.as_deref(),
             };
             match check_document(glossary, matcher, &document, path, options) {
                 Ok(result) => Processed::Checked(result),
@@ -464,10 +468,24 @@ fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &Che
     }
 }
 
-fn read_stdin(encoding: Option<Encoding>, format: Option<Format>) -> Result<Document, Error> {
+/// Reads standard input as the document `name` stands for (`<stdin>`
+/// without one), under the size limit of a file.
+fn read_stdin(encoding: Option<Encoding>, format: Option<Format>, name: Option<&Path>) -> Result<Document, Error> {
+    let shown = name.map_or_else(|| "<stdin>".to_string(), walk::display);
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::new(ErrorKind::Io(e), "<stdin>"))?;
-    Document::from_bytes("<stdin>", bytes, encoding, format.unwrap_or(Format::Text))
+    std::io::stdin().take(crate::input::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::new(ErrorKind::Io(e), &shown))?;
+    if bytes.len() as u64 > crate::input::MAX_FILE_BYTES {
+        return Err(Error::new(
+            ErrorKind::Usage(format!(
+                "standard input too large: more than {} bytes (qamus reads documents of up to {} MiB)",
+                crate::input::MAX_FILE_BYTES,
+                crate::input::MAX_FILE_BYTES >> 20
+            )),
+            &shown,
+        ));
+    }
+    let format = format.or_else(|| name.map(Format::for_path)).unwrap_or(Format::Text);
+    Document::from_bytes(&shown, bytes, encoding, format)
 }
 
 /// Matches and judges one document. `path` is the file on disk, for the

@@ -137,6 +137,11 @@ struct InputArgs {
     #[arg(long)]
     hidden: bool,
 
+    /// The path standard input stands for: its name in findings, its format
+    /// (by extension), its locale's source file, the ignores that apply.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+
     /// Files checked in parallel [default: all cores].
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
@@ -464,10 +469,15 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
     let exclude = config.exclude()?;
     let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
     let use_include = input.paths.is_empty() && include.is_some();
+    // No path: what `include` names; else standard input when something is
+    // piped or redirected into it (ripgrep's rule: a pipe or a file, never
+    // a terminal or a device such as /dev/null); else the current folder.
     let paths = if !input.paths.is_empty() {
         input.paths.clone()
     } else if include.is_some() {
         vec![root.clone()]
+    } else if input.stdin_filename.is_some() || stdin_is_readable() {
+        vec![PathBuf::from("-")]
     } else {
         vec![PathBuf::from(".")]
     };
@@ -481,6 +491,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         keep_occurrences: false,
         drop_findings: false,
         counts_only: false,
+        stdin_path: input.stdin_filename.clone(),
         read: ReadOptions {
             format: match (input.input_format, config.input_format()) {
                 (Some(format), _) => Some(format),
@@ -684,6 +695,23 @@ fn format_of_output<T: ValueEnum + Copy>(output: Option<&Path>, known: &[(&str, 
                 path.display().to_string(),
             ))
         }
+    }
+}
+
+/// Whether standard input is a pipe or a file (something was piped or
+/// redirected into qamus), not a terminal or a device like `/dev/null`.
+fn stdin_is_readable() -> bool {
+    if io::stdin().is_terminal() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata("/dev/stdin").is_ok_and(|meta| meta.is_file() || meta.file_type().is_fifo() || meta.file_type().is_socket())
+    }
+    #[cfg(not(unix))]
+    {
+        false
     }
 }
 

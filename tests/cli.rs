@@ -473,3 +473,44 @@ fn the_extension_of_the_output_picks_its_format_and_an_unknown_one_is_an_error()
     let output = run(&["report", "--no-config", "fixtures/articles", "-o", dir.path().join("r.docx").to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn piped_input_is_read_without_a_path_and_named_by_stdin_filename() {
+    use std::io::Write as _;
+    let piped = |args: &[&str], input: &[u8], dir: &Path| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+            .args(args)
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let article = std::fs::read(here.join("fixtures/articles/hmc-mixed-renderings.txt")).unwrap();
+    // A folder with a file of its own, which a walk would check.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("other.txt"), "قوات الأمن العراقية").unwrap();
+    let output = piped(&["check", "--no-config", "--format", "json"], &article, dir.path());
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(report["summary"]["files"], 1, "the folder was walked: {report}");
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["path"] == "<stdin>"));
+    // Named: a PO file, read as PO and shown by that name.
+    let po = std::fs::read(here.join("fixtures/translations/statement.ar.po")).unwrap();
+    let output = piped(&["check", "--no-config", "--stdin-filename", "po/ar.po"], &po, dir.path());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("po/ar.po:19:9: warning[missing-rendering]"), "{text}");
+    // Nothing piped (stdin a device, as in most CI runners): the folder.
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["check", "--no-config", "--format", "json"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["matches"].as_array().unwrap().iter().any(|m| m["path"].as_str().unwrap().ends_with("other.txt")), "{report}");
+}
