@@ -146,7 +146,8 @@ fn github_commands_escape_percent_newlines_colons_and_commas() {
     assert_eq!((get("line"), get("col"), get("endLine"), get("endColumn")), ("1".into(), "8".into(), "1".into(), "24".into()));
     assert_eq!(get("title"), "qamus forbidden-rendering (HMC)");
     assert!(data.contains("is 100% wrong:\r\nsee the note."), "{data:?}");
-    assert!(data.ends_with("\nReplace «مؤسسة حمد الطبية» with «اللجنة العسكرية العليا»."), "{data:?}");
+    // Every Arabic run isolated (U+2068 … U+2069), for a reader's bidi.
+    assert!(data.ends_with("\nReplace «\u{2068}مؤسسة حمد الطبية\u{2069}» with «\u{2068}اللجنة العسكرية العليا\u{2069}»."), "{data:?}");
     let summary = std::fs::read_to_string(summary).unwrap();
     assert!(summary.contains("## qamus"));
     assert!(

@@ -54,7 +54,7 @@ pub fn emit_document(
             f.at.end_line,
             f.at.end_column,
             escape_property(&title),
-            escape_data(&message)
+            escape_data(&super::isolate_arabic(&message))
         )?;
     }
     Ok(())

@@ -96,3 +96,99 @@ pub fn uri(path: &str) -> String {
     }
     out
 }
+
+/// First Strong Isolate and Pop Directional Isolate (Unicode bidi).
+const FSI: char = '\u{2068}';
+const PDI: char = '\u{2069}';
+
+/// Whether `c` is a letter or mark of the Arabic script (and its
+/// presentation forms).
+fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// An English message with every run of Arabic in it isolated (FSI …
+/// PDI, U+2068 … U+2069), so that a terminal or a browser that applies the
+/// bidirectional algorithm shows each Arabic term where the sentence has it:
+/// without isolation, two quoted terms with only punctuation between
+/// («…». «…») merge into one right-to-left run and swap, and "use «A». «B»
+/// is…" reads "use «B» .«A» is…". A run is the Arabic between its first
+/// and last Arabic character, spaces and punctuation within it included. A
+/// message with no Arabic is returned as it is.
+pub fn isolate_arabic(message: &str) -> std::borrow::Cow<'_, str> {
+    if !message.chars().any(is_arabic) {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut out = String::with_capacity(message.len() + 16);
+    let mut at = 0;
+    while let Some(c) = message[at..].chars().next() {
+        if !is_arabic(c) {
+            out.push(c);
+            at += c.len_utf8();
+            continue;
+        }
+        // The run: on to the last Arabic character with only Arabic, spaces
+        // and dashes between.
+        let mut end = at;
+        for (i, d) in message[at..].char_indices() {
+            if is_arabic(d) {
+                end = at + i + d.len_utf8();
+            } else if !matches!(d, ' ' | '\u{A0}' | '-' | '–') {
+                break;
+            }
+        }
+        out.push(FSI);
+        out.push_str(&message[at..end]);
+        out.push(PDI);
+        at = end;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_bidi::{BidiInfo, Level};
+
+    /// `line` as a left-to-right terminal shows it: the visual order of the
+    /// Unicode bidirectional algorithm (the isolates kept, zero-width).
+    fn visual(line: &str) -> String {
+        let bidi = BidiInfo::new(line, Some(Level::ltr()));
+        let paragraph = &bidi.paragraphs[0];
+        bidi.reorder_line(paragraph, paragraph.range.clone()).into_owned()
+    }
+
+    fn reversed(text: &str) -> String {
+        text.chars().rev().collect()
+    }
+
+    #[test]
+    fn each_quoted_term_stays_after_its_english_words_when_isolated() {
+        let (forbidden, preferred) = ("قوى الأمن الداخلي", "قوات الأمن العراقية");
+        let message = format!(
+            "«{forbidden}» is a forbidden rendering of ISF (Iraqi Security Forces); use «{preferred}». «{forbidden}» is another country's force."
+        );
+        // Where the term after "use" is shown: the first of the two
+        // terms' (reversed) letters after it.
+        let shown_after_use = |line: &str| {
+            let visual = visual(line);
+            let after = &visual[visual.find("use ").unwrap()..];
+            let (f, p) = (after.find(&reversed(forbidden)), after.find(&reversed(preferred)));
+            match (f, p) {
+                (Some(f), Some(p)) if f < p => forbidden,
+                (_, Some(_)) => preferred,
+                _ => forbidden,
+            }
+        };
+        // Without isolation the two quoted terms make one right-to-left run
+        // and swap: "use" is followed by the forbidden form.
+        assert_eq!(shown_after_use(&message), forbidden);
+        let isolated = isolate_arabic(&message);
+        assert_eq!(shown_after_use(&isolated), preferred);
+        // Each Arabic run isolated once, whole: the spaces inside a term
+        // are in it, the guillemets and English outside.
+        assert_eq!(isolated.matches(FSI).count(), 3);
+        assert!(isolated.contains(&format!("«{FSI}{preferred}{PDI}»")), "{isolated}");
+        assert_eq!(isolate_arabic("no Arabic here"), "no Arabic here");
+    }
+}

@@ -67,7 +67,7 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "ruleId": f.rule.id(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0),
                 "level": level(f.severity),
-                "message": { "text": f.message },
+                "message": { "text": super::isolate_arabic(&f.message) },
                 "locations": [{ "physicalLocation": { "artifactLocation": artifact, "region": region } }],
                 "partialFingerprints": {
                     "qamus/v1": fingerprint(&[&path, f.rule.id(), &concept.id, &f.at.surface, &f.at.context.before, &f.at.context.after]),

@@ -42,7 +42,7 @@ pub fn emit_document(document: &DocumentResult, min_severity: Severity, out: &mu
             paint(colour, BOLD, &format!("{}:{}:{}", finding.path, at.line, at.column)),
             paint(colour, severity_colour(severity), severity.as_str()),
             paint(colour, DIM, &format!("[{}]", finding.rule.id())),
-            finding.message
+            super::isolate_arabic(&finding.message)
         )?;
         let surface = at.surface.replace(['\n', '\r'], " ");
         let marked = if colour { format!("{}{surface}{RESET}", severity_colour(severity)) } else { format!("⟦{surface}⟧") };
