@@ -251,6 +251,9 @@ pub struct Occurrence {
     pub kind: MatchKind,
     /// Whether letters were folded to match.
     pub orthographic: bool,
+    /// Whether its first word carries the article (see
+    /// [`crate::Match::article`]).
+    pub article: bool,
     /// Proclitics stripped, as written.
     pub proclitics: String,
     /// A verb's subject prefix stripped after the proclitics, as written.
@@ -352,6 +355,40 @@ pub fn quotes_form(text: &str, form: &str, preferred: &str) -> bool {
         .skip(1)
         .filter_map(|rest| rest.split_once('»').map(|(quoted, _)| quoted))
         .any(|quoted| quoted == form || (!quoted.is_empty() && form.contains(quoted) && !preferred.contains(quoted)))
+}
+
+/// The preferred form `preferred` in the definiteness of the occurrence's
+/// surface, so that a suggestion is never less grammatical than what it
+/// replaces: for a bare noun (a one-word surface without the article or a
+/// pronoun, as «تحميل» in «بإكمال تحميل الملفات»), the preferred form
+/// without its head's article («تنزيل», not «التنزيل»); for an
+/// all-indefinite surface («لجنة عسكرية عليا»), without any article. A
+/// definite surface — by its article, a pronoun, or a definite genitive
+/// («مؤسسة حمد الطبية») — takes the form as the glossary writes it.
+/// (Rebuilding the whole shape — clitics, suffixes, a verb's affixes — is
+/// the fix engine's work.)
+pub fn suggestion_for(occ: &Occurrence, preferred: &str) -> String {
+    // The bare article of a word (never «أل» or «إل»), as the glossary reads it.
+    let without_article = |word: &str| match word.strip_prefix("ال") {
+        Some(rest) if rest.chars().nth(1).is_some() => rest.to_string(),
+        _ => word.to_string(),
+    };
+    let indefinite = occ.kind == MatchKind::Indefinite;
+    if occ.article || (!indefinite && occ.surface.trim().contains(char::is_whitespace)) {
+        return preferred.to_string();
+    }
+    let mut words = preferred.split(' ');
+    let head = words.next().unwrap_or_default();
+    let mut out = without_article(head);
+    for word in words {
+        out.push(' ');
+        if indefinite {
+            out.push_str(&without_article(word));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 /// The text that replaces an occurrence's surface with `form`, keeping its
@@ -485,16 +522,17 @@ impl FindingMaker<'_> {
                         Status::Forbidden => (Rule::ForbiddenRendering, "forbidden", ""),
                         _ => (Rule::DeprecatedRendering, "deprecated", " instead"),
                     };
+                    let suggestion = suggestion_for(occ, concept.preferred());
                     push(
                         rule,
                         occ,
-                        Some(concept.preferred().to_string()),
+                        Some(suggestion.clone()),
                         &mut || {
                             format!(
                                 "«{}» is a {what} rendering of {}; use «{}»{instead}.{}",
                                 occ.surface,
                                 display_name(concept),
-                                concept.preferred(),
+                                suggestion,
                                 note()
                             )
                         },
@@ -771,7 +809,7 @@ fn judge_whole(
         push(
             Rule::MixedRenderings,
             at,
-            Some(concept.preferred().to_string()),
+            Some(suggestion_for(at, concept.preferred())),
             &mut || format!("{} is rendered {} ways in this document: {}.", display_name(concept), renderings.len(), list().join(", ")),
             renderings.clone(),
         );
@@ -885,6 +923,7 @@ mod tests {
             surface: concept.terms[t].text.clone(),
             kind: MatchKind::Exact,
             orthographic: false,
+            article: false,
             proclitics: String::new(),
             prefix: String::new(),
             suffix: String::new(),
@@ -904,6 +943,43 @@ mod tests {
         assert!(findings[0].message.contains("used 3 times"), "{}", findings[0].message);
         // Never in Arabic text: no finding.
         assert!(judge(&[used(1, false), used(2, false)]).is_empty());
+    }
+
+    #[test]
+    fn a_suggestion_takes_the_definiteness_of_the_surface() {
+        let bare = |surface: &str, kind: MatchKind, article: bool| Occurrence {
+            concept: 0,
+            term: 0,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            byte_start: 0,
+            byte_end: surface.len(),
+            surface: surface.to_string(),
+            kind,
+            orthographic: false,
+            article,
+            proclitics: String::new(),
+            prefix: String::new(),
+            suffix: String::new(),
+            homonym: false,
+            in_arabic: true,
+            verbatim: true,
+            context: Context::default(),
+        };
+        // A bare one-word head: the preferred form without its head's article only.
+        assert_eq!(suggestion_for(&bare("تحميل", MatchKind::Exact, false), "التنزيل"), "تنزيل");
+        assert_eq!(suggestion_for(&bare("تحميل", MatchKind::Exact, false), "التنزيل الآمن"), "تنزيل الآمن");
+        // Definite by its article or a pronoun: as the glossary writes it.
+        assert_eq!(suggestion_for(&bare("بالتحميل", MatchKind::Exact, true), "التنزيل"), "التنزيل");
+        // All-indefinite: no article anywhere; «الا…» of a word that is the
+        // article alone is kept.
+        assert_eq!(suggestion_for(&bare("لجنة عسكرية مشتركة", MatchKind::Indefinite, false), "اللجنة العسكرية العليا"), "لجنة عسكرية عليا");
+        // A construct with a definite genitive: the glossary's form.
+        assert_eq!(suggestion_for(&bare("مؤسسة حمد الطبية", MatchKind::Exact, false), "اللجنة العسكرية العليا"), "اللجنة العسكرية العليا");
+        // A word that only begins like the article is left whole.
+        assert_eq!(suggestion_for(&bare("ملف", MatchKind::Exact, false), "ال"), "ال");
     }
 
     /// Every term of every concept, over and over, some matched only after
@@ -932,6 +1008,7 @@ mod tests {
                         surface: term.text.clone(),
                         kind: MatchKind::Exact,
                         orthographic: i % 7 == 0,
+                        article: false,
                         proclitics: String::new(),
                         prefix: String::new(),
                         suffix: String::new(),

@@ -234,6 +234,27 @@ fn stdin_is_read_with_a_dash() {
 }
 
 #[test]
+fn a_suggestion_is_in_the_definiteness_of_what_it_replaces() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["check", "--no-config", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("عقدت لجنة عسكرية مشتركة جلسة.\nوأصدرت اللجنة العسكرية المشتركة بيانا.\n".as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let suggested: Vec<(u64, &str)> = findings(&report, "deprecated-rendering")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["suggestion"].as_str().unwrap()))
+        .collect();
+    assert_eq!(suggested, [(1, "لجنة عسكرية عليا"), (2, "اللجنة العسكرية العليا")], "{report:#}");
+    let messages = findings(&report, "deprecated-rendering");
+    assert!(messages[0]["message"].as_str().unwrap().contains("use «لجنة عسكرية عليا» instead"), "{report:#}");
+}
+
+#[test]
 fn crlf_and_cr_line_endings_keep_lines_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     for (name, newline) in [("crlf.txt", "\r\n"), ("cr.txt", "\r")] {

@@ -80,6 +80,9 @@ pub struct Match {
     pub orthographic: bool,
     /// Whether the text used the all-indefinite pattern.
     pub indefinite: bool,
+    /// Whether the first word is definite by its article or a pronoun
+    /// («الملف», «بالملف», «ملفك»), as against a bare head («ملف»).
+    pub article: bool,
     /// Proclitics stripped from the first word, as written.
     pub proclitics: String,
     /// A verb's subject prefix (ي ت ن أ) after the proclitics, as written.
@@ -976,6 +979,7 @@ impl Matcher {
             kind,
             orthographic,
             indefinite,
+            article: head.definite,
             proclitics,
             prefix,
             suffix,
