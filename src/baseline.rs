@@ -3,9 +3,14 @@
 //! path, rule, concept, the surface and the words around it on its line — not
 //! on line numbers — so it survives edits elsewhere in the file. Entries are
 //! counted: two identical findings need two entries.
+//!
+//! Paths are stored relative to the baseline's root — the nearest folder at
+//! or above the baseline file that holds `.git`, else the baseline's own
+//! folder — with `/` separators, so that a baseline written from the root
+//! with `./locales` matches a run from a subfolder, or with `locales`.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -41,16 +46,48 @@ struct File {
 #[derive(Debug, Default)]
 pub struct Baseline {
     counts: HashMap<Entry, usize>,
+    /// The folder paths are relative to (canonical).
+    root: PathBuf,
+    /// The paths of the documents filtered, as stored.
+    seen: HashSet<String>,
 }
 
-fn entry(finding: &Finding, glossary: &Glossary) -> Entry {
+/// The folder a baseline's paths are relative to: the nearest at or above
+/// the baseline file's folder that holds `.git`, else that folder.
+fn root_of(baseline: &Path) -> Result<PathBuf> {
+    let folder = match baseline.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let shown = folder.display().to_string();
+    let folder = std::fs::canonicalize(&folder).map_err(|e| crate::input::io_error(e, &shown))?;
+    Ok(folder.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&folder).to_path_buf())
+}
+
+/// A document's path as a baseline stores it: relative to `root` when the
+/// file is under it, else as shown; `/` separators, no leading `./`.
+fn stored_path(root: &Path, shown: &str) -> String {
+    crate::check::relative_to(root, Path::new(shown)).unwrap_or_else(|| normalized(shown))
+}
+
+/// A path as shown, or as an older baseline stored it, in the stored form.
+fn normalized(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut path = path.as_str();
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest.trim_start_matches('/');
+    }
+    path.to_string()
+}
+
+fn entry(finding: &Finding, path: &str, glossary: &Glossary) -> Entry {
     let words = |s: &str, from_end: bool| {
         let w: Vec<&str> = s.trim_matches('…').split_whitespace().collect();
         let w = if from_end { &w[w.len().saturating_sub(CONTEXT_WORDS)..] } else { &w[..w.len().min(CONTEXT_WORDS)] };
         w.join(" ")
     };
     Entry {
-        path: finding.path.clone(),
+        path: path.to_string(),
         rule: finding.rule.id().to_string(),
         concept: glossary.concepts[finding.at.concept].id.clone(),
         surface: finding.at.surface.clone(),
@@ -70,28 +107,46 @@ impl Baseline {
             return Err(Error::new(ErrorKind::Usage(format!("baseline version {} is not {VERSION}", file.version)), &shown));
         }
         let mut counts = HashMap::new();
-        for e in file.findings {
+        for mut e in file.findings {
+            e.path = normalized(&e.path);
             *counts.entry(e).or_insert(0) += 1;
         }
-        Ok(Baseline { counts })
+        Ok(Baseline { counts, root: root_of(path)?, seen: HashSet::new() })
     }
 
-    /// Removes the findings the baseline records; returns how many it removed.
-    pub fn filter(&mut self, findings: &mut Vec<Finding>, glossary: &Glossary) -> usize {
+    /// Removes the findings of the document shown as `path` that the
+    /// baseline records; returns how many it removed.
+    pub fn filter(&mut self, path: &str, findings: &mut Vec<Finding>, glossary: &Glossary) -> usize {
+        let stored = stored_path(&self.root, path);
         let before = findings.len();
-        findings.retain(|f| match self.counts.get_mut(&entry(f, glossary)) {
+        findings.retain(|f| match self.counts.get_mut(&entry(f, &stored, glossary)) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 false
             }
             _ => true,
         });
+        self.seen.insert(stored);
         before - findings.len()
+    }
+
+    /// The entries for the documents filtered so far that matched no
+    /// finding: what was fixed (or whose words changed) since the baseline
+    /// was written. Entries for files not checked are not counted.
+    pub fn unmatched(&self) -> usize {
+        self.counts.iter().filter(|(e, _)| self.seen.contains(&e.path)).map(|(_, n)| n).sum()
     }
 
     /// Writes the findings as a baseline file, atomically.
     pub fn write(path: &Path, findings: &[Finding], glossary: &Glossary) -> Result<()> {
-        let file = File { version: VERSION, findings: findings.iter().map(|f| entry(f, glossary)).collect() };
+        let root = root_of(path)?;
+        let mut paths: HashMap<&str, String> = HashMap::new();
+        let mut entries = Vec::with_capacity(findings.len());
+        for f in findings {
+            let stored = paths.entry(f.path.as_str()).or_insert_with(|| stored_path(&root, &f.path));
+            entries.push(entry(f, stored, glossary));
+        }
+        let file = File { version: VERSION, findings: entries };
         crate::output::write_atomic(path, |w| {
             serde_json::to_writer_pretty(&mut *w, &file)?;
             writeln!(w)

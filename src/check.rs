@@ -72,6 +72,11 @@ pub struct DocumentResult {
     pub words: usize,
     /// Every occurrence, in text order (empty unless asked to keep them).
     pub occurrences: Vec<Occurrence>,
+    /// For each kept occurrence, whether what silences findings here keeps
+    /// it out of a comparison across sources as well: a pragma covering its
+    /// line and concept, or a configured ignore of its concept for every
+    /// rule or for `cross-source`. Empty when nothing is silenced.
+    pub silenced: Vec<bool>,
     /// Its findings, in text order (empty once dropped; see
     /// [`CheckOptions::drop_findings`]).
     pub findings: Vec<Finding>,
@@ -573,6 +578,22 @@ pub fn check_document(
             findings.retain(keep);
         }
     }
+    // What the report must leave out of its matrix (see `DocumentResult::silenced`).
+    let mut out_of_report = Vec::new();
+    if options.keep_occurrences && filtered {
+        out_of_report = occurrences
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let concept = &glossary.concepts[o.concept].id;
+                silenced.get(i).copied().unwrap_or(false)
+                    || ignores.iter().any(|rule| {
+                        (rule.concepts.is_empty() || rule.concepts.contains(concept))
+                            && (rule.rules.is_empty() || rule.rules.contains(&Rule::CrossSource))
+                    })
+            })
+            .collect();
+    }
     if !options.keep_occurrences {
         if detail != Detail::Counts {
             give_contexts(&mut findings, &occurrences, &sites, &units);
@@ -584,7 +605,16 @@ pub fn check_document(
         }
         occurrences = Vec::new();
     }
-    Ok(DocumentResult { path: document.path.clone(), match_count, words, occurrences, findings, finding_counts, notices })
+    Ok(DocumentResult {
+        path: document.path.clone(),
+        match_count,
+        words,
+        occurrences,
+        silenced: out_of_report,
+        findings,
+        finding_counts,
+        notices,
+    })
 }
 
 /// Gives a count's occurrences, and its units' anchors, the lines
@@ -1064,6 +1094,7 @@ mod tests {
             match_count: 0,
             words,
             occurrences: Vec::new(),
+            silenced: Vec::new(),
             findings: Vec::new(),
             finding_counts: [0; 4],
             notices: Vec::new(),

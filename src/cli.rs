@@ -184,6 +184,11 @@ struct ReportArgs {
     /// regular expression whose first group (or match) names the source.
     #[arg(long, value_name = "file|dir|REGEX")]
     source_by: Option<String>,
+
+    /// Leave out the findings this baseline file records (written by
+    /// `qamus check --write-baseline`), as `check --baseline` does.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -563,7 +568,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         let mut write_error: Option<io::Error> = None;
         let mut on_document = |document: &mut crate::check::DocumentResult| {
             if let Some(baseline) = baseline.as_mut() {
-                baselined += baseline.filter(&mut document.findings, glossary);
+                baselined += baseline.filter(&document.path, &mut document.findings, glossary);
             }
             for notice in &document.notices {
                 eprintln!("qamus: warning: {notice}");
@@ -642,8 +647,8 @@ fn check(args: CheckArgs) -> Result<u8> {
     for error in &outcome.errors {
         eprintln!("qamus: error: {error}");
     }
-    if baselined > 0 {
-        eprintln!("qamus: {baselined} findings recorded in the baseline were not reported");
+    if let Some(baseline) = &baseline {
+        tell_baseline(baselined, baseline);
     }
     prepared.empty_include(&outcome)?;
     if let Some(path) = &args.write_baseline {
@@ -812,10 +817,15 @@ fn report_command(args: ReportArgs) -> Result<u8> {
         Some(format) => format,
         None => format_of_output(args.output.as_deref(), &known)?.unwrap_or(ReportFormat::Markdown),
     };
+    let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let mut baselined = 0;
     let mut collector = crate::report::consistency::Collector::new(&prepared.glossary, source_by, prepared.options.severities.clone());
     let mut on_document = |document: &mut crate::check::DocumentResult| {
         for notice in &document.notices {
             eprintln!("qamus: warning: {notice}");
+        }
+        if let Some(baseline) = baseline.as_mut() {
+            baselined += baseline.filter(&document.path, &mut document.findings, &prepared.glossary);
         }
         collector.add(document);
         document.occurrences = Vec::new();
@@ -837,6 +847,9 @@ fn report_command(args: ReportArgs) -> Result<u8> {
     for error in &outcome.errors {
         eprintln!("qamus: error: {error}");
     }
+    if let Some(baseline) = &baseline {
+        tell_baseline(baselined, baseline);
+    }
     prepared.empty_include(&outcome)?;
     let data = collector.finish(crate::report::consistency::generated_at());
     let write = |out: &mut dyn Write| -> io::Result<()> {
@@ -851,6 +864,23 @@ fn report_command(args: ReportArgs) -> Result<u8> {
     };
     write_output(args.output.as_deref(), write)?;
     Ok(if outcome.errors.is_empty() { 0 } else { 2 })
+}
+
+/// Says on stderr how many findings a baseline left out, and how many of
+/// its entries for the files checked matched nothing (fixed since).
+fn tell_baseline(baselined: usize, baseline: &Baseline) {
+    use crate::report::consistency::plural;
+    if baselined > 0 {
+        let verb = if baselined == 1 { "was" } else { "were" };
+        eprintln!("qamus: {} recorded in the baseline {verb} not reported", plural(baselined, "finding"));
+    }
+    let unmatched = baseline.unmatched();
+    if unmatched > 0 {
+        eprintln!(
+            "qamus: {} of the baseline matched no finding in the files checked (fixed, or their words changed); --write-baseline records the findings of today",
+            plural(unmatched, "entry")
+        );
+    }
 }
 
 /// Writes to a file atomically, or to standard output.

@@ -431,6 +431,57 @@ fn a_baseline_survives_an_edit_above_a_known_finding() {
     assert!(text(&bad.stderr).contains("bad.json:1:"), "{}", text(&bad.stderr));
 }
 
+#[test]
+fn a_baseline_matches_its_paths_however_they_are_typed_and_counts_what_it_no_longer_matches() {
+    let findings_of = |output: &Output| -> Vec<String> {
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output.stderr)));
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["path"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+            .collect()
+    };
+    for repository in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        if repository {
+            std::fs::create_dir(dir.path().join(".git")).unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("locales/ar")).unwrap();
+        let forbidden = "اجتمعت مؤسسة حمد الطبية أمس.\nوأكدت قوى الأمن الداخلي ذلك.\n";
+        std::fs::write(dir.path().join("locales/ar/news.txt"), forbidden).unwrap();
+        let write = qamus_in(dir.path(), &["check", "--write-baseline", "qamus-baseline.json", "./locales/ar/"]);
+        assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
+        let stored = std::fs::read_to_string(dir.path().join("qamus-baseline.json")).unwrap();
+        assert!(stored.contains("\"path\": \"locales/ar/news.txt\""), "{stored}");
+        // From the root, typed otherwise; from a subfolder; by the file's name.
+        for (folder, baseline, path) in [
+            ("", "qamus-baseline.json", "locales"),
+            ("locales", "../qamus-baseline.json", "."),
+            ("locales/ar", "../../qamus-baseline.json", "news.txt"),
+        ] {
+            let output = qamus_in(&dir.path().join(folder), &["check", "--format", "json", "--baseline", baseline, path]);
+            assert_eq!(findings_of(&output), Vec::<String>::new(), "from {folder:?} with {path:?}: {}", text(&output.stderr));
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+            assert!(text(&output.stderr).contains("2 findings recorded in the baseline were not reported"), "{}", text(&output.stderr));
+            assert!(!text(&output.stderr).contains("matched no finding"), "{}", text(&output.stderr));
+        }
+        // One finding fixed: its entry matches nothing, and the run says so.
+        std::fs::write(dir.path().join("locales/ar/news.txt"), "اجتمعت اللجنة العسكرية العليا أمس.\nوأكدت قوى الأمن الداخلي ذلك.\n")
+            .unwrap();
+        let output = qamus_in(dir.path(), &["check", "--format", "json", "--baseline", "qamus-baseline.json", "locales"]);
+        assert_eq!(findings_of(&output), Vec::<String>::new(), "{}", text(&output.stderr));
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("1 finding recorded in the baseline was not reported"), "{stderr}");
+        assert!(stderr.contains("1 entry of the baseline matched no finding in the files checked"), "{stderr}");
+        // A new finding is still reported, at its path as typed.
+        std::fs::write(dir.path().join("locales/ar/other.txt"), forbidden).unwrap();
+        let output = qamus_in(&dir.path().join("locales"), &["check", "--format", "json", "--baseline", "../qamus-baseline.json", "./ar"]);
+        let found = findings_of(&output);
+        assert!(!found.is_empty() && found.iter().all(|f| f.starts_with("./ar/other.txt ")), "{found:?}");
+    }
+}
+
 // ---------------------------------------------------------------- the rest
 
 #[test]

@@ -185,3 +185,112 @@ fn html_report_of_the_seeds_in_headless_chromium() {
     assert_eq!(found["arabicCellsRtl"], true);
     assert!(found["rows"].as_u64().unwrap() > 20);
 }
+
+/// Writes `files` (path, text) under a new folder with `qamus.toml`.
+fn repository(config: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("qamus.toml"), config).unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn report_in(dir: &Path, args: &[&str]) -> (Value, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["report", "--format", "json"])
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1785398400")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}")), stderr)
+}
+
+fn check_in(dir: &Path, args: &[&str]) -> Value {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", "--format", "json"]).args(args).current_dir(dir).output().unwrap();
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)))
+}
+
+fn concepts_of(findings: &Value, key: &str) -> Vec<String> {
+    let mut ids: Vec<String> = findings[key].as_array().unwrap().iter().map(|f| f["concept"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn the_report_silences_what_check_silences_and_takes_no_bad_form_as_the_reference() {
+    let commission = "اللجنة العسكرية العليا";
+    let hospital = "مؤسسة حمد الطبية";
+    let dir = repository(
+        "[[ignore]]\npath = \"legacy/**\"\nconcepts = [\"hmc\"]\n",
+        &[
+            // A quotation, silenced by a pragma.
+            ("quotes/a.txt", &format!("# qamus-ignore-next-line hmc\nنقلت الترجمة الآلية «{hospital}» و«{hospital}» و«{hospital}».\n")),
+            // Old files, ignored for HMC by the configuration.
+            ("legacy/b.txt", &format!("اجتمعت {hospital} أمس.\n")),
+            ("legacy/c.txt", &format!("وقالت {hospital} إن.\n")),
+            ("news/d.txt", &format!("اجتمعت {commission} أمس.\n")),
+        ],
+    );
+    let check = check_in(dir.path(), &["."]);
+    assert!(check["findings"].as_array().unwrap().iter().all(|f| f["concept"] != "hmc"), "{check:#}");
+    let (report, _) = report_in(dir.path(), &["."]);
+    assert!(report["inconsistencies"].as_array().unwrap().iter().all(|i| i["concept"] != "hmc"), "{report:#}");
+    let hmc = row(&report, "hmc");
+    assert_eq!(hmc["dominant"], commission, "{hmc:#}");
+    let forms: Vec<&str> =
+        hmc["cells"].as_array().unwrap().iter().flat_map(|c| c.as_array().unwrap()).map(|e| e["form"].as_str().unwrap()).collect();
+    assert_eq!(forms, [commission], "silenced occurrences are not counted: {hmc:#}");
+
+    // Without the pragma and the ignore, the forbidden form is the most used
+    // but never the reference: the preferred form is not marked ≠, and the
+    // row says which bad form is the most used.
+    let dir = repository(
+        "",
+        &[
+            ("a.txt", &format!("اجتمعت {hospital} و{hospital}.\n")),
+            ("b.txt", &format!("وقالت {hospital} إن.\n")),
+            ("c.txt", &format!("اجتمعت {commission} أمس.\n")),
+        ],
+    );
+    let (report, _) = report_in(dir.path(), &["."]);
+    let hmc = row(&report, "hmc");
+    assert_eq!((hmc["dominant"].as_str(), hmc["dominant_status"].as_str()), (Some(commission), Some("preferred")), "{hmc:#}");
+    assert_eq!(hmc["most_used"]["form"], hospital, "{hmc:#}");
+    assert_eq!(hmc["most_used"]["status"], "forbidden", "{hmc:#}");
+    assert_eq!(hmc["most_used"]["count"], 3, "{hmc:#}");
+    for entry in hmc["cells"].as_array().unwrap().iter().flat_map(|c| c.as_array().unwrap()) {
+        assert_eq!(entry["differs"], entry["form"] != commission, "{entry:#}");
+    }
+    let cross = report["inconsistencies"].as_array().unwrap().iter().find(|i| i["rule"] == "cross-source").expect("a cross-source finding");
+    assert!(cross["path"].as_str().unwrap().ends_with("a.txt"), "{cross:#}");
+    let message = cross["message"].as_str().unwrap();
+    assert!(message.contains(&format!("«{commission}»")) && message.contains("forbidden"), "{message}");
+    // The Markdown names the reference, and the bad form most used.
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["report", "."]).current_dir(dir.path()).output().unwrap();
+    let markdown = String::from_utf8_lossy(&output.stdout);
+    let line = markdown.lines().find(|l| l.starts_with("| **HMC** |")).expect("the HMC row");
+    assert!(line.contains(commission) && line.contains("most used"), "{line}");
+}
+
+#[test]
+fn the_report_leaves_out_the_findings_a_baseline_records() {
+    let dir = repository("", &[("a.txt", "اجتمعت مؤسسة حمد الطبية أمس.\n"), ("b.txt", "وأكدت قوى الأمن الداخلي.\n")]);
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["check", "--write-baseline", "qamus-baseline.json", "a.txt"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let (without, _) = report_in(dir.path(), &["."]);
+    assert_eq!(concepts_of(&without, "inconsistencies"), ["hmc", "isf"], "{without:#}");
+    let (with, stderr) = report_in(dir.path(), &["--baseline", "qamus-baseline.json", "."]);
+    assert_eq!(concepts_of(&with, "inconsistencies"), ["isf"], "{with:#}");
+    assert!(stderr.contains("recorded in the baseline"), "{stderr}");
+}

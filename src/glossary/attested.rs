@@ -102,7 +102,7 @@ impl Attested {
     /// Counts the Arabic renderings among a document's occurrences (not a
     /// homonym: a form in a translation unit whose source does not name its
     /// concept renders no concept there).
-    pub fn add(&mut self, glossary: &Glossary, path: &str, occurrences: &[Occurrence]) {
+    pub fn add<'o>(&mut self, glossary: &Glossary, path: &str, occurrences: impl IntoIterator<Item = &'o Occurrence>) {
         self.documents += 1;
         for o in occurrences {
             if o.homonym || glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {

@@ -106,9 +106,16 @@ impl<'a> Collector<'a> {
         entry.1 += document.words;
         let index = self.sources.get_index_of(&source).unwrap_or(0);
         // A homonym (a form in a unit whose source does not name its
-        // concept) renders no concept there.
-        for o in &document.occurrences {
-            if o.homonym || self.glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
+        // concept) renders no concept there; what a pragma or a configured
+        // ignore silences is left out, as `check` leaves it out.
+        let counted = document
+            .occurrences
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| !document.silenced.get(*i).copied().unwrap_or(false) && !o.homonym)
+            .map(|(_, o)| o);
+        for o in counted.clone() {
+            if self.glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
                 continue;
             }
             let cell = self.cells.entry((o.concept, index)).or_default();
@@ -118,7 +125,7 @@ impl<'a> Collector<'a> {
                 first: o.clone(),
             });
         }
-        self.attested.add(self.glossary, &document.path, &document.occurrences);
+        self.attested.add(self.glossary, &document.path, counted);
         self.findings.extend(document.findings.iter().cloned());
     }
 
@@ -142,7 +149,11 @@ impl<'a> Collector<'a> {
             if uses.is_empty() {
                 continue;
             }
-            // The dominant form across sources: most sources, then most occurrences.
+            // The dominant form across sources: most sources, then most
+            // occurrences; among the acceptable forms only (preferred or
+            // admitted), the preferred form when none is used. A deprecated or
+            // forbidden form is never the reference: when one is the most
+            // used, the row says so.
             let mut by_term: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
             for (_, cell) in &uses {
                 for (term, u) in cell.iter() {
@@ -151,11 +162,21 @@ impl<'a> Collector<'a> {
                     e.1 += u.count;
                 }
             }
-            let dominant = by_term
-                .iter()
-                .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(a.1 .1.cmp(&b.1 .1)).then(b.0.cmp(a.0)))
-                .map(|(t, _)| *t)
-                .unwrap_or(0);
+            let acceptable = |t: usize| matches!(concept.terms[t].status, Status::Preferred | Status::Admitted);
+            let most = |acceptable_only: bool| {
+                by_term
+                    .iter()
+                    .filter(|(t, _)| !acceptable_only || acceptable(**t))
+                    .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(a.1 .1.cmp(&b.1 .1)).then(b.0.cmp(a.0)))
+                    .map(|(t, u)| (*t, *u))
+            };
+            let dominant = most(true).map(|(t, _)| t).unwrap_or(0);
+            let most_used = most(false).filter(|(t, _)| !acceptable(*t)).map(|(t, (sources, count))| MostUsed {
+                form: concept.terms[t].text.clone(),
+                status: concept.terms[t].status.as_str(),
+                sources,
+                count,
+            });
             let mut cells = vec![Vec::new(); order.len()];
             for (source, cell) in &uses {
                 let mut entries: Vec<CellEntry> = cell
@@ -188,19 +209,25 @@ impl<'a> Collector<'a> {
                             format!("«{}» in {sources} source{} ({count}×)", concept.terms[*t].text, if *sources == 1 { "" } else { "s" })
                         })
                         .collect();
+                    let reference = match &most_used {
+                        Some(m) => format!(
+                            "the dominant acceptable rendering is «{}» («{}» is used more, but is {})",
+                            concept.terms[dominant].text, m.form, m.status
+                        ),
+                        None => format!("the dominant rendering is «{}»", concept.terms[dominant].text),
+                    };
                     if let Some((path, first)) = deviating.first() {
                         cross.push(Finding {
                             rule: Rule::CrossSource,
                             severity: level,
                             path: (*path).clone(),
                             at: first.first.clone(),
-                            suggestion: Some(concept.preferred().to_string()),
+                            suggestion: Some(crate::judge::suggestion_for(&first.first, &concept.terms[dominant].text)),
                             replacement: None,
                             message: format!(
-                                "{} is rendered differently across sources: {}; the dominant rendering is «{}».",
+                                "{} is rendered differently across sources: {}; {reference}.",
                                 display_name(concept),
                                 forms.join(", "),
-                                concept.terms[dominant].text
                             ),
                             renderings: Vec::new(),
                         });
@@ -214,6 +241,7 @@ impl<'a> Collector<'a> {
                 preferred: concept.preferred().to_string(),
                 dominant: concept.terms[dominant].text.clone(),
                 dominant_status: concept.terms[dominant].status.as_str(),
+                most_used,
                 cells,
             });
         }
@@ -373,10 +401,12 @@ impl ReportData {
     }
 }
 
-/// `1 file`, `2 files`.
+/// `1 file`, `2 files`; `1 entry`, `2 entries`.
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
+    } else if let Some(stem) = word.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
+        format!("{n} {stem}ies")
     } else {
         format!("{n} {word}s")
     }
@@ -424,12 +454,30 @@ pub struct MatrixRow {
     pub en: String,
     /// Preferred Arabic.
     pub preferred: String,
-    /// The dominant rendering across sources.
+    /// The dominant rendering across sources: the acceptable form (preferred
+    /// or admitted) in most sources, then with most occurrences; the
+    /// preferred form when none is used.
     pub dominant: String,
     /// Its status.
     pub dominant_status: &'static str,
+    /// The form in most sources (then with most occurrences) when it is a
+    /// deprecated or forbidden one, which is never the dominant rendering.
+    pub most_used: Option<MostUsed>,
     /// Per source (in column order): the renderings used, most used first.
     pub cells: Vec<Vec<CellEntry>>,
+}
+
+/// A deprecated or forbidden form used more than any acceptable one.
+#[derive(Debug, Clone, Serialize)]
+pub struct MostUsed {
+    /// The glossary form.
+    pub form: String,
+    /// Its status.
+    pub status: &'static str,
+    /// Sources that use it.
+    pub sources: usize,
+    /// Its occurrences in them all.
+    pub count: usize,
 }
 
 /// One rendering in a cell.
@@ -567,6 +615,14 @@ mod tests {
         assert_eq!(by.source("news/alpha/a.txt"), "alpha");
         assert_eq!(by.source("other/b.txt"), "other/b.txt");
         assert!(SourceBy::parse("(").is_err());
+    }
+
+    #[test]
+    fn plurals_agree() {
+        assert_eq!(plural(1, "entry"), "1 entry");
+        assert_eq!(plural(2, "entry"), "2 entries");
+        assert_eq!(plural(0, "day"), "0 days");
+        assert_eq!(plural(3, "finding"), "3 findings");
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub fn to_string(data: &ReportData) -> String {
     let _ = writeln!(out, "<h2>Concepts × sources</h2>");
     let _ = writeln!(
         out,
-        "<p class=\"legend\"><span class=\"r preferred\">■ preferred</span><span class=\"r admitted\">■ admitted</span><span class=\"r deprecated\">■ deprecated</span><span class=\"r forbidden\">■ forbidden</span><span class=\"differs\"><span class=\"mark\">≠</span>not the dominant rendering across sources</span></p>"
+        "<p class=\"legend\"><span class=\"r preferred\">■ preferred</span><span class=\"r admitted\">■ admitted</span><span class=\"r deprecated\">■ deprecated</span><span class=\"r forbidden\">■ forbidden</span><span class=\"differs\"><span class=\"mark\">≠</span>not the dominant rendering (the acceptable form most used across sources)</span></p>"
     );
     let _ = writeln!(out, "<input id=\"filter\" type=\"search\" placeholder=\"Filter concepts…\" aria-label=\"Filter concepts\" hidden>");
     let names: Vec<String> = data.sources.iter().map(|s| s.name.clone()).collect();
@@ -122,6 +122,18 @@ pub fn to_string(data: &ReportData) -> String {
             row.dominant_status,
             ar(&row.dominant)
         );
+        if let Some(m) = &row.most_used {
+            // Before the cell's end: the most used form when it is a bad one.
+            out.truncate(out.len() - "</td>".len());
+            let _ = write!(
+                out,
+                "<br><small><span lang=\"en\" dir=\"ltr\">most used:</span> <span class=\"r {}\" data-status=\"{}\">{}</span> <bdi class=\"count\" dir=\"ltr\">×{}</bdi></small></td>",
+                m.status,
+                m.status,
+                ar(&m.form),
+                m.count
+            );
+        }
         for (column, entries) in row.cells.iter().enumerate() {
             let _ = write!(out, "<td lang=\"ar\" dir=\"rtl\" data-source=\"{}\">", esc(&data.sources[column].name));
             for (i, e) in entries.iter().enumerate() {

@@ -53,7 +53,7 @@ fn render(data: &ReportData, details: bool, max_issues: usize, max_rows: usize) 
         h.corpus, h.glossary, h.errors, h.warnings, h.rest, h.made
     );
     let _ = writeln!(out, "## Concepts × sources\n");
-    let _ = writeln!(out, "🟢 preferred · 🔵 admitted · 🟠 deprecated · 🔴 forbidden · **≠** not the dominant rendering across sources\n");
+    let _ = writeln!(out, "🟢 preferred · 🔵 admitted · 🟠 deprecated · 🔴 forbidden · **≠** not the dominant rendering (the acceptable form most used across sources)\n");
     let names: Vec<String> = data.sources.iter().map(|s| s.name.clone()).collect();
     let short = short_names(&names);
     let _ = write!(out, "| concept | dominant |");
@@ -66,7 +66,11 @@ fn render(data: &ReportData, details: bool, max_issues: usize, max_rows: usize) 
     }
     out.push('\n');
     for row in data.matrix.iter().take(max_rows) {
-        let _ = write!(out, "| **{}** | {} {} |", cell(&row.label), badge(row.dominant_status), cell(&row.dominant));
+        let _ = write!(out, "| **{}** | {} {}", cell(&row.label), badge(row.dominant_status), cell(&row.dominant));
+        if let Some(m) = &row.most_used {
+            let _ = write!(out, "<br>most used: {} {} ×{}", badge(m.status), cell(&m.form), m.count);
+        }
+        out.push_str(" |");
         for entries in &row.cells {
             let text: Vec<String> = entries
                 .iter()
