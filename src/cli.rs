@@ -137,6 +137,14 @@ struct InputArgs {
     #[arg(long)]
     hidden: bool,
 
+    /// Pass files named on the command line through what a walk applies to
+    /// the files it finds: `exclude` and `include` of qamus.toml, and the
+    /// kinds of file a walk reads (text, Markdown, HTML, Arabic translation
+    /// and locale files); the others are skipped without a word. For hooks
+    /// that name every staged file (pre-commit).
+    #[arg(long)]
+    force_exclude: bool,
+
     /// The path standard input stands for: its name in findings, its format
     /// (by extension), its locale's source file, the ignores that apply.
     #[arg(long, value_name = "PATH")]
@@ -394,7 +402,12 @@ struct Prepared {
     root: PathBuf,
     include: Option<globset::GlobSet>,
     exclude: globset::GlobSet,
+    /// Whether `include` chooses the files: run without paths, or with
+    /// `--force-exclude`.
     use_include: bool,
+    /// Whether `include` alone named the files (run without paths), so that
+    /// matching nothing is an error.
+    include_names: bool,
 }
 
 impl Prepared {
@@ -418,7 +431,7 @@ impl Prepared {
 
     /// The error for an `include` that matched nothing, if it did.
     fn empty_include(&self, outcome: &crate::check::Outcome) -> Result<()> {
-        if self.use_include && outcome.documents.is_empty() && outcome.errors.is_empty() {
+        if self.include_names && outcome.documents.is_empty() && outcome.errors.is_empty() {
             let path = self.config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
             return Err(Error::new(
                 ErrorKind::Usage(format!("include: the globs {:?} match no file", self.config.include_patterns())),
@@ -473,7 +486,8 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
     let include = config.include()?;
     let exclude = config.exclude()?;
     let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
-    let use_include = input.paths.is_empty() && include.is_some();
+    let include_names = input.paths.is_empty() && include.is_some();
+    let use_include = include.is_some() && (input.paths.is_empty() || input.force_exclude);
     // No path: what `include` names; else standard input when something is
     // piped or redirected into it (ripgrep's rule: a pipe or a file, never
     // a terminal or a device such as /dev/null); else the current folder.
@@ -487,7 +501,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         vec![PathBuf::from(".")]
     };
     let options = CheckOptions {
-        walk: WalkOptions { no_ignore: input.no_ignore, hidden: input.hidden },
+        walk: WalkOptions { no_ignore: input.no_ignore, hidden: input.hidden, force_exclude: input.force_exclude },
         encoding,
         severities,
         jobs,
@@ -517,7 +531,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
             map_from: if input.no_mmap { u64::MAX } else { crate::input::MAP_MIN_BYTES },
         },
     };
-    Ok(Prepared { config, glossary, matchers, options, paths, root, include, exclude, use_include })
+    Ok(Prepared { config, glossary, matchers, options, paths, root, include, exclude, use_include, include_names })
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
@@ -654,7 +668,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     if let Some(path) = &args.write_baseline {
         let findings: Vec<_> = outcome.findings().cloned().collect();
         Baseline::write(path, &findings, glossary)?;
-        eprintln!("qamus: recorded {} findings in {}", findings.len(), path.display());
+        eprintln!("qamus: recorded {} in {}", crate::report::consistency::plural(findings.len(), "finding"), path.display());
         return Ok(if outcome.errors.is_empty() { 0 } else { 2 });
     }
     if !outcome.errors.is_empty() {

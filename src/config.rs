@@ -287,7 +287,8 @@ pub const STARTER: &str = r#"# qamus configuration. qamus reads the nearest qamu
 # glossaries = ["terminology/glossary.csv"]
 
 # Files to check when `qamus check` is run without paths (globs relative to
-# this file). Empty: every text and Markdown file below this directory.
+# this file). Empty: every file below this directory a walk reads: text,
+# Markdown, HTML, and Arabic PO, XLIFF, TMX, JSON and YAML locale files.
 # include = ["articles/**/*.md", "translations/**/*.txt"]
 
 # Files never to check, even when a walk finds them.

@@ -482,6 +482,82 @@ fn a_baseline_matches_its_paths_however_they_are_typed_and_counts_what_it_no_lon
     }
 }
 
+#[test]
+fn the_pre_commit_hook_passes_only_what_a_walk_would_check() {
+    // The manifest: every extension qamus reads, and nothing else; one
+    // process; the named files filtered.
+    let manifest = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    let field = |key: &str| {
+        manifest
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(key))
+            .unwrap_or_else(|| panic!("no {key} in the hook"))
+            .trim()
+            .trim_matches('\'')
+            .to_string()
+    };
+    assert_eq!(field("entry:"), "qamus check --force-exclude");
+    assert_eq!(field("require_serial:"), "true");
+    let files = regex::Regex::new(&field("files:")).unwrap();
+    for (_, name, extensions) in qamus::input::Format::ALL {
+        for extension in *extensions {
+            assert!(files.is_match(&format!("dir/file.{extension}")), "{name}: .{extension} is not passed to the hook");
+            assert!(files.is_match(&format!("FILE.{}", extension.to_uppercase())), ".{extension} in capitals");
+        }
+    }
+    for other in ["qamus.sarif", "qamus.jsonl", "Cargo.toml", "image.png", "json"] {
+        assert!(!files.is_match(other), "{other} is passed to the hook");
+    }
+
+    // What pre-commit runs: every staged file by name.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("qamus.toml"), "exclude = [\"drafts/**\"]\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("drafts")).unwrap();
+    std::fs::create_dir_all(dir.path().join("locales")).unwrap();
+    let forbidden = "اجتمعت مؤسسة حمد الطبية أمس.\n";
+    std::fs::write(dir.path().join("news.txt"), forbidden).unwrap();
+    std::fs::write(dir.path().join("drafts/draft.txt"), forbidden).unwrap();
+    std::fs::write(dir.path().join("locales/en.json"), "{\"a\": \"Iraqi Security Forces\"}").unwrap();
+    std::fs::write(dir.path().join("locales/ar.json"), "{\"a\": \"قوات الأمن العراقية\"}").unwrap();
+    let write = qamus_in(dir.path(), &["check", "--write-baseline", "qamus-baseline.json", "news.txt"]);
+    assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
+    assert!(text(&write.stderr).contains("recorded 1 finding in"), "{}", text(&write.stderr));
+    let sarif = qamus_in(dir.path(), &["check", "--format", "sarif", "-o", "qamus.sarif", "news.txt"]);
+    assert_eq!(sarif.status.code(), Some(1), "{}", text(&sarif.stderr));
+    let staged = ["news.txt", "drafts/draft.txt", "locales/en.json", "locales/ar.json", "qamus-baseline.json", "qamus.sarif"];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--force-exclude", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&staged);
+        qamus_in(dir.path(), &args)
+    };
+    let output = run(&[]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output.stderr)));
+    let paths: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["news.txt"], "{report:#}");
+    assert_eq!(report["summary"]["files"], 2, "news.txt and locales/ar.json: {report:#}");
+    assert_eq!(output.status.code(), Some(1));
+    // With the baseline, the commit passes.
+    let output = run(&["--baseline", "qamus-baseline.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    // Without --force-exclude every named file is read, as ripgrep does.
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(&staged);
+    let output = qamus_in(dir.path(), &args);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["path"] == "drafts/draft.txt"), "{report:#}");
+    // An `include` chooses among the named files, and one naming none of
+    // them is no error under the hook.
+    std::fs::write(dir.path().join("qamus.toml"), "include = [\"locales/**\"]\n").unwrap();
+    let output = run(&[]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output.stderr)));
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    std::fs::write(dir.path().join("qamus.toml"), "include = [\"elsewhere/**\"]\n").unwrap();
+    let output = run(&[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
 // ---------------------------------------------------------------- the rest
 
 #[test]

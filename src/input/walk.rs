@@ -28,11 +28,13 @@ pub struct WalkOptions {
     pub no_ignore: bool,
     /// Enter hidden files and directories.
     pub hidden: bool,
+    /// Pass named files through `keep` and the walk's choice of formats too.
+    pub force_exclude: bool,
 }
 
 /// Expands `paths` into inputs, in order; errors are returned beside them.
 /// `keep` decides which files a directory walk picks up (named files are
-/// always kept).
+/// kept unless [`WalkOptions::force_exclude`]).
 pub fn inputs(paths: &[PathBuf], options: WalkOptions, keep: &dyn Fn(&Path) -> bool) -> (Vec<Input>, Vec<Error>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
@@ -57,6 +59,7 @@ pub fn each(
         match std::fs::metadata(path) {
             Err(e) => failed(crate::input::io_error(e, &display(path))),
             Ok(meta) if meta.is_dir() => walk_dir(path, options, keep, found, failed),
+            Ok(_) if options.force_exclude && !(crate::input::Format::is_walked(path) && keep(path)) => {}
             Ok(_) => found(Input::File { path: path.clone(), explicit: true }),
         }
     }
