@@ -108,6 +108,19 @@ fn loading(c: &mut Criterion) {
             Matcher::new(&glossary).find("").len()
         })
     });
+    // The same glossary as TBX (as `qamus glossary --all -f tbx` writes it),
+    // parsed alone: its loading was quadratic in the number of concepts.
+    let glossary = csv::parse(csv_100k.as_bytes(), "generated.csv").unwrap();
+    let attested = qamus::glossary::attested::Attested::new(&glossary);
+    let mut tbx_100k = Vec::new();
+    qamus::glossary::tbx::write(&attested.rows(&glossary, true), &mut tbx_100k).unwrap();
+    group.throughput(Throughput::Bytes(tbx_100k.len() as u64));
+    group.bench_function("generated_100000_concepts_tbx_parse", |b| {
+        b.iter(|| qamus::glossary::tbx::parse(&tbx_100k, "generated.tbx").unwrap().concepts.len())
+    });
+    group.bench_function("generated_100000_concepts_csv_parse", |b| {
+        b.iter(|| csv::parse(csv_100k.as_bytes(), "generated.csv").unwrap().concepts.len())
+    });
     group.finish();
 }
 

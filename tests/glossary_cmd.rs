@@ -114,6 +114,25 @@ fn tbx_as_multiterm_and_weblate_write_it() {
 }
 
 #[test]
+fn every_concept_of_a_tbx_keeps_its_line() {
+    // The lines are counted on from concept to concept (loading was
+    // quadratic when each counted from the start): each must still be the
+    // line of its <conceptEntry>, and a passed-over one says its own.
+    let glossary = Glossary::embedded().unwrap();
+    let (back, written) = through_tbx(&glossary);
+    for concept in &back.concepts {
+        let opening = format!("<conceptEntry id=\"{}\">", concept.id);
+        let line = written.lines().position(|l| l.contains(&opening)).unwrap() + 1;
+        assert_eq!(concept.location.line, line, "{}", concept.id);
+    }
+    let last = back.concepts.last().unwrap().id.clone();
+    let broken = written.replacen(&format!("<conceptEntry id=\"{last}\">"), "<conceptEntry id=\"lonely\"><langSec xml:lang=\"en\"><termSec><term>Lonely</term></termSec></langSec></conceptEntry>\n<conceptEntry id=\"again\">", 1);
+    let line = broken.lines().position(|l| l.contains("\"lonely\"")).unwrap() + 1;
+    let parsed = GlossaryFormat::Tbx.parse(broken.as_bytes(), "broken.tbx").unwrap();
+    assert!(parsed.notices.iter().any(|n| n.starts_with(&format!("broken.tbx:{line}: concept \"lonely\""))), "{:?}", parsed.notices);
+}
+
+#[test]
 fn tbx_errors_and_unknown_elements() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [

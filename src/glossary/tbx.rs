@@ -152,6 +152,19 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
         let before = &text[..offset];
         (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
     };
+    // The line of each concept, counted on from the last one's: the events
+    // come in text order, so the whole file is counted once (counting from
+    // the start for each concept made loading quadratic).
+    let mut counted = (0, 1);
+    let mut line_at = |offset: usize| {
+        let (from, line) = counted;
+        let offset = offset.min(text.len());
+        if offset < from {
+            return line_col(offset).0;
+        }
+        counted = (offset, line + text.as_bytes()[from..offset].iter().filter(|&&b| b == b'\n').count());
+        counted.1
+    };
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut glossary = Glossary { names: vec![name.to_string()], ..Glossary::default() };
@@ -232,7 +245,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
                 };
                 match element.as_str() {
                     "conceptEntry" | "termEntry" => {
-                        concept = Some(RawConcept { id: attr("id"), line: line_col(before).0, ..RawConcept::default() });
+                        concept = Some(RawConcept { id: attr("id"), line: line_at(before), ..RawConcept::default() });
                     }
                     "langSec" | "langSet" => lang = attr("lang").unwrap_or_default().to_ascii_lowercase(),
                     "termSec" | "tig" | "ntig" => term = Some(RawTerm { id: attr("id"), ..RawTerm::default() }),
