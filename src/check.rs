@@ -452,7 +452,7 @@ fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &Che
     let document = match input {
         Input::Stdin => read_stdin(options.encoding, options.read.format, options.stdin_path.as_deref()),
         Input::File { path, .. } => {
-            Document::read_with(path, &walk::display(path), options.encoding, options.read.format, options.jobs != 1, options.read.map_from)
+            Document::read_with(path, &walk::display(path), options.encoding, options.read.format, options.jobs != 1)
         }
     };
     match document {

@@ -55,21 +55,19 @@ fn a_large_file_checks_alike_with_one_job_and_two() {
     std::fs::write(&path, &text).unwrap();
     let glossary = Glossary::embedded().unwrap();
     let matchers = Matchers::new(&glossary);
-    // Read, or mapped (every file mapped from 0 bytes on).
-    let run = |jobs: usize, keep_occurrences: bool, map_from: u64| {
-        let mut options = CheckOptions { jobs, keep_occurrences, ..CheckOptions::default() };
-        options.read.map_from = map_from;
+    let run = |jobs: usize, keep_occurrences: bool| {
+        let options = CheckOptions { jobs, keep_occurrences, ..CheckOptions::default() };
         let outcome = check_paths(&glossary, &matchers, std::slice::from_ref(&path), &options, &|_| true, &mut |_| {}, &mut |_, _| {});
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
         let document = outcome.documents.into_iter().next().unwrap();
         (document.occurrences, document.findings, document.words, document.match_count)
     };
-    let one = run(1, true, u64::MAX);
+    let one = run(1, true);
     assert!(one.0.len() > 1000, "{} occurrences", one.0.len());
     assert!(one.0.windows(2).all(|w| w[0].byte_start < w[1].byte_start), "occurrences in text order");
-    for (jobs, map_from) in [(2, u64::MAX), (1, 0), (2, 0)] {
-        let other = run(jobs, true, map_from);
-        let how = format!("{jobs} jobs, files mapped from {map_from} bytes");
+    for jobs in [2, 3] {
+        let other = run(jobs, true);
+        let how = format!("{jobs} jobs");
         assert_eq!(one.2, other.2, "words, {how}");
         assert_eq!(one.3, other.3, "matches, {how}");
         assert!(one.0 == other.0, "occurrences differ between one job reading and {how}");
@@ -77,7 +75,7 @@ fn a_large_file_checks_alike_with_one_job_and_two() {
     }
     // Without the occurrences kept, findings get their contexts from where
     // each occurrence stands (its site), placed chunk by chunk.
-    let (one, two) = (run(1, false, u64::MAX), run(2, false, 0));
+    let (one, two) = (run(1, false), run(2, false));
     assert!(one.1.iter().filter(|f| !f.at.context.before.is_empty()).count() > 100, "findings with contexts");
     assert!(one.1 == two.1, "findings differ between one job and two, occurrences not kept");
 }
@@ -101,44 +99,67 @@ fn a_large_bad_file_is_refused_alike_with_one_job_and_two() {
         bytes[at] = bad;
         std::fs::write(&path, &bytes).unwrap();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let errors = |jobs: usize, map_from: u64| {
-            let mut options = CheckOptions { jobs, ..CheckOptions::default() };
-            options.read.map_from = map_from;
+        let errors = |jobs: usize| {
+            let options = CheckOptions { jobs, ..CheckOptions::default() };
             let outcome = check_paths(&glossary, &matchers, std::slice::from_ref(&path), &options, &|_| true, &mut |_| {}, &mut |_, _| {});
             assert!(outcome.documents.is_empty(), "{name} was checked");
             outcome.errors.iter().map(ToString::to_string).collect::<Vec<_>>()
         };
-        let one = errors(1, u64::MAX);
+        let one = errors(1);
         assert_eq!(one.len(), 1, "{one:?}");
         assert!(one[0].contains(&format!(":{line}")), "{name}: {one:?} should name line {line}");
-        // Mapped first, then read to say what is wrong: the same error.
-        for (jobs, map_from) in [(2, u64::MAX), (1, 0), (2, 0)] {
-            assert_eq!(errors(jobs, map_from), one, "{name}, {jobs} jobs, mapped from {map_from} bytes");
-        }
+        assert_eq!(errors(2), one, "{name}, 2 jobs");
     }
 }
 
-/// A file of `MAP_MIN_BYTES` or more is mapped by `qamus check` unless
-/// `--no-mmap` is given, and either way the report is the same.
+/// A large file rewritten in place, or truncated and grown again, over and
+/// over while `qamus check` reads and checks it: never a crash (a mapped
+/// file gave a panic on a char boundary, or `SIGBUS`), only a verdict on
+/// the bytes read — or a clear error if they were caught half-rewritten.
 #[test]
-fn a_file_mapped_or_read_gives_the_same_report() {
-    use qamus::input::MAP_MIN_BYTES;
+fn a_file_changed_under_a_running_check_is_never_a_crash() {
+    use std::io::{Seek, SeekFrom, Write};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("archive.txt");
-    let text = synthetic::article(&mut Rng::new(23), MAP_MIN_BYTES as usize + 1000, &synthetic::planted_forms());
-    // With a byte-order mark, so that byte offsets count it.
-    std::fs::write(&path, format!("\u{FEFF}{text}")).unwrap();
-    let report = |extra: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_qamus"))
-            .args(["check", "--no-config", "--format", "json", "-j2"])
-            .args(extra)
+    let text = synthetic::article(&mut Rng::new(23), 24 << 20, &synthetic::planted_forms());
+    for change in ["rewrite", "truncate"] {
+        std::fs::write(&path, &text).unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qamus"))
+            .args(["check", "--no-config", "--count", "-j2"])
             .arg(&path)
-            .output()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
             .expect("run qamus");
-        assert!(output.status.code().is_some_and(|code| code <= 1), "{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).unwrap()
-    };
-    let mapped = report(&[]);
-    assert!(mapped.matches("\"byte_start\"").count() > 1000, "occurrences reported");
-    assert_eq!(mapped, report(&["--no-mmap"]));
+        let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        let mut round = 0u64;
+        while child.try_wait().unwrap().is_none() {
+            round += 1;
+            match change {
+                // One byte into every Arabic letter's two: no longer UTF-8
+                // there, at places that move from round to round.
+                "rewrite" => {
+                    for at in (round % 4096..text.len() as u64).step_by(1 << 16) {
+                        file.seek(SeekFrom::Start(at)).unwrap();
+                        file.write_all(b"x").unwrap();
+                    }
+                    file.seek(SeekFrom::Start(0)).unwrap();
+                    file.write_all(&text.as_bytes()[..1 << 20]).unwrap();
+                }
+                // Cut short and grown again, a while after the start (once
+                // the file is read, or mapped as it was).
+                _ => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    file.set_len(if round % 2 == 1 { 1000 } else { text.len() as u64 }).unwrap();
+                }
+            }
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.code().is_some_and(|code| code <= 2), "{change}: {:?} {stderr}", output.status);
+        assert!(!stderr.contains("panicked"), "{change}: {stderr}");
+        if output.status.code() == Some(2) {
+            assert!(stderr.contains("archive.txt"), "{change}: the error names the file: {stderr}");
+        }
+    }
 }

@@ -68,16 +68,6 @@ pub fn decode(bytes: Vec<u8>, encoding: Option<Encoding>, parallel: bool) -> Res
     }
 }
 
-/// Whether `bytes` are UTF-8 without a NUL byte; with `parallel`, checked
-/// in pieces at once on the current rayon pool.
-pub(crate) fn utf8_without_nul(bytes: &[u8], parallel: bool) -> bool {
-    if parallel {
-        utf8_without_nul_in_pieces(bytes)
-    } else {
-        simdutf8::basic::from_utf8(bytes).is_ok() && memchr::memchr(0, bytes).is_none()
-    }
-}
-
 /// Whether `bytes` are UTF-8 without a NUL byte, checked in pieces of about
 /// [`READ_PIECE_BYTES`](crate::input::READ_PIECE_BYTES) at once. Each piece
 /// but the first starts at the first byte at or after its nominal start that

@@ -109,20 +109,13 @@ pub struct ReadOptions {
     pub include_fuzzy: bool,
     /// The locale code of source files beside Arabic locale files.
     pub source_locale: String,
-    /// Files of at least this many bytes are mapped rather than read, when
-    /// they are UTF-8 ([`MAP_MIN_BYTES`]; `u64::MAX`: never).
-    pub map_from: u64,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { format: None, include_fuzzy: false, source_locale: "en".into(), map_from: MAP_MIN_BYTES }
+        ReadOptions { format: None, include_fuzzy: false, source_locale: "en".into() }
     }
 }
-
-/// Files of at least this size are mapped into memory rather than read into
-/// a buffer, when their bytes are UTF-8 ([`Document::read_with`]).
-pub const MAP_MIN_BYTES: u64 = 16 << 20;
 
 /// A decoded input file.
 #[derive(Debug, Clone)]
@@ -156,7 +149,7 @@ impl Document {
 
     /// Reads and decodes the file at `path`; files over [`MAX_FILE_BYTES`] are an error.
     pub fn read(path: &Path, shown: &str, encoding: Option<Encoding>, format: Option<Format>) -> Result<Document> {
-        Document::read_with(path, shown, encoding, format, false, u64::MAX)
+        Document::read_with(path, shown, encoding, format, false)
     }
 
     /// [`Document::read`]; with `parallel`, a large file is read and
@@ -164,23 +157,11 @@ impl Document {
     /// [`read_bytes`]), which is what lets one large file use every core
     /// from its first byte.
     ///
-    /// A regular file of `map_from` bytes or more whose bytes are UTF-8 (past
-    /// a UTF-8 byte-order mark), and which no other encoding is asked for,
-    /// is mapped instead of read: its text is the file's pages in the page
-    /// cache, with no copy and no fresh memory to fault in (one 998 MB file
-    /// took 342,000 page faults and about a quarter of a run's time to
-    /// read). Any other file, or one that fails the check, is read, and
-    /// decoding it says what is wrong. The file must not be truncated while
-    /// it is checked: a mapped page past its new end is a `SIGBUS`, as with
-    /// ripgrep's mapped files (`--no-mmap` reads every file instead).
-    pub fn read_with(
-        path: &Path,
-        shown: &str,
-        encoding: Option<Encoding>,
-        format: Option<Format>,
-        parallel: bool,
-        map_from: u64,
-    ) -> Result<Document> {
+    /// A file is always read into memory, never mapped: the bytes checked as
+    /// UTF-8 are the bytes used, whatever another process does to the file
+    /// meanwhile (a mapped file rewritten in place reached `str` unchecked,
+    /// and one truncated stopped the process with `SIGBUS`).
+    pub fn read_with(path: &Path, shown: &str, encoding: Option<Encoding>, format: Option<Format>, parallel: bool) -> Result<Document> {
         // Opened once, its size asked of the open file: a file costs one
         // path lookup however it is then read (many small files are mostly
         // system calls).
@@ -194,42 +175,8 @@ impl Document {
             ));
         }
         let format = format.unwrap_or_else(|| Format::for_path(path));
-        if size >= map_from && encoding.is_none_or(Encoding::is_utf8) {
-            if let Some(document) = Document::map(&file, &metadata, shown, format, parallel).map_err(|e| io_error(e, shown))? {
-                return Ok(document);
-            }
-        }
         let bytes = read_bytes(&file, size, parallel).map_err(|e| io_error(e, shown))?;
         Document::decode(shown, bytes, encoding, format, parallel)
-    }
-
-    /// `file` mapped, if it is a regular file whose bytes are UTF-8 without
-    /// NUL, past a UTF-8 byte-order mark if it has one; `None` if not (the
-    /// caller reads it).
-    fn map(
-        file: &std::fs::File,
-        metadata: &std::fs::Metadata,
-        shown: &str,
-        format: Format,
-        parallel: bool,
-    ) -> std::io::Result<Option<Document>> {
-        if !metadata.is_file() {
-            return Ok(None);
-        }
-        // SAFETY: the map is only read, and only as long as the file is
-        // not truncated (see `read_with`); its bytes are checked as UTF-8
-        // before they are used as text.
-        let Ok(map) = (unsafe { memmap2::MmapOptions::new().map(file) }) else { return Ok(None) };
-        let start = if map.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        if start == 0 && encoding_rs::Encoding::for_bom(&map).is_some() {
-            return Ok(None);
-        }
-        if !decode::utf8_without_nul(&map[start..], parallel) {
-            return Ok(None);
-        }
-        // SAFETY: `map[start..]` was checked as UTF-8 just above.
-        let text = unsafe { Text::mapped(map, start) };
-        Ok(Some(Document { path: shown.to_string(), text: Arc::new(text), byte_offset: start, format }))
     }
 
     /// The units to check, and what to tell the user about them (a locale
@@ -497,41 +444,6 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_utf8_file_is_mapped_and_any_other_read_alike() {
-        // Plain UTF-8 and UTF-8 after its byte-order mark are mapped; UTF-16,
-        // bytes that are not UTF-8, a NUL byte, and a file asked for in
-        // another encoding are read; every one gives what reading gives.
-        let dir = tempfile::tempdir().unwrap();
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("حوار".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        let cases: [(&str, Vec<u8>, Option<&str>, bool); 6] = [
-            ("plain.txt", "اللجنة العسكرية العليا\n".as_bytes().to_vec(), None, true),
-            ("bom.txt", "\u{FEFF}حوار".as_bytes().to_vec(), Some("utf-8"), true),
-            ("utf16.txt", utf16, None, false),
-            ("invalid.txt", b"ab\xFFcd".to_vec(), None, false),
-            ("nul.txt", b"ab\0cd".to_vec(), None, false),
-            ("cp1256.txt", b"\xC7\xE1".to_vec(), Some("windows-1256"), false),
-        ];
-        for (name, bytes, encoding, mapped) in cases {
-            let path = dir.path().join(name);
-            std::fs::write(&path, &bytes).unwrap();
-            let encoding = encoding.map(|label| Encoding::for_label(label).unwrap());
-            for parallel in [false, true] {
-                let read = Document::read_with(&path, name, encoding, None, parallel, u64::MAX);
-                let map = Document::read_with(&path, name, encoding, None, parallel, 0);
-                match (read, map) {
-                    (Ok(read), Ok(map)) => {
-                        assert!(!read.text.is_mapped(), "{name}");
-                        assert_eq!(map.text.is_mapped(), mapped, "{name}");
-                        assert_eq!((read.text.as_str(), read.byte_offset, read.format), (map.text.as_str(), map.byte_offset, map.format));
-                    }
-                    (Err(read), Err(map)) => assert_eq!(read.to_string(), map.to_string(), "{name}"),
-                    (read, map) => panic!("{name}: read {read:?}, mapped {map:?}"),
-                }
-            }
-        }
-    }
 
     #[test]
     fn a_file_is_read_whole_whatever_size_it_had_when_asked() {
