@@ -100,7 +100,10 @@ impl Baseline {
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| crate::input::io_error(e, &shown))?;
+        let bytes = crate::input::read_whole_file(path, "a baseline", crate::input::MAX_FILE_BYTES)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::new(ErrorKind::Usage(format!("not a qamus baseline: invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())), &shown)
+        })?;
         let file: File = serde_json::from_str(&text)
             .map_err(|e| Error::new(ErrorKind::Usage(format!("not a qamus baseline: {e}")), &shown).at(e.line(), Some(e.column())))?;
         if file.version != VERSION {

@@ -9,7 +9,6 @@
 //! This module owns the order of the steps and turning unit offsets into file
 //! positions; each step's rules live in its own module.
 
-use std::io::Read;
 use std::mem::MaybeUninit;
 use std::path::{Path, PathBuf};
 
@@ -477,18 +476,7 @@ fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &Che
 /// without one), under the size limit of a file.
 fn read_stdin(encoding: Option<Encoding>, format: Option<Format>, name: Option<&Path>) -> Result<Document, Error> {
     let shown = name.map_or_else(|| "<stdin>".to_string(), walk::display);
-    let mut bytes = Vec::new();
-    std::io::stdin().take(crate::input::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::new(ErrorKind::Io(e), &shown))?;
-    if bytes.len() as u64 > crate::input::MAX_FILE_BYTES {
-        return Err(Error::new(
-            ErrorKind::Usage(format!(
-                "standard input too large: more than {} bytes (qamus reads documents of up to {} MiB)",
-                crate::input::MAX_FILE_BYTES,
-                crate::input::MAX_FILE_BYTES >> 20
-            )),
-            &shown,
-        ));
-    }
+    let bytes = crate::input::read_at_most(std::io::stdin(), crate::input::MAX_FILE_BYTES, &shown, "standard input")?;
     let format = format.or_else(|| name.map(Format::for_path)).unwrap_or(Format::Text);
     Document::from_bytes(&shown, bytes, encoding, format)
 }

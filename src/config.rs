@@ -17,6 +17,9 @@ use crate::judge::{Rule, Severity};
 /// File names searched for, in order, in each directory.
 pub const FILE_NAMES: &[&str] = &["qamus.toml", ".qamus.toml"];
 
+/// The largest configuration file qamus reads (a few hundred bytes is usual).
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
 /// The file as written.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -103,10 +106,13 @@ impl Config {
         Ok(Config::none(dir))
     }
 
-    /// Loads a named configuration file.
+    /// Loads a named configuration file (a regular file of at most
+    /// [`MAX_CONFIG_BYTES`]).
     pub fn load(path: &Path) -> Result<Config> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| crate::input::io_error(e, &shown))?;
+        let bytes = crate::input::read_whole_file(path, "a configuration", MAX_CONFIG_BYTES)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| Error::new(ErrorKind::Usage(format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())), &shown))?;
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {
             let (line, column) = e.span().map_or((None, None), |span| {
                 let before = &text[..span.start.min(text.len())];

@@ -258,6 +258,88 @@ fn inputs_are_never_modified_and_failures_are_listed() {
     assert_eq!(report["summary"]["files"], 1, "the rest of the run went on");
 }
 
+/// Runs qamus in `dir`, killed (and the test failed) if it has not finished
+/// in a minute: a FIFO must never block it.
+fn run_bounded(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run qamus");
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("qamus {args:?} still running after a minute");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn special_files_as_configuration_glossary_baseline_or_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), "وأكدت قوى الأمن الداخلي ذلك.\n").unwrap();
+    let made = Command::new("mkfifo").arg(d.join("pipe")).status().expect("mkfifo");
+    assert!(made.success());
+    // What qamus needs whole before it starts: only a regular file, said
+    // without opening it (a FIFO with no writer blocked for ever; /dev/zero
+    // was read until memory ran out).
+    let cases = [
+        (vec!["check", "--config", "pipe", "a.txt"], "pipe: a configuration must be a regular file, and this is a FIFO (named pipe)"),
+        (vec!["check", "--glossary", "pipe", "a.txt"], "pipe: a glossary must be a regular file, and this is a FIFO (named pipe)"),
+        (vec!["check", "--baseline", "pipe", "a.txt"], "pipe: a baseline must be a regular file, and this is a FIFO (named pipe)"),
+        (
+            vec!["check", "--config", "/dev/zero", "a.txt"],
+            "/dev/zero: a configuration must be a regular file, and this is a character device",
+        ),
+        (vec!["check", "--glossary", "/dev/zero", "a.txt"], "/dev/zero: a glossary must be a regular file, and this is a character device"),
+        (
+            vec!["report", "--baseline", "/dev/zero", "a.txt"],
+            "/dev/zero: a baseline must be a regular file, and this is a character device",
+        ),
+        (vec!["check", "--glossary", ".", "a.txt"], ".: a glossary must be a regular file, and this is a directory"),
+    ];
+    for (args, expected) in cases {
+        let output = run_bounded(d, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    // A FIFO named as an input is read as standard input is (`<(cmd)`).
+    let writer = {
+        let path = d.join("pipe");
+        std::thread::spawn(move || std::fs::write(path, "وأكدت قوى الأمن الداخلي ذلك.\n").unwrap())
+    };
+    let output = run_bounded(d, &["check", "--no-config", "--format", "json", "pipe"]);
+    writer.join().unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    assert_eq!(report["findings"][0]["rule"], "forbidden-rendering", "{report:#}");
+    assert_eq!(report["findings"][0]["path"], "pipe", "{report:#}");
+    // An oversized configuration is refused before it is read.
+    let big = std::fs::File::create(d.join("big.toml")).unwrap();
+    big.set_len(17 << 20).unwrap();
+    let output = run_bounded(d, &["check", "--config", "big.toml", "a.txt"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("big.toml: a configuration too large: 17825792 bytes, over 16 MiB"), "{stderr}");
+}
+
+#[test]
+#[ignore = "heavy: run by .ci/run in release mode"]
+fn dev_zero_as_an_input_is_read_under_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_bounded(dir.path(), &["check", "--no-config", "/dev/zero"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("/dev/zero: this file (a character device) holds more than 1024 MiB, the most qamus reads"), "{stderr}");
+}
+
 fn heavy_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("qamus-heavy-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -435,10 +435,7 @@ impl Glossary {
         let mut problems = Vec::new();
         for path in paths {
             let name = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::new(crate::error::ErrorKind::NotFound, &name),
-                _ => Error::new(crate::error::ErrorKind::Io(e), &name),
-            })?;
+            let bytes = crate::input::read_whole_file(path, "a glossary", crate::input::MAX_FILE_BYTES)?;
             let (glossary, file_problems) = GlossaryFormat::detect(path, &bytes, format).parse_collecting(&bytes, &name)?;
             problems.extend(file_problems);
             append(&mut merged.names, glossary.names);

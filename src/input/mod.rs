@@ -175,7 +175,17 @@ impl Document {
             ));
         }
         let format = format.unwrap_or_else(|| Format::for_path(path));
+        // A FIFO, or a device named on the command line (`<(cmd)`,
+        // `/dev/stdin`): read as standard input is, under the same limit,
+        // so that `/dev/zero` is an error rather than all the memory.
+        if let Some(kind) = special_kind(&metadata) {
+            let bytes = read_at_most(&file, MAX_FILE_BYTES, shown, &format!("this file ({})", kind.trim_start_matches("not ")))?;
+            return Document::decode(shown, bytes, encoding, format, parallel);
+        }
         let bytes = read_bytes(&file, size, parallel).map_err(|e| io_error(e, shown))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Error::new(ErrorKind::Usage(format!("file grew while read to more than {}", size_limit(MAX_FILE_BYTES))), shown));
+        }
         Document::decode(shown, bytes, encoding, format, parallel)
     }
 
@@ -280,14 +290,88 @@ fn read_bytes(mut file: &std::fs::File, size: u64, parallel: bool) -> std::io::R
         match file.read(&mut more) {
             Ok(0) => return Ok(bytes),
             Ok(n) => {
+                // Growing while read (a log written to): as much as one
+                // byte past the limit, which the caller refuses.
                 bytes.extend_from_slice(&more[..n]);
-                file.read_to_end(&mut bytes)?;
+                let room = (MAX_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
+                file.take(room).read_to_end(&mut bytes)?;
                 return Ok(bytes);
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Reads at most `limit` bytes from `reader`: an error saying so when
+/// there are more (`what` names the source: "standard input", "this FIFO").
+pub fn read_at_most(reader: impl std::io::Read, limit: u64, shown: &str, what: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io_error(e, shown))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::new(ErrorKind::Usage(format!("{what} holds more than {}", size_limit(limit))), shown));
+    }
+    Ok(bytes)
+}
+
+/// `1024 MiB`, `16 MiB`, `512 bytes`.
+fn size_limit(limit: u64) -> String {
+    if limit >= 1 << 20 {
+        format!("{} MiB, the most qamus reads", limit >> 20)
+    } else {
+        format!("{limit} bytes, the most qamus reads")
+    }
+}
+
+/// What kind of file `metadata` describes, when it is no regular file.
+pub fn special_kind(metadata: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if kind.is_char_device() {
+            return Some("a character device");
+        }
+        if kind.is_block_device() {
+            return Some("a block device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// Reads a file qamus needs whole before it starts — a glossary, the
+/// configuration, a baseline (`what`) — of at most `limit` bytes. Only a
+/// regular file (or a symbolic link to one): a FIFO would block until
+/// something writes to it, and a device such as `/dev/zero` never ends;
+/// both are errors naming the file, found without opening it.
+pub fn read_whole_file(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
+    let shown = path.display().to_string();
+    let metadata = std::fs::metadata(path).map_err(|e| io_error(e, &shown))?;
+    if let Some(kind) = special_kind(&metadata) {
+        let kind = kind.strip_prefix("not ").map_or_else(|| format!("is {kind}"), |rest| format!("is not {rest}"));
+        return Err(Error::new(ErrorKind::Usage(format!("{what} must be a regular file, and this {kind}")), &shown));
+    }
+    if metadata.len() > limit {
+        return Err(Error::new(
+            ErrorKind::Usage(format!("{what} too large: {} bytes, over {}", metadata.len(), size_limit(limit))),
+            &shown,
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_error(e, &shown))?;
+    read_at_most(file, limit, &shown, "the file")
 }
 
 /// Maps an I/O error to ours, naming the path.
