@@ -172,6 +172,20 @@ fn glossaries() {
             stderr: vec!["folds-to-nothing.csv:2:".into(), "folds to nothing".into()],
         },
         Case {
+            name: "forms that are never terms",
+            args: vec!["check".into(), "-g".into(), bad("never-a-term.csv"), article.clone()],
+            code: 2,
+            stderr: vec![
+                // «للقوات», «بنك» and «كل» are words: 5 problems, not 8.
+                "never-a-term.csv: 5 problems in the glossary".into(),
+                "never-a-term.csv:2: form «و» of conj is one letter".into(),
+                "never-a-term.csv:3: form «وال» of art is proclitics alone".into(),
+                "never-a-term.csv:4: form «بال» of prep is proclitics alone".into(),
+                "never-a-term.csv:5: form «ب» of letter is one letter".into(),
+                "never-a-term.csv:6: form «X» of eks is one letter, which would match every lone letter".into(),
+            ],
+        },
+        Case {
             name: "empty glossary",
             args: vec!["check".into(), "-g".into(), bad("empty.csv"), article.clone()],
             code: 2,
@@ -206,6 +220,12 @@ fn xml_po_and_config() {
         ("unterminated.po", "msgid \"a\"\nmsgstr \"b\n"),
         ("escape.po", "msgid \"a\\z\"\nmsgstr \"\"\n"),
         ("orphan.po", "\nmsgstr \"b\"\n"),
+        (
+            "twice.tmx",
+            "<tmx version=\"1.4\"><body><tu>\n<tuv xml:lang=\"en\"><seg>Iraqi Security Forces</seg></tuv>\n<tuv xml:lang=\"en\" xml:lang=\"ar\"><seg>قوى الأمن الداخلي</seg></tuv></tu></body></tmx>",
+        ),
+        ("twice.xlf", "<xliff version=\"2.0\" trgLang=\"ar\" trgLang=\"fr\"><file id=\"f\"><unit id=\"u\"><segment><target>نص</target></segment></unit></file></xliff>"),
+        ("twice.tbx", "<tbx><text><body>\n  <conceptEntry id=\"a\" id=\"b\"></conceptEntry></body></text></tbx>"),
     ];
     for (name, body) in files {
         std::fs::write(d.join(name), body).unwrap();
@@ -220,6 +240,24 @@ fn xml_po_and_config() {
         case("PO unterminated string", &["check", "unterminated.po"], 2, &["unterminated.po:2:8: unterminated string"]),
         case("PO bad escape", &["check", "escape.po"], 2, &["escape.po:1:9: unknown escape \\z"]),
         case("PO msgstr without msgid", &["check", "orphan.po"], 2, &["orphan.po:2:1: msgstr without a msgid"]),
+        case(
+            "TMX attribute twice",
+            &["check", "twice.tmx"],
+            2,
+            &["twice.tmx:3:20: malformed XML: attribute xml:lang given twice in <tuv>"],
+        ),
+        case(
+            "XLIFF attribute twice",
+            &["check", "twice.xlf"],
+            2,
+            &["twice.xlf:1:35: malformed XML: attribute trgLang given twice in <xliff>"],
+        ),
+        case(
+            "TBX attribute twice",
+            &["check", "--glossary", "twice.tbx", "twice.xlf"],
+            2,
+            &["twice.tbx:2:24: malformed TBX: attribute id given twice in <conceptEntry>"],
+        ),
     ];
     for case in &cases {
         check_case(d, case);

@@ -613,6 +613,10 @@ impl Glossary {
                     continue;
                 };
                 let tokens = tokens_of((index, term_index));
+                if let Some(why) = never_a_term(tokens).filter(|_| term.role != TermRole::English) {
+                    problems.push(Error::glossary(&at.path, Some(at.line), format!("form «{}» of {} {why}", term.text, concept.id)));
+                    continue;
+                }
                 let same = |other: &(usize, usize)| Self::same_key(tokens_of(*other), tokens, &spellings);
                 let first = match keys.get(&hash) {
                     None => {
@@ -675,6 +679,38 @@ impl Glossary {
         }
         problems
     }
+}
+
+/// Why a form of one word cannot stand as a term, if it cannot: one
+/// letter (an Arabic letter alone is a clitic or a letter's name, and is
+/// never matched; a Latin one would match every lone letter), or proclitics
+/// alone («وال», «بال», «لل»), which are taken off every word before it is
+/// matched. (Not asked of an English name, read only in English sources.)
+fn never_a_term(tokens: &[FormToken]) -> Option<&'static str> {
+    let [token] = tokens else { return None };
+    let stem = token.stem();
+    if token.definite && !stem.is_empty() {
+        return None;
+    }
+    if stem.chars().count() <= 1 {
+        return Some(if token.script == Script::Arabic {
+            "is one letter, which qamus never matches as a term (alone it is a clitic or a letter's name): remove it, or write the whole word"
+        } else {
+            "is one letter, which would match every lone letter of that name: remove it, or write the whole name"
+        });
+    }
+    if token.script != Script::Arabic {
+        return None;
+    }
+    let rest = stem.strip_prefix(['و', 'ف']).unwrap_or(stem);
+    // «لل» is «ل» and the article whose alif it drops.
+    let rest = match rest.strip_prefix('ل') {
+        Some(r) => r.strip_prefix('ل').unwrap_or(r),
+        None => rest.strip_prefix(['ب', 'ك']).unwrap_or(rest),
+    };
+    let rest = rest.strip_prefix("ال").unwrap_or(rest);
+    rest.is_empty()
+        .then_some("is proclitics alone (a conjunction, a preposition, the article), which qamus takes off every word before matching: remove it, or write the whole word")
 }
 
 /// Whether two rows hold the same concept, cell for cell (their places aside).

@@ -223,6 +223,12 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
             let (line, column) = line_col(reader.error_position() as usize);
             Error { column: Some(column), ..Error::glossary(name, Some(line), format!("malformed TBX: {e}")) }
         })?;
+        if let Event::Start(e) | Event::Empty(e) = &event {
+            if let Some((message, offset)) = crate::input::xml::attribute_problem(e) {
+                let (line, column) = line_col(before + offset);
+                return Err(Error { column: Some(column), ..Error::glossary(name, Some(line), format!("malformed TBX: {message}")) });
+            }
+        }
         match event {
             Event::Start(e) | Event::Empty(e) if stack.is_empty() => {
                 let root = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();

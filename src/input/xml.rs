@@ -48,6 +48,9 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
             let (line, column) = line_col(text, reader.error_position() as usize);
             Error::malformed(path, line, column, format!("malformed XML: {e}"))
         })?;
+        if let Event::Start(e) | Event::Empty(e) = &event {
+            check_attributes(text, path, before, e)?;
+        }
         match event {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
@@ -94,6 +97,36 @@ fn walk<'a>(text: &'a str, path: &str, mut f: impl FnMut(Item<'a>) -> Result<()>
         }
     }
     root.ok_or_else(|| Error::malformed(path, 1, 1, "no root element"))
+}
+
+/// An element's attributes must be well-formed, each named once: with
+/// `<tuv xml:lang="en" xml:lang="ar">` the first would win and the Arabic
+/// never be checked, so it is an error naming the attribute.
+fn check_attributes(text: &str, path: &str, at: usize, e: &BytesStart) -> Result<()> {
+    match attribute_problem(e) {
+        Some((message, offset)) => {
+            let (line, column) = line_col(text, at + offset);
+            Err(Error::malformed(path, line, column, format!("malformed XML: {message}")))
+        }
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with an element's attributes (one given twice, one not
+/// well-formed), and where, in bytes from its `<`; `None` if nothing.
+pub(crate) fn attribute_problem(e: &BytesStart) -> Option<(String, usize)> {
+    let error = e.attributes().find_map(|a| a.err())?;
+    let element = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+    Some(match &error {
+        // Its position counts from the element's name, past the `<`.
+        quick_xml::events::attributes::AttrError::Duplicated(now, _) => {
+            let raw: &[u8] = e;
+            let key = raw.get(*now..).and_then(|rest| rest.split(|&b| b == b'=').next()).unwrap_or_default();
+            let key = String::from_utf8_lossy(key).trim().to_string();
+            (format!("attribute {key} given twice in <{element}>"), 1 + now)
+        }
+        _ => (format!("bad attribute in <{element}>: {error}"), 0),
+    })
 }
 
 /// Decodes a character reference or one of the five predefined entities;
