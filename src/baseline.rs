@@ -67,13 +67,14 @@ fn root_of(baseline: &Path) -> Result<PathBuf> {
 /// A document's path as a baseline stores it: relative to `root` when the
 /// file is under it, else as shown; `/` separators, no leading `./`.
 fn stored_path(root: &Path, shown: &str) -> String {
-    crate::check::relative_to(root, Path::new(shown)).unwrap_or_else(|| normalized(shown))
+    crate::check::relative_to(root, &crate::input::walk::path_of(shown)).unwrap_or_else(|| normalized(shown))
 }
 
-/// A path as shown, or as an older baseline stored it, in the stored form.
+/// A path as shown, or as an older baseline stored it, in the stored form
+/// (no leading `./`; a backslash is part of an escaped name, see
+/// [`crate::input::walk::display`]).
 fn normalized(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let mut path = path.as_str();
+    let mut path = path;
     while let Some(rest) = path.strip_prefix("./") {
         path = rest.trim_start_matches('/');
     }

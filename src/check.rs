@@ -668,11 +668,12 @@ impl Matchers {
     }
 }
 
-/// `path` relative to `root`, with `/` separators; `root` must be absolute
-/// and canonical (see [`std::fs::canonicalize`]), `path` is made so.
+/// `path` relative to `root`, with `/` separators, as
+/// [`walk::display`] shows it; `root` must be absolute and canonical (see
+/// [`std::fs::canonicalize`]), `path` is made so.
 pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
     let path = std::fs::canonicalize(path).ok()?;
-    Some(path.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/"))
+    Some(walk::display(path.strip_prefix(root).ok()?))
 }
 
 /// What [`find_occurrences`] finds in a document.

@@ -255,6 +255,57 @@ fn a_suggestion_is_in_the_definiteness_of_what_it_replaces() {
 }
 
 #[test]
+fn a_file_name_with_a_newline_or_bytes_that_are_not_utf8_is_escaped_and_given_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let forbidden = "وأكدت قوى الأمن الداخلي ذلك.\n";
+    let names: [&[u8]; 3] = [b"forged\nfake.txt:9:9: error[forbidden-rendering] x.txt", b"caf\xE9.txt", b"back\\slash.txt"];
+    for name in names {
+        std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), forbidden).unwrap();
+    }
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_qamus"))
+            .args(["check", "--no-config"])
+            .args(args)
+            .arg(".")
+            .current_dir(dir.path())
+            .env_remove("GITHUB_WORKSPACE")
+            .output()
+            .unwrap()
+    };
+    let shown = ["./back\\\\slash.txt", "./caf\\xE9.txt", "./forged\\nfake.txt:9:9: error[forbidden-rendering] x.txt"];
+    // Text: one finding line a file, none forged by the newline.
+    let text = String::from_utf8(run(&[]).stdout).unwrap();
+    let starts: Vec<&str> = text.lines().filter(|l| l.contains(": error[")).collect();
+    assert_eq!(starts.len(), 3, "{text}");
+    for (line, name) in starts.iter().zip(shown) {
+        assert!(line.starts_with(&format!("{name}:1:7: error[")), "{line} for {name}");
+    }
+    // Counts.
+    let counts = String::from_utf8(run(&["--count"]).stdout).unwrap();
+    let lines: Vec<&str> = counts.lines().collect();
+    assert_eq!(lines, [&format!("{}:1:1", shown[0]), &format!("{}:1:1", shown[1]), &format!("{}:1:1", shown[2]), "total:3:3"], "{counts}");
+    // JSON: the escaped names, exactly.
+    let report: Value = serde_json::from_slice(&run(&["--format", "json"]).stdout).unwrap();
+    let paths: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, shown);
+    // SARIF: the bytes of each name, percent-encoded, relative to the root.
+    let sarif: Value = serde_json::from_slice(&run(&["--format", "sarif"]).stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris, ["back%5Cslash.txt", "caf%E9.txt", "forged%0Afake.txt%3A9%3A9%3A%20error%5Bforbidden-rendering%5D%20x.txt"]);
+    // A baseline holds them and matches them again.
+    let written = run(&["--write-baseline", "baseline.json"]);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let again = run(&["--baseline", "baseline.json"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+}
+
+#[test]
 fn crlf_and_cr_line_endings_keep_lines_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     for (name, newline) in [("crlf.txt", "\r\n"), ("cr.txt", "\r")] {

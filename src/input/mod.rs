@@ -214,7 +214,7 @@ impl Document {
                     _ => locale::yaml_strings(text, path),
                 };
                 let targets = strings(&self.text, &self.path)?;
-                let sources = match locale::source_path(Path::new(&self.path), &options.source_locale) {
+                let sources = match locale::source_path(&walk::path_of(&self.path), &options.source_locale) {
                     Some(source) if source.is_file() => {
                         let shown = walk::display(&source);
                         match Document::read(&source, &shown, encoding, Some(self.format)).and_then(|d| strings(&d.text, &shown)) {

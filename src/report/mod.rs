@@ -63,7 +63,8 @@ impl Report<'_> {
 
 /// See [`Report::repo_path`].
 pub fn repo_path(root: Option<&Path>, shown: &str) -> String {
-    root.and_then(|root| crate::check::relative_to(root, Path::new(shown))).unwrap_or_else(|| shown.trim_start_matches("./").to_string())
+    root.and_then(|root| crate::check::relative_to(root, &crate::input::walk::path_of(shown)))
+        .unwrap_or_else(|| shown.trim_start_matches("./").to_string())
 }
 
 /// The root of the repository the run is in: `$GITHUB_WORKSPACE` when set,
@@ -84,10 +85,18 @@ pub fn repository_root() -> Option<PathBuf> {
     Some(cwd)
 }
 
-/// Percent-encodes what may not stand in a URI reference (keeps `/`).
+/// Percent-encodes what may not stand in a URI reference (keeps `/`): the
+/// bytes of the path a shown name stands for (see
+/// [`crate::input::walk::display`]), so that a name that is not UTF-8 is
+/// given exactly.
 pub fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    let real = crate::input::walk::path_of(path);
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(real.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = real.to_string_lossy().into_owned().into_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for b in bytes {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {

@@ -107,7 +107,7 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "results": results,
     });
     if let Some(root) = &report.root {
-        let mut root_uri = format!("file://{}", uri(&root.to_string_lossy().replace('\\', "/")));
+        let mut root_uri = format!("file://{}", uri(&crate::input::walk::display(root)));
         if !root_uri.ends_with('/') {
             root_uri.push('/');
         }
