@@ -700,6 +700,10 @@ fn stdout_error(e: io::Error) -> Error {
 /// name says (`-o glossary.xlsx` was written as CSV).
 fn format_of_output<T: ValueEnum + Copy>(output: Option<&Path>, known: &[(&str, T)]) -> Result<Option<T>> {
     let Some(path) = output else { return Ok(None) };
+    // Said before the run, whatever its name looks like.
+    if path.is_dir() {
+        return Err(Error::new(ErrorKind::Usage("is a directory; name the file to write".into()), path.display().to_string()));
+    }
     let Some(extension) = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) else { return Ok(None) };
     match known.iter().find(|(name, _)| *name == extension) {
         Some((_, format)) => Ok(Some(*format)),

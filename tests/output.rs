@@ -173,7 +173,13 @@ fn a_directory_is_an_error_naming_it() {
         };
         assert_eq!(stderr.trim_end(), expected, "{target}");
     }
-    assert_eq!(entries(dir.path()), BTreeSet::from(["reports".to_string()]));
+    // Without --format, a folder whose name has an extension is still
+    // called a folder, not an unknown format.
+    std::fs::create_dir(dir.path().join("out.d")).unwrap();
+    let output = qamus_in(dir.path(), &["check", "--no-config", "-o", "out.d", fixture.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(text(&output.stderr).trim_end(), "qamus: error: out.d: is a directory; name the file to write");
+    assert_eq!(entries(dir.path()), BTreeSet::from(["out.d".to_string(), "reports".to_string()]));
     assert!(entries(&dir.path().join("reports")).is_empty());
 }
 
