@@ -51,8 +51,14 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff).
-    Man,
+    /// Print a manual page (roff): qamus(1), or one subcommand's.
+    Man {
+        /// The subcommand whose page to print (`check` for qamus-check(1)).
+        command: Option<String>,
+        /// Write every page (qamus.1, qamus-check.1, …) into DIR instead.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -371,11 +377,115 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
             stdout.write_all(&script).and_then(|()| stdout.flush()).map_err(stdout_error)?;
             Ok(0)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut stdout).map_err(stdout_error)?;
+        Command::Man { command, dir } => {
+            let pages = man_pages();
+            if let Some(dir) = dir {
+                if !dir.is_dir() {
+                    return Err(Error::new(ErrorKind::Usage("no such directory".into()), dir.display().to_string()));
+                }
+                for (name, page) in &pages {
+                    let path = dir.join(format!("{name}.1"));
+                    crate::output::write_atomic(&path, |out| out.write_all(page))?;
+                }
+                eprintln!("qamus: wrote {} manual pages in {}", pages.len(), dir.display());
+                return Ok(0);
+            }
+            let wanted = command.map_or_else(|| "qamus".to_string(), |c| format!("qamus-{c}"));
+            let Some((_, page)) = pages.iter().find(|(name, _)| *name == wanted) else {
+                let names: Vec<&str> = pages.iter().filter_map(|(name, _)| name.strip_prefix("qamus-")).collect();
+                return Err(Error::usage(format!("man: no page for {wanted:?}; the subcommands are {}", names.join(", "))));
+            };
+            stdout.write_all(page).and_then(|()| stdout.flush()).map_err(stdout_error)?;
             Ok(0)
         }
     }
+}
+
+/// Every manual page, named (`qamus`, `qamus-check`, …): the main page with
+/// the subcommands each has a page of, and EXIT STATUS, FILES, ENVIRONMENT
+/// and SEE ALSO where they apply.
+fn man_pages() -> Vec<(String, Vec<u8>)> {
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    let mut pages = Vec::new();
+    let mut render = |cmd: &clap::Command, name: &str, sub: Option<&str>| {
+        let man =
+            clap_mangen::Man::new(cmd.clone()).title(name).source(format!("qamus {}", env!("CARGO_PKG_VERSION"))).manual("qamus manual");
+        let mut page = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = man.render_title(&mut page);
+        let _ = man.render_name_section(&mut page);
+        let _ = man.render_synopsis_section(&mut page);
+        let _ = man.render_description_section(&mut page);
+        if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+            let _ = man.render_options_section(&mut page);
+        }
+        if cmd.has_subcommands() {
+            let _ = man.render_subcommands_section(&mut page);
+        }
+        page.extend_from_slice(man_sections(sub).as_bytes());
+        page.extend_from_slice(format!(".SH VERSION\nv{}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+        // Each section rendered alone starts with the same two lines of
+        // preamble: kept once, at the top.
+        let text = String::from_utf8_lossy(&page).into_owned();
+        let mut seen = std::collections::HashSet::new();
+        let page: String = text
+            .lines()
+            .filter(|l| !l.starts_with(".ie \\n(.g .ds Aq") && !l.starts_with(".el .ds Aq") || seen.insert(*l))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        pages.push((name.to_string(), page.into_bytes()));
+    };
+    render(&cli, "qamus", None);
+    for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("qamus-{}", sub.get_name());
+        render(sub, &name, Some(sub.get_name()));
+    }
+    pages
+}
+
+/// The sections clap does not make, in roff, for the main page (`None`) or
+/// a subcommand's.
+fn man_sections(sub: Option<&str>) -> String {
+    let mut roff = String::new();
+    let checks = matches!(sub, None | Some("check" | "report" | "glossary"));
+    if checks {
+        roff.push_str(
+            ".SH \"EXIT STATUS\"\n.TP\n0\nNo finding at or above \\fB\\-\\-fail\\-on\\fR (check); the command did what was asked.\n\
+             .TP\n1\nA finding at or above \\fB\\-\\-fail\\-on\\fR (check only; \\fB\\-\\-fail\\-on never\\fR never gives it).\n\
+             .TP\n2\nA usage error, an unreadable input, or a bad glossary, configuration or baseline; the message names the file, line and problem.\n\
+             A closed pipe is no error, and does not hide the verdict.\n",
+        );
+    } else {
+        roff.push_str(".SH \"EXIT STATUS\"\n.TP\n0\nDone.\n.TP\n2\nA usage error, or the output could not be written.\n");
+    }
+    if matches!(sub, None | Some("check" | "report" | "glossary" | "init")) {
+        roff.push_str(
+            ".SH FILES\n.TP\n\\fIqamus.toml\\fR, \\fI.qamus.toml\\fR\n\
+             The configuration: the nearest in the current directory or a parent (\\fB\\-\\-config\\fR names another, \\fB\\-\\-no\\-config\\fR ignores it); \\fBqamus init\\fR writes a commented one. Flags override it.\n\
+             .TP\n\\fIqamus\\-baseline.json\\fR\n\
+             The usual name of a baseline (\\fB\\-\\-write\\-baseline\\fR, \\fB\\-\\-baseline\\fR); its paths are relative to the repository root.\n\
+             .TP\n\\fI.gitignore\\fR, \\fI.ignore\\fR\n\
+             Honoured by the directory walk unless \\fB\\-\\-no\\-ignore\\fR.\n",
+        );
+    }
+    if checks {
+        roff.push_str(
+            ".SH ENVIRONMENT\n.TP\n\\fBNO_COLOR\\fR\nWhen set and not empty, no colour, even on a terminal.\n\
+             .TP\n\\fBCI\\fR\nWhen set, no progress line on stderr.\n\
+             .TP\n\\fBGITHUB_WORKSPACE\\fR\nThe repository root for SARIF and GitHub annotation paths (else the nearest folder holding .git).\n\
+             .TP\n\\fBGITHUB_STEP_SUMMARY\\fR\nWith \\fB\\-\\-format github\\fR, the file the findings table is appended to.\n\
+             .TP\n\\fBSOURCE_DATE_EPOCH\\fR\nThe time a report says it was made (reproducible reports).\n",
+        );
+    }
+    roff.push_str(".SH \"SEE ALSO\"\n");
+    match sub {
+        None => roff.push_str(
+            "\\fBqamus\\-check\\fR(1), \\fBqamus\\-glossary\\fR(1), \\fBqamus\\-report\\fR(1), \\fBqamus\\-rules\\fR(1), \\fBqamus\\-init\\fR(1), \\fBqamus\\-completions\\fR(1), \\fBqamus\\-man\\fR(1); the README.\n",
+        ),
+        Some(_) => roff.push_str("\\fBqamus\\fR(1); the README.\n"),
+    }
+    roff
 }
 
 /// Parses a config value with the same names as the flag.

@@ -624,7 +624,46 @@ fn completions_and_man_page() {
     assert_eq!(bash.status.code(), Some(0));
     assert!(text(&bash.stdout).contains("--fail-on"));
     let man = qamus(&["man"]);
-    assert!(text(&man.stdout).starts_with(".ie \\n(.g .ds Aq") || text(&man.stdout).contains(".TH qamus"), "{}", &text(&man.stdout)[..200]);
+    let main = text(&man.stdout);
+    assert!(main.contains(".TH qamus 1"), "{}", &main[..200]);
+    for section in [".SH \"EXIT STATUS\"", ".SH FILES", ".SH ENVIRONMENT", ".SH \"SEE ALSO\"", "NO_COLOR", "qamus.toml"] {
+        assert!(main.contains(section), "the main page lacks {section}");
+    }
+    // Every page the main page names exists, under its own title.
+    let named: std::collections::BTreeSet<String> =
+        regex::Regex::new(r"qamus\\-([a-z]+)\(1\)").unwrap().captures_iter(&main).map(|c| c[1].to_string()).collect();
+    assert!(named.len() >= 7 && named.contains("check") && !named.contains("help"), "{named:?}");
+    for name in &named {
+        let page = qamus(&["man", name]);
+        assert_eq!(page.status.code(), Some(0), "{name}: {}", text(&page.stderr));
+        let page = text(&page.stdout);
+        assert!(page.contains(&format!(".TH qamus-{name} 1")), "{name}: {}", &page[..200.min(page.len())]);
+        assert!(page.contains(".SH \"EXIT STATUS\"") && page.contains("qamus\\fR(1)"), "{name}");
+    }
+    // The check page has what a CI author looks for.
+    let check = text(&qamus(&["man", "check"]).stdout);
+    assert!(check.contains("\\-\\-fail\\-on") && check.contains(".SH ENVIRONMENT"), "{check}");
+    let unknown = qamus(&["man", "nothing"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("no page for \"qamus-nothing\""), "{}", text(&unknown.stderr));
+    // --dir writes them all.
+    let dir = tempfile::tempdir().unwrap();
+    let written = qamus(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    let mut expected: Vec<String> = named.iter().map(|n| format!("qamus-{n}.1")).chain(["qamus.1".to_string()]).collect();
+    expected.sort();
+    assert_eq!(files, expected);
+    // Rendered by man(1) where it is installed: no warning.
+    if Command::new("man").arg("--version").output().is_ok() {
+        let rendered =
+            Command::new("man").args(["--warnings", "-l"]).arg(dir.path().join("qamus-check.1")).env("MANWIDTH", "100").output().unwrap();
+        assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+        assert!(text(&rendered.stdout).contains("EXIT STATUS"), "{}", text(&rendered.stdout));
+    } else {
+        eprintln!("SKIPPED: man(1) is absent, so the pages were not rendered");
+    }
 }
 
 #[test]
