@@ -51,6 +51,16 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the configuration in effect here (qamus.toml and defaults), as
+    /// TOML, after checking every value as a run would.
+    Config {
+        /// Read this configuration file instead of the nearest qamus.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Read no configuration file: print the defaults.
+        #[arg(long, conflicts_with = "config")]
+        no_config: bool,
+    },
     /// Print a manual page (roff): qamus(1), or one subcommand's.
     Man {
         /// The subcommand whose page to print (`check` for qamus-check(1)).
@@ -225,17 +235,11 @@ fn parse_input_format(name: &str) -> std::result::Result<Format, String> {
 
 #[derive(Debug, Args)]
 struct GlossaryArgs {
-    /// Corpus files or directories (as for `check`). None: no corpus, so with
-    /// `--all` the glossary is converted as it is.
-    paths: Vec<PathBuf>,
-
-    /// Glossary file; repeat to merge several. Default: the embedded one.
-    #[arg(short = 'g', long = "glossary", value_name = "FILE")]
-    glossaries: Vec<PathBuf>,
-
-    /// Format of the --glossary files instead of guessing: csv, tsv, locale-csv, tbx.
-    #[arg(long, value_parser = parse_glossary_format, value_name = "FORMAT")]
-    glossary_format: Option<GlossaryFormat>,
+    /// The corpus, the glossary and how to read them, as for `check` (and
+    /// qamus.toml's `glossaries`, `encoding`, `jobs`…); with no path there is
+    /// no corpus, so with `--all` the glossary is converted as it is.
+    #[command(flatten)]
+    input: InputArgs,
 
     /// Output format [default: by the extension of -o, else csv].
     #[arg(short = 'f', long, value_enum)]
@@ -261,14 +265,6 @@ struct GlossaryArgs {
     /// all hold, 1 naming each row whose example does not.
     #[arg(long)]
     test: bool,
-
-    /// Encoding of corpus files without a byte-order mark.
-    #[arg(long, value_name = "NAME")]
-    encoding: Option<String>,
-
-    /// Files read in parallel [default: all cores].
-    #[arg(short = 'j', long, value_name = "N")]
-    jobs: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -354,6 +350,22 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
         Command::Check(args) => check(*args),
         Command::Glossary(args) => glossary_command(*args),
         Command::Report(args) => report_command(*args),
+        Command::Config { config, no_config } => {
+            let cwd = std::env::current_dir().map_err(|e| Error::new(ErrorKind::Io(e), "."))?;
+            let config = match (&config, no_config) {
+                (Some(path), _) => Config::load(path)?,
+                (None, true) => Config::none(&cwd),
+                (None, false) => Config::discover(&cwd)?,
+            };
+            config_value::<OutputFormat>(&config, "format", config.format())?;
+            config_value::<FailOn>(&config, "fail-on", config.fail_on())?;
+            config_value::<Level>(&config, "min-severity", config.min_severity())?;
+            let glossary =
+                if config.glossaries().is_empty() { Glossary::embedded()? } else { Glossary::load_files(&config.glossaries(), None)? };
+            let text = config.effective(&glossary)?;
+            stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(stdout_error)?;
+            Ok(0)
+        }
         Command::Rules => {
             for rule in Rule::ALL {
                 writeln!(stdout, "{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.description())
@@ -387,7 +399,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
                     let path = dir.join(format!("{name}.1"));
                     crate::output::write_atomic(&path, |out| out.write_all(page))?;
                 }
-                eprintln!("qamus: wrote {} manual pages in {}", pages.len(), dir.display());
+                eprintln!("qamus: wrote {} in {}", crate::words::plural(pages.len(), "manual page"), dir.display());
                 return Ok(0);
             }
             let wanted = command.map_or_else(|| "qamus".to_string(), |c| format!("qamus-{c}"));
@@ -713,7 +725,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         // `total` is 0 while the walk is still finding files.
         let mut progress = |done: usize, total: usize| {
             if show_progress && total == 0 {
-                eprint!("\rqamus: {done} files");
+                eprint!("\rqamus: {}", crate::words::plural(done, "file"));
             } else if show_progress && total > 1 {
                 eprint!("\rqamus: {done}/{total} files");
                 if done == total {
@@ -877,48 +889,44 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
         Some(format) => format,
         None => format_of_output(args.output.as_deref(), &known)?.unwrap_or(GlossaryOutput::Csv),
     };
-    let glossary =
-        if args.glossaries.is_empty() { Glossary::embedded()? } else { Glossary::load_files(&args.glossaries, args.glossary_format)? };
-    for notice in &glossary.notices {
-        eprintln!("qamus: note: {notice}");
-    }
+    let mut prepared = prepare(&args.input)?;
+    prepared.options.keep_occurrences = true;
+    let glossary = &prepared.glossary;
     if args.test {
-        let (count, failures) = crate::glossary::selftest::run(&glossary);
+        let (count, failures) = crate::glossary::selftest::run(glossary);
         for failure in &failures {
             eprintln!("qamus: {failure}");
         }
         println!("{} passed, {} failed", count - failures.len(), failures.len());
         return Ok(u8::from(!failures.is_empty()));
     }
-    let encoding = match &args.encoding {
-        Some(label) => Some(Encoding::for_label(label).map_err(|kind| Error { kind, path: None, line: None, column: None })?),
-        None => None,
-    };
-    let matchers = Matchers::new(&glossary);
-    let mut attested = crate::glossary::attested::Attested::new(&glossary);
-    let (jobs, notice) = crate::threads::bounded_jobs(args.jobs.unwrap_or(0));
-    if let Some(notice) = notice {
-        eprintln!("qamus: warning: {notice}");
-    }
-    let options = CheckOptions { encoding, jobs, keep_occurrences: true, ..CheckOptions::default() };
-    let outcome = if args.paths.is_empty() {
+    let mut attested = crate::glossary::attested::Attested::new(glossary);
+    // No path: no corpus (not the current folder, as for `check`).
+    let outcome = if args.input.paths.is_empty() {
         crate::check::Outcome::default()
     } else {
         let mut on_document = |document: &mut crate::check::DocumentResult| {
-            attested.add(&glossary, &document.path, &document.occurrences);
+            for notice in &document.notices {
+                eprintln!("qamus: warning: {notice}");
+            }
+            attested.add(glossary, &document.path, &document.occurrences);
             document.occurrences = Vec::new();
             document.findings = Vec::new();
         };
-        check_paths(&glossary, &matchers, &args.paths, &options, &|_| true, &mut on_document, &mut |_, _| {})
+        let walk_filter = |path: &Path| prepared.walk_filter(path);
+        check_paths(glossary, &prepared.matchers, &prepared.paths, &prepared.options, &walk_filter, &mut on_document, &mut |_, _| {})
     };
+    for skipped in &outcome.skipped {
+        eprintln!("qamus: {skipped}");
+    }
     for error in &outcome.errors {
         eprintln!("qamus: error: {error}");
     }
-    let rows = attested.rows(&glossary, args.all);
+    let rows = attested.rows(glossary, args.all);
     let (en_locale, ar_locale) = args.locales.split_once(',').map(|(a, b)| (a.trim(), b.trim())).unwrap_or(("en", "ar"));
     let write = |out: &mut dyn Write| -> io::Result<()> {
         match format {
-            GlossaryOutput::Csv => crate::glossary::csv::write(&glossary, &rows, args.bom, out),
+            GlossaryOutput::Csv => crate::glossary::csv::write(glossary, &rows, args.bom, out),
             GlossaryOutput::CatCsv => crate::glossary::csv::write_cat(&rows, (en_locale, ar_locale), args.bom, out),
             GlossaryOutput::Tbx => crate::glossary::tbx::write(&rows, out),
             GlossaryOutput::Json => crate::glossary::attested::write_json(&rows, out),

@@ -283,6 +283,94 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The configuration in effect, as TOML a run reads the same way: every
+    /// key the file sets, and every other at its default (commented so),
+    /// `[severity]` with every rule's level after the file's settings. Every
+    /// value is checked as a run checks it (rules, levels, concept ids against
+    /// `glossary`, globs), so that this is also how a configuration is tested.
+    pub fn effective(&self, glossary: &Glossary) -> Result<String> {
+        use std::fmt::Write;
+        let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let list = |items: &[String]| format!("[{}]", items.iter().map(|i| quote(i)).collect::<Vec<_>>().join(", "));
+        let mut out = String::new();
+        match &self.path {
+            Some(path) => {
+                let _ = writeln!(out, "# The configuration in effect: {} (paths relative to {}).", path.display(), self.root.display());
+            }
+            None => {
+                let _ = writeln!(out, "# No qamus.toml here or above: every value is the default.");
+            }
+        }
+        let _ = writeln!(out, "# Flags on the command line override it.\n");
+        let set = |out: &mut String, key: &str, value: Option<String>, default: &str| {
+            let _ = match value {
+                Some(value) => writeln!(out, "{key} = {value}"),
+                None => writeln!(out, "# {key}: {default} (default)"),
+            };
+        };
+        let raw = &self.raw;
+        let glossaries: Vec<String> = self.glossaries().iter().map(|p| p.display().to_string()).collect();
+        set(&mut out, "glossaries", (!glossaries.is_empty()).then(|| list(&glossaries)), "the embedded glossary");
+        self.include()?;
+        self.exclude()?;
+        set(&mut out, "include", (!raw.include.is_empty()).then(|| list(&raw.include)), "every file below this folder that a walk reads");
+        set(&mut out, "exclude", (!raw.exclude.is_empty()).then(|| list(&raw.exclude)), "none");
+        // (Their values are checked by the command line's own parsers.)
+        for (key, value, default) in
+            [("fail-on", &raw.fail_on, "\"error\""), ("min-severity", &raw.min_severity, "\"info\""), ("format", &raw.format, "\"text\"")]
+        {
+            set(&mut out, key, value.as_deref().map(quote), default);
+        }
+        if let Some(encoding) = &raw.encoding {
+            crate::input::Encoding::for_label(encoding).map_err(|kind| Error { kind, ..self.error(String::new()) })?;
+        }
+        set(&mut out, "encoding", raw.encoding.as_deref().map(quote), "\"utf-8\" where a file has no byte-order mark");
+        set(&mut out, "jobs", raw.jobs.map(|j| j.to_string()), "one a core");
+        if let Some(format) = &raw.input_format {
+            if crate::input::Format::from_name(format).is_none() {
+                return Err(self.error(format!("input-format: unknown format {format:?}")));
+            }
+        }
+        set(&mut out, "input-format", raw.input_format.as_deref().map(quote), "by each file's extension");
+        let _ = writeln!(out, "include-fuzzy = {}{}", raw.include_fuzzy, if raw.include_fuzzy { "" } else { "  # default" });
+        set(&mut out, "source-locale", raw.source_locale.as_deref().map(quote), "\"en\"");
+        set(&mut out, "source-by", raw.source_by.as_deref().map(quote), "\"file\" (qamus report)");
+        let mut levels: BTreeMap<&str, (String, bool)> =
+            Rule::ALL.iter().map(|r| (r.id(), (r.default_severity().as_str().to_string(), false))).collect();
+        for (rule, level) in self.rule_levels()? {
+            levels.insert(rule.id(), (level.map_or("off", |l| l.as_str()).to_string(), true));
+        }
+        let _ = writeln!(out, "\n[severity]");
+        for rule in Rule::ALL {
+            let (level, from_file) = &levels[rule.id()];
+            let _ = writeln!(out, "{} = {}{}", rule.id(), quote(level), if *from_file { "" } else { "  # default" });
+        }
+        let concept_levels = self.concept_levels(glossary)?;
+        if !concept_levels.is_empty() {
+            let _ = writeln!(out, "\n[concept-severity]");
+            for (concept, rule, level) in concept_levels {
+                let level = quote(level.map_or("off", |l| l.as_str()));
+                let _ = match rule {
+                    None => writeln!(out, "{concept} = {level}"),
+                    Some(rule) => writeln!(out, "{concept}.{} = {level}", rule.id()),
+                };
+            }
+        }
+        for ignore in self.ignores(glossary)? {
+            let _ = writeln!(out, "\n[[ignore]]\npath = {}", quote(&ignore.pattern));
+            if !ignore.concepts.is_empty() {
+                let _ = writeln!(out, "concepts = {}", list(&ignore.concepts));
+            }
+            if !ignore.rules.is_empty() {
+                let rules: Vec<String> = ignore.rules.iter().map(|r| r.id().to_string()).collect();
+                let _ = writeln!(out, "rules = {}", list(&rules));
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The starter configuration `qamus init` writes.
 pub const STARTER: &str = r#"# qamus configuration. qamus reads the nearest qamus.toml (or .qamus.toml)
 # in the current directory or a parent; `--config FILE` names another and

@@ -136,7 +136,7 @@ impl fmt::Display for Error {
             ErrorKind::Glossary(message) | ErrorKind::Usage(message) | ErrorKind::Malformed(message) => write!(f, "{message}"),
             ErrorKind::GlossaryProblems { problems, more } => {
                 let all = problems.len() + more;
-                write!(f, "{all} problems in the glossary:")?;
+                write!(f, "{} in the glossary:", crate::words::plural(all, "problem"))?;
                 for problem in problems {
                     write!(f, "\n  {problem}")?;
                 }

@@ -28,6 +28,7 @@ pub mod report;
 #[doc(hidden)]
 pub mod synthetic;
 pub mod threads;
+pub mod words;
 
 pub use error::{Error, ErrorKind, Result};
 pub use glossary::Glossary;

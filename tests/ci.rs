@@ -558,6 +558,56 @@ fn the_pre_commit_hook_passes_only_what_a_walk_would_check() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
 }
 
+#[test]
+fn the_configuration_in_effect_is_printed_and_reads_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "exclude = [\"drafts/**\"]\nfail-on = \"warning\"\n[severity]\nmixed-renderings = \"info\"\n[concept-severity]\nisis = \"off\"\nhmc = { mixed-renderings = \"note\" }\n[[ignore]]\npath = \"quotes/**\"\nconcepts = [\"hmc\"]\nrules = [\"deprecated-rendering\"]\n";
+    std::fs::write(dir.path().join("qamus.toml"), config).unwrap();
+    let shown = qamus_in(dir.path(), &["config"]);
+    assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
+    let first = text(&shown.stdout);
+    for line in [
+        "exclude = [\"drafts/**\"]",
+        "fail-on = \"warning\"",
+        "# min-severity: \"info\" (default)",
+        "mixed-renderings = \"info\"",
+        "forbidden-rendering = \"error\"  # default",
+        "isis = \"off\"",
+        "hmc.mixed-renderings = \"note\"",
+        "path = \"quotes/**\"",
+        "rules = [\"deprecated-rendering\"]",
+    ] {
+        assert!(first.lines().any(|l| l == line), "{line:?} missing:\n{first}");
+    }
+    // What it prints is a configuration that reads back to the same.
+    let sub = dir.path().join("again");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("qamus.toml"), &first).unwrap();
+    let again = qamus_in(&sub, &["config"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    // The same values; the rules' levels are now the file's, not defaults.
+    let body = |t: &str| t.lines().skip(1).map(|l| l.trim_end_matches("  # default").to_string()).collect::<Vec<_>>();
+    assert_eq!(body(&text(&again.stdout)), body(&first));
+    // Defaults only.
+    let defaults = text(&qamus_in(dir.path(), &["config", "--no-config"]).stdout);
+    assert!(defaults.starts_with("# No qamus.toml here or above"), "{defaults}");
+    assert!(defaults.contains("# fail-on: \"error\" (default)"), "{defaults}");
+    // Every value is checked as a run checks it.
+    for (bad, expected) in [
+        ("fail-on = \"sometimes\"\n", "fail-on"),
+        ("[concept-severity]\nnobody = \"off\"\n", "nobody"),
+        ("[severity]\nno-such-rule = \"error\"\n", "no-such-rule"),
+        ("exclude = [\"[\"]\n", "exclude: bad glob"),
+        ("encoding = \"latin-99\"\n", "latin-99"),
+    ] {
+        std::fs::write(dir.path().join("qamus.toml"), bad).unwrap();
+        let output = qamus_in(dir.path(), &["config"]);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("qamus.toml") && stderr.contains(expected), "{bad}: {stderr}");
+    }
+}
+
 // ---------------------------------------------------------------- the rest
 
 #[test]

@@ -133,6 +133,60 @@ fn every_concept_of_a_tbx_keeps_its_line() {
 }
 
 #[test]
+fn semicolons_and_tabs_in_a_csv_header_are_read_as_its_separator() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    std::fs::write(&article, "وأكدت قوات الأمن العراقية ذلك.\n").unwrap();
+    for (name, body) in [
+        ("semicolons.csv", "id;en;ar;note\nisf;Iraqi Security Forces;قوات الأمن العراقية;\"a note; with a semicolon\"\n"),
+        ("tabs.csv", "id\ten\tar\nisf\tIraqi Security Forces\tقوات الأمن العراقية\n"),
+        ("pairs.csv", "en;ar\nIraqi Security Forces;قوات الأمن العراقية\n"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let output = qamus(&["check", "--no-config", "--format", "json", "-g", path.to_str().unwrap(), article.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", text(&output.stderr));
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["matches"][0]["surface"], "قوات الأمن العراقية", "{name}");
+    }
+    // A header that mixes them: the error says what the cell holds.
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(&mixed, "id;en;ar,note\nisf;Iraqi Security Forces;قوات الأمن العراقية,x\n").unwrap();
+    let output = qamus(&["check", "--no-config", "-g", mixed.to_str().unwrap(), article.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("unknown column \"id;en;ar\"") && text(&output.stderr).contains("is this file separated by ';'?"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn the_glossary_command_reads_the_configuration_as_check_does_and_keeps_spelling_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let glossary =
+        "id,en,ar,note\n@spelling,,الأمريكية | الأميركية,Both spellings are standard.\nisf,Iraqi Security Forces,قوات الأمن العراقية,\n";
+    std::fs::write(dir.path().join("terms.csv"), glossary).unwrap();
+    std::fs::write(dir.path().join("qamus.toml"), "glossaries = [\"terms.csv\"]\n").unwrap();
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_qamus")).args(args).current_dir(dir.path()).output().unwrap();
+    // The configured glossary, not the embedded one.
+    let output = run(&["glossary", "--all"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let csv = text(&output.stdout);
+    assert_eq!(csv.lines().filter(|l| !l.starts_with("id,") && !l.starts_with("@spelling")).count(), 1, "{csv}");
+    // The note of the spelling row is kept.
+    assert!(csv.lines().any(|l| l.starts_with("@spelling") && l.contains("Both spellings are standard.")), "{csv}");
+    // --no-config: the embedded glossary, as for check.
+    let output = run(&["glossary", "--no-config", "--all"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).lines().count() > 30);
+    // No path: no corpus (not the current folder).
+    std::fs::write(dir.path().join("a.txt"), "وأكدت قوات الأمن العراقية ذلك.\n").unwrap();
+    let json: Value = serde_json::from_slice(&run(&["glossary", "--all", "-f", "json"]).stdout).unwrap();
+    assert!(text(&serde_json::to_vec(&json).unwrap()).contains("\"occurrences\":0"), "{json:#}");
+}
+
+#[test]
 fn tbx_errors_and_unknown_elements() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [

@@ -66,7 +66,30 @@ pub const SPELLING_ROW: &str = "@spelling";
 
 /// Parses a CSV glossary. `name` is how errors name the file.
 pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
-    parse_with(bytes, name, b',')
+    parse_with(bytes, name, sniff_delimiter(bytes))
+}
+
+/// The delimiter of a "CSV" file, from its header line: a comma, unless the
+/// line (outside quotes) has none and has semicolons (as Excel writes CSV
+/// where the decimal mark is a comma), or tabs.
+pub fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let (mut quoted, mut counts) = (false, [0usize; 3]);
+    for &b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    match counts {
+        [0, semicolons, _] if semicolons > 0 => b';',
+        [0, 0, tabs] if tabs > 0 => b'\t',
+        _ => b',',
+    }
 }
 
 /// Parses a glossary in the curated format with another delimiter (TSV).
@@ -103,11 +126,19 @@ fn parse_in_pieces(bytes: &[u8], name: &str, delimiter: u8, pieces: usize) -> Re
             }
             Some(k) => column[k] = Some(i),
             None => {
+                // A header cell holding other separators: say which.
+                let separated = [';', '\t', '|'].into_iter().find(|&c| header.contains(c) && c != char::from(delimiter));
+                let hint = separated.map_or_else(String::new, |c| {
+                    format!(
+                        " (is this file separated by {c:?}? The header was read as separated by {:?}; a header with no comma is read as separated by ';', or by tabs)",
+                        char::from(delimiter)
+                    )
+                });
                 return Err(Error::glossary(
                     name,
                     Some(1),
-                    format!("unknown column {header:?}; the known columns are: {}", COLUMNS[..CURATED].join(", ")),
-                ))
+                    format!("unknown column {header:?}; the known columns are: {}{hint}", COLUMNS[..CURATED].join(", ")),
+                ));
             }
         }
     }
@@ -348,7 +379,8 @@ fn parse_row(record: &Cells<'_>, line: usize, column: &[Option<usize>], path: &s
         if forms.len() < 2 {
             return Err(Error::glossary(name, Some(line), "a @spelling row needs two or more forms in `ar`, separated by ` | `"));
         }
-        return Ok(Some(ParsedRow::Spelling(SpellingClass { forms, location })));
+        let note = Some(cell(Column::Note)).filter(|n| !n.is_empty()).map(str::to_string);
+        return Ok(Some(ParsedRow::Spelling(SpellingClass { forms, note, location })));
     }
     for required in REQUIRED {
         if cell(required).is_empty() {
@@ -512,7 +544,7 @@ pub fn is_locale_code(cell: &str) -> bool {
 /// preferred forms; ids are made from the English.
 pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(sniff_delimiter(bytes)).from_reader(bytes);
     let headers = reader.headers().map_err(|e| csv_error(e, name))?.clone();
     let lower: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
     let find = |language: &str| lower.iter().position(|h| h.split(['-', '_']).next() == Some(language));
@@ -618,7 +650,7 @@ fn csv_error_at(e: ::csv::Error, name: &str, line: Option<usize>) -> Error {
 }
 
 fn unequal_lengths(len: usize, expected_len: usize) -> String {
-    format!("this row has {len} cells but the header has {expected_len} (a stray comma, or a quote left open?)")
+    format!("this row has {} but the header has {expected_len} (a stray comma, or a quote left open?)", crate::words::plural(len, "cell"))
 }
 
 /// The cells of a concept's forms in the curated columns: `ar_admitted`,
@@ -677,6 +709,7 @@ pub fn write(glossary: &Glossary, rows: &[Row], bom: bool, out: &mut dyn std::io
         let mut record = vec![String::new(); COLUMNS.len()];
         record[0] = SPELLING_ROW.to_string();
         record[3] = class.forms.join(" | ");
+        record[Column::Note as usize] = class.note.clone().unwrap_or_default();
         writer.write_record(&record)?;
     }
     for row in rows {
@@ -853,7 +886,7 @@ mod tests {
             whole,
             vec![
                 format!("g.csv:{line}: this row has 2 cells but the header has 4 (a stray comma, or a quote left open?)"),
-                format!("g.csv:{last}: this row has 1 cells but the header has 4 (a stray comma, or a quote left open?)"),
+                format!("g.csv:{last}: this row has 1 cell but the header has 4 (a stray comma, or a quote left open?)"),
             ]
         );
         for pieces in [2, 3, 7, 50] {
@@ -867,7 +900,7 @@ mod tests {
     fn a_two_language_glossary_names_the_file_lines_after_a_multi_line_cell() {
         let text = "en,ar,note\r\nJoint Dialogue,الحوار المشترك,\"held twice\na year\"\r\n\nHigher Commission,اللجنة العليا,\nBroken row\n";
         let e = parse_locale_csv(text.as_bytes(), "l.csv").unwrap_err().to_string();
-        assert!(e.starts_with("l.csv:6: this row has 1 cells but the header has 3"), "{e}");
+        assert!(e.starts_with("l.csv:6: this row has 1 cell but the header has 3"), "{e}");
         let g = parse_locale_csv(text.replace("Broken row\n", "").as_bytes(), "l.csv").unwrap();
         assert_eq!(g.concepts.iter().map(|c| c.location.line).collect::<Vec<_>>(), vec![2, 5]);
     }

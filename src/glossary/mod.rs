@@ -267,7 +267,8 @@ impl GlossaryFormat {
             _ => {
                 let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
                 let header = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or_default());
-                let cells: Vec<String> = header.split(',').map(|c| c.trim().trim_matches('"').to_string()).collect();
+                let delimiter = char::from(csv::sniff_delimiter(bytes));
+                let cells: Vec<String> = header.split(delimiter).map(|c| c.trim().trim_matches('"').to_string()).collect();
                 if !cells.iter().any(|c| c == "id") && cells.iter().any(|c| csv::is_locale_code(c)) {
                     GlossaryFormat::LocaleCsv
                 } else {
@@ -292,7 +293,7 @@ impl GlossaryFormat {
     /// row; the other formats stop at the first problem).
     pub fn parse_collecting(self, bytes: &[u8], name: &str) -> Result<(Glossary, Vec<Error>)> {
         match self {
-            GlossaryFormat::Csv => csv::parse_collecting(bytes, name, b','),
+            GlossaryFormat::Csv => csv::parse_collecting(bytes, name, csv::sniff_delimiter(bytes)),
             GlossaryFormat::Tsv => csv::parse_collecting(bytes, name, b'\t'),
             _ => self.parse(bytes, name).map(|g| (g, Vec::new())),
         }
@@ -305,6 +306,8 @@ impl GlossaryFormat {
 pub struct SpellingClass {
     /// The forms; the first is canonical.
     pub forms: Vec<String>,
+    /// The row's note (why the spellings are one), kept when written back.
+    pub note: Option<String>,
     /// Where the class is declared.
     pub location: Location,
 }

@@ -401,16 +401,7 @@ impl ReportData {
     }
 }
 
-/// `1 file`, `2 files`; `1 entry`, `2 entries`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else if let Some(stem) = word.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
-        format!("{n} {stem}ies")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use crate::words::plural;
 
 /// The glossary in the header.
 #[derive(Debug, Clone, Serialize)]
@@ -615,14 +606,6 @@ mod tests {
         assert_eq!(by.source("news/alpha/a.txt"), "alpha");
         assert_eq!(by.source("other/b.txt"), "other/b.txt");
         assert!(SourceBy::parse("(").is_err());
-    }
-
-    #[test]
-    fn plurals_agree() {
-        assert_eq!(plural(1, "entry"), "1 entry");
-        assert_eq!(plural(2, "entry"), "2 entries");
-        assert_eq!(plural(0, "day"), "0 days");
-        assert_eq!(plural(3, "finding"), "3 findings");
     }
 
     #[test]

@@ -65,10 +65,14 @@ pub fn write_step_summary(report: &Report, path: &std::path::Path) -> io::Result
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
     let [error, warning, info, note] = report.counts();
+    use crate::words::plural;
     let mut text = format!(
-        "## qamus\n\n{} files, {} matches: {error} errors, {warning} warnings, {info} info, {note} notes\n\n",
-        report.outcome.documents.len(),
-        report.outcome.match_count()
+        "## qamus\n\n{}, {}: {}, {}, {info} info, {}\n\n",
+        plural(report.outcome.documents.len(), "file"),
+        plural(report.outcome.match_count(), "match"),
+        plural(error, "error"),
+        plural(warning, "warning"),
+        plural(note, "note")
     );
     if report.shown().next().is_some() {
         text.push_str("| severity | location | rule | concept | found | use |\n|---|---|---|---|---|---|\n");

@@ -102,10 +102,10 @@ pub fn to_string(data: &ReportData) -> String {
     for (s, name) in data.sources.iter().zip(&short) {
         let _ = write!(
             out,
-            "<th class=\"sort\" scope=\"col\" title=\"{} ({} files, {} words)\"><bdi>{}</bdi></th>",
+            "<th class=\"sort\" scope=\"col\" title=\"{} ({}, {})\"><bdi>{}</bdi></th>",
             esc(&s.name),
-            s.files,
-            s.words,
+            crate::words::plural(s.files, "file"),
+            crate::words::plural(s.words, "word"),
             esc(name)
         );
     }

@@ -81,7 +81,8 @@ fn render(data: &ReportData, details: bool, max_issues: usize, max_rows: usize) 
         out.push('\n');
     }
     if data.matrix.len() > max_rows {
-        let _ = writeln!(out, "\n… and {} more concepts (see the JSON or HTML report).", data.matrix.len() - max_rows);
+        let more = crate::words::plural(data.matrix.len() - max_rows, "more concept");
+        let _ = writeln!(out, "\n… and {more} (see the JSON or HTML report).");
     }
     let _ = writeln!(out, "\n## Inconsistencies\n");
     if data.inconsistencies.is_empty() {
@@ -147,8 +148,8 @@ pub fn to_string(data: &ReportData) -> String {
     loop {
         data.summarised = Some(format!(
             "the full report is over {MAX_CHARS} characters, so per-concept detail is left out{}{}; `qamus report --format html` or `--format json` has everything.",
-            if issues < data.inconsistencies.len() { format!(", and only the {issues} worst inconsistencies are listed") } else { String::new() },
-            if rows < data.matrix.len() { format!(", and only {rows} concepts are in the matrix") } else { String::new() },
+            if issues < data.inconsistencies.len() { if issues == 1 { ", and only the worst inconsistency is listed".to_string() } else { format!(", and only the {issues} worst inconsistencies are listed") } } else { String::new() },
+            if rows < data.matrix.len() { if rows == 1 { ", and only 1 concept is in the matrix".to_string() } else { format!(", and only {rows} concepts are in the matrix") } } else { String::new() },
         ));
         let text = render(&data, false, issues, rows);
         if text.chars().count() <= MAX_CHARS || (issues == 0 && rows == 0) {
