@@ -996,24 +996,15 @@ mod tests {
     fn occurrence(concept: usize, byte_start: usize, byte_end: usize) -> Occurrence {
         Occurrence {
             concept,
-            term: 0,
             line: 1,
             column: 1,
             end_line: 1,
             end_column: 1,
             byte_start,
             byte_end,
-            surface: String::new(),
-            kind: crate::matcher::MatchKind::Exact,
-            orthographic: false,
-            article: false,
-            proclitics: String::new(),
-            prefix: String::new(),
-            suffix: String::new(),
-            homonym: false,
             in_arabic: true,
             verbatim: true,
-            context: Context::default(),
+            ..Occurrence::default()
         }
     }
 

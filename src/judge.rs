@@ -226,8 +226,9 @@ pub struct Context {
     pub after: String,
 }
 
-/// One occurrence of a glossary form in a document, located.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One occurrence of a glossary form in a document, located. (The default,
+/// for tests and builders: the first term of the first concept, nowhere.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Occurrence {
     /// Index of the concept in the glossary.
     pub concept: usize,
@@ -948,25 +949,13 @@ mod tests {
     #[test]
     fn a_suggestion_takes_the_definiteness_of_the_surface() {
         let bare = |surface: &str, kind: MatchKind, article: bool| Occurrence {
-            concept: 0,
-            term: 0,
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 2,
-            byte_start: 0,
             byte_end: surface.len(),
             surface: surface.to_string(),
             kind,
-            orthographic: false,
             article,
-            proclitics: String::new(),
-            prefix: String::new(),
-            suffix: String::new(),
-            homonym: false,
             in_arabic: true,
             verbatim: true,
-            context: Context::default(),
+            ..Occurrence::default()
         };
         // A bare one-word head: the preferred form without its head's article only.
         assert_eq!(suggestion_for(&bare("تحميل", MatchKind::Exact, false), "التنزيل"), "تنزيل");

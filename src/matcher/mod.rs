@@ -28,9 +28,10 @@ use trie::{NodeId, Trie, TrieBuilder, ROOT};
 type StemId = u32;
 
 /// How an occurrence relates to the glossary form it matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchKind {
     /// The form as written, up to marks (harakat, tatweel, invisibles).
+    #[default]
     Exact,
     /// The form with proclitics (و ف ب ك ل, the article).
     Clitic,
