@@ -900,6 +900,71 @@ mod tests {
         let mut budget = 10_000;
         assert!(read_part(&mut archive, "word/document.xml", &mut budget, "a.docx").unwrap().is_some());
         assert!(budget < 10_000, "what is read comes off the budget");
+        // An archive that declares less than the part holds: the inflating
+        // stops at the limit all the same.
+        let mut lying = bytes.clone();
+        for signature in [&b"PK\x01\x02"[..], &b"PK\x03\x04"[..]] {
+            let at = lying.windows(4).position(|w| w == signature).unwrap();
+            let field = at + if signature[2] == 1 { 24 } else { 22 };
+            lying[field..field + 4].copy_from_slice(&10u32.to_le_bytes());
+        }
+        let mut archive = open(&lying, "a.docx", Kind::Word).unwrap();
+        let mut budget = 200;
+        let e = read_part(&mut archive, "word/document.xml", &mut budget, "a.docx").unwrap_err().to_string();
+        assert!(e.contains("inflates to more than"), "{e}");
+    }
+
+    #[test]
+    fn damaged_parts_give_text_or_an_error_never_a_panic() {
+        // Each part damaged a few bytes at a time, by a fixed sequence: a
+        // byte replaced by one that matters to XML, or the part cut short.
+        let word = body(concat!(
+            r#"<w:p><w:pPr><w:rPr><w:rtl/></w:rPr></w:pPr><w:r><w:t>اللجنة</w:t></w:r><w:ins><w:r><w:tab/><w:t>&amp;</w:t></w:r></w:ins>"#,
+            r#"<w:del><w:r><w:delText>قوى</w:delText></w:r></w:del><w:commentRangeStart w:id="0"/></w:p><w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"#,
+        ));
+        let odf = concat!(
+            r#"<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">"#,
+            r#"<office:body><office:text><text:tracked-changes><text:p>x</text:p></text:tracked-changes><text:p>نص<text:s text:c="2"/><text:span>آخر</text:span>"#,
+            r#"<office:annotation><text:p>qamus-ignore</text:p></office:annotation><text:note><text:note-body><text:p>ح</text:p></text:note-body></text:note></text:p></office:text></office:body></office:document>"#,
+        );
+        let significant = b"<>/&;\"'= :wx";
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        for round in 0..1500 {
+            let mut bytes = if round % 2 == 0 { word.clone().into_bytes() } else { odf.as_bytes().to_vec() };
+            if next(10) == 0 {
+                bytes.truncate(next(bytes.len()));
+            } else {
+                for _ in 0..1 + next(3) {
+                    let at = next(bytes.len());
+                    bytes[at] = significant[next(significant.len())];
+                }
+            }
+            if round % 2 == 0 {
+                let Ok(xml) = String::from_utf8(bytes) else { continue };
+                if let Ok(extracted) = docx_text(&zip(&[("word/document.xml", &xml)]), "a.docx") {
+                    assert!(!extracted.text.contains('\r'));
+                }
+            } else if let Ok(extracted) = odt_text(&bytes, "a.fodt") {
+                assert!(!extracted.text.contains('\r'));
+            }
+        }
+        // Whole archives damaged: their structure, sizes and counts.
+        let archives: [&[u8]; 2] =
+            [include_bytes!("../../fixtures/office/statement.docx"), include_bytes!("../../fixtures/office/brief.odt")];
+        for round in 0..3000 {
+            let mut bytes = archives[round % 2].to_vec();
+            for _ in 0..1 + next(4) {
+                let at = next(bytes.len());
+                bytes[at] = if next(2) == 0 { 0xFF } else { next(256) as u8 };
+            }
+            let _ = if round % 2 == 0 { docx_text(&bytes, "a.docx") } else { odt_text(&bytes, "a.odt") };
+        }
     }
 
     #[test]
