@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-mkdir -p corpus/fold_match corpus/glossary_csv corpus/readers corpus/tbx
+mkdir -p corpus/fold_match corpus/glossary_csv corpus/readers corpus/tbx corpus/office
 for f in "$root"/fixtures/articles/* "$root"/fixtures/translations/*.* "$root"/fixtures/catalogue/ar.po; do
   [[ -f $f ]] && cp "$f" corpus/fold_match/
 done
@@ -21,4 +21,8 @@ seed 4 "$root"/fixtures/translations/statement-1.2.xlf
 seed 5 "$root"/fixtures/translations/memory.tmx
 seed 6 "$root"/fixtures/translations/locales/ar/common.json
 seed 7 "$root"/fixtures/translations/rails/ar.yml
+# office: the first byte picks the reader (even Word, odd OpenDocument).
+office() { { printf "\\x$(printf %02x "$1")"; cat "$2"; } > "corpus/office/$1-$(basename "$2")"; }
+for f in "$root"/fixtures/office/*.docx "$root"/fixtures/office/bad/*.docx; do office 0 "$f"; done
+office 1 "$root"/fixtures/office/brief.odt
 echo "seeded: $(ls corpus/* | wc -l) files"

@@ -107,7 +107,8 @@ pub struct Outcome {
     pub documents: Vec<DocumentResult>,
     /// Inputs that could not be read.
     pub errors: Vec<Error>,
-    /// Inputs passed over, with the reason (binary files found by a walk).
+    /// Inputs passed over, with the reason (binary files found by a walk,
+    /// and kinds of document qamus does not read).
     pub skipped: Vec<String>,
 }
 
@@ -448,6 +449,13 @@ impl WindowState {
 }
 
 fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &CheckOptions) -> Processed {
+    // A kind of document qamus does not read, found by a walk: passed over
+    // with a notice (named, it is an error).
+    if let Input::File { path, explicit: false } = input {
+        if let Some((extension, _)) = Format::unread(path) {
+            return Processed::Skipped(format!("{}: qamus does not read .{extension} files, skipped", walk::display(path)));
+        }
+    }
     let document = match input {
         Input::Stdin => read_stdin(options.encoding, options.read.format, options.stdin_path.as_deref()),
         Input::File { path, .. } => {
@@ -477,6 +485,9 @@ fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &Che
 fn read_stdin(encoding: Option<Encoding>, format: Option<Format>, name: Option<&Path>) -> Result<Document, Error> {
     let shown = name.map_or_else(|| "<stdin>".to_string(), walk::display);
     let bytes = crate::input::read_at_most(std::io::stdin(), crate::input::MAX_FILE_BYTES, &shown, "standard input")?;
+    if let (None, Some(error)) = (format, name.and_then(|name| Format::unread_error(name, &shown))) {
+        return Err(error);
+    }
     let format = format.or_else(|| name.map(Format::for_path)).unwrap_or(Format::Text);
     Document::from_bytes(&shown, bytes, encoding, format)
 }
@@ -501,7 +512,7 @@ pub fn check_document(
         (false, false) => Detail::Located,
     };
     let find = || find_occurrences(glossary, matchers, document, &units, parallel, detail);
-    let scan_pragmas = || pragmas::scan(&document.text, document.format);
+    let scan_pragmas = || pragmas::scan_document(document);
     // The pragma scan looks at every byte once: in a parallel run it goes on
     // beside the matching rather than after it.
     let (Found { mut occurrences, sites, mut pairs, words }, suppressions) =
@@ -736,6 +747,9 @@ pub fn find_occurrences(
 ) -> Found {
     let matcher = &matchers.arabic;
     let text = &document.text;
+    // A Word or OpenDocument file's text is not its bytes: no replacement
+    // can be made in it (a SARIF fix would edit the zip).
+    let in_file = !matches!(document.format, Format::Docx | Format::Odt);
     // A count places occurrences by their bytes alone (lines and columns
     // left 0): it needs lines only for `qamus-ignore` pragmas, which few
     // documents have, and is given them then ([`give_lines`]); no columns
@@ -824,7 +838,7 @@ pub fn find_occurrences(
                             concept: m.concept,
                             term: m.term,
                             surface: if detail == Detail::Counts { String::new() } else { target.text[m.span.clone()].to_string() },
-                            verbatim: text[start..end] == target.text[m.span.clone()],
+                            verbatim: in_file && text[start..end] == target.text[m.span.clone()],
                             kind: m.kind,
                             orthographic: m.orthographic,
                             article: m.article,

@@ -155,9 +155,9 @@ struct InputArgs {
 
     /// Pass files named on the command line through what a walk applies to
     /// the files it finds: `exclude` and `include` of qamus.toml, and the
-    /// kinds of file a walk reads (text, Markdown, HTML, Arabic translation
-    /// and locale files); the others are skipped without a word. For hooks
-    /// that name every staged file (pre-commit).
+    /// kinds of file a walk reads (text, Markdown, HTML, Word, OpenDocument,
+    /// Arabic translation and locale files); the others are skipped without
+    /// a word. For hooks that name every staged file (pre-commit).
     #[arg(long)]
     force_exclude: bool,
 
@@ -171,7 +171,7 @@ struct InputArgs {
     jobs: Option<usize>,
 
     /// Read every input as this format instead of choosing by extension:
-    /// text, markdown, html, po, xliff, tmx, json or yaml.
+    /// text, markdown, html, po, xliff, tmx, json, yaml, docx or odt.
     #[arg(long, value_parser = parse_input_format, value_name = "FORMAT")]
     input_format: Option<Format>,
 

@@ -442,6 +442,7 @@ fn fuzz_regressions() {
             byte_offset: 0,
             format: formats[pick as usize % formats.len()],
             text: std::sync::Arc::new(text.into()),
+            comments: Vec::new(),
         };
         // An error is fine; a panic fails the test.
         let _ = document.units(&ReadOptions::default(), None);

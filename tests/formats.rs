@@ -295,3 +295,122 @@ fn a_locale_file_without_a_readable_english_source_is_checked_as_arabic_with_a_n
     // Two matches, one finding: the homonym's unexpected-rendering (info).
     assert!(stdout.starts_with(&format!("{}:2:1", locales.join("ar.json").display())), "{stdout}");
 }
+
+/// (concept, line, column, surface) of every match.
+fn matches(report: &Value) -> Vec<(String, u64, u64, String)> {
+    report["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["concept"].as_str().unwrap().to_string(),
+                m["line"].as_u64().unwrap(),
+                m["column"].as_u64().unwrap(),
+                m["surface"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_word_document_is_read_paragraph_by_paragraph_with_tracked_changes_as_accepted() {
+    let (report, code, stderr) = check(&["fixtures/office/statement.docx"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let found = findings(&report);
+    let matched = matches(&report);
+    // The preferred HMC form cut mid-word between two runs: read whole, at
+    // paragraph 2, column 6.
+    assert!(matched.contains(&("hmc".into(), 2, 6, "اللجنة العسكرية العليا".into())), "{matched:?}");
+    // A tracked insertion is text: its forbidden form is reported, with the
+    // paragraph's text as context.
+    assert!(has(&found, "forbidden-rendering", 3, 22, "قوى الأمن الداخلي"), "{found:?}");
+    let isf = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "forbidden-rendering").unwrap();
+    assert_eq!(isf["context"]["before"], "وأشاد الجانبان بأداء ");
+    assert_eq!(isf["context"]["after"], " في عمليات حفظ الاستقرار.");
+    // A tracked deletion is not: paragraph 4 holds only the insertion.
+    assert!(matched.contains(&("isf".into(), 4, 14, "قوات الأمن العراقية".into())), "{matched:?}");
+    assert_eq!(matched.iter().filter(|m| m.3 == "قوى الأمن الداخلي").count(), 2, "the deleted form is not read: {matched:?}");
+    // A table cell is a paragraph; a field's code is not text, its result is.
+    assert!(has(&found, "deprecated-rendering", 7, 1, "اللجنة العسكرية المشتركة"), "{found:?}");
+    assert!(matched.iter().all(|m| m.0 != "hmc" || m.1 != 9), "the field code's «مؤسسة حمد الطبية» is not text: {matched:?}");
+    // A tab and a line break inside a paragraph keep it one line.
+    assert!(has(&found, "deprecated-rendering", 10, 21, "التمويل العسكري الخارجي"), "{found:?}");
+    // A comment's pragma silences its paragraph; the match is still made.
+    assert!(matched.contains(&("isf".into(), 11, 18, "قوى الأمن الداخلي".into())), "{matched:?}");
+    assert!(found.iter().all(|f| f.1 != 11), "silenced by the comment: {found:?}");
+    // The footnote follows the body.
+    assert!(matched.contains(&("jscd".into(), 13, 15, "حوار التعاون الأمني المشترك".into())), "{matched:?}");
+    assert_eq!(report["summary"]["files"], 1);
+    // The file's bytes are a zip archive: no replacement is offered, only
+    // the form to use.
+    for finding in report["findings"].as_array().unwrap() {
+        assert!(finding["replacement"].is_null(), "{finding:#}");
+    }
+    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["suggestion"] == "قوات الأمن العراقية"));
+}
+
+#[test]
+fn an_opendocument_text_is_read_with_spans_spaces_and_tracked_changes() {
+    let (report, code, stderr) = check(&["fixtures/office/brief.odt"]);
+    assert_eq!(code, 1, "{stderr}");
+    let found = findings(&report);
+    let matched = matches(&report);
+    // Spans cutting a term mid-word.
+    assert!(has(&found, "deprecated-rendering", 2, 7, "اللجنة العسكرية المشتركة"), "{found:?}");
+    // `<text:s text:c="3"/>` is three columns.
+    assert!(has(&found, "forbidden-rendering", 3, 19, "قوى الأمن الداخلي"), "{found:?}");
+    // A tracked insertion is text; the deleted text of the tracked-changes
+    // region and the comment are not.
+    assert!(has(&found, "deprecated-rendering", 4, 10, "التمويل العسكري الخارجي"), "{found:?}");
+    assert_eq!(matched.iter().filter(|m| m.0 == "isf").count(), 1, "{matched:?}");
+    // A table cell, then a paragraph with a tab and a line break.
+    assert!(matched.contains(&("hmc".into(), 6, 1, "اللجنة العسكرية العليا".into())), "{matched:?}");
+    assert!(matched.contains(&("sfa".into(), 7, 13, "اتفاقية الإطار الاستراتيجي".into())), "{matched:?}");
+}
+
+#[test]
+fn a_broken_office_document_is_an_error_naming_the_file() {
+    let cases = [
+        ("truncated.docx", "not a Word document: a corrupt zip archive"),
+        ("no-document.docx", "not a Word document: no word/document.xml"),
+        ("bomb.docx", "word/document.xml: inflates to more than 256 MiB, the most qamus reads of one document"),
+        ("encrypted.docx", "not a Word document: an OLE compound file, not a zip archive — a password-protected document"),
+    ];
+    for (name, expected) in cases {
+        let path = format!("fixtures/office/bad/{name}");
+        let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", &path]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("qamus: error: {path}: {expected}")), "{name}: {stderr}");
+    }
+    // Named as a Word document, an OpenDocument file is not one.
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", "--input-format", "docx", "fixtures/office/brief.odt"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("brief.odt: not a Word document: no word/document.xml"));
+}
+
+#[test]
+fn a_folder_of_office_documents_is_checked_and_other_documents_are_passed_over_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("delivered")).unwrap();
+    std::fs::copy("fixtures/office/statement.docx", dir.path().join("delivered/statement.docx")).unwrap();
+    std::fs::copy("fixtures/office/brief.odt", dir.path().join("delivered/BRIEF.ODT")).unwrap();
+    let pdf = dir.path().join("delivered/scan.pdf");
+    std::fs::write(&pdf, "%PDF-1.4\nقوى الأمن الداخلي\n").unwrap();
+    std::fs::write(dir.path().join("delivered/logo.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let (report, code, stderr) = check(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["summary"]["files"], 2, "{report:#}");
+    assert_eq!(report["summary"]["unreadable"], 0, "{report:#}");
+    assert!(stderr.contains("delivered/scan.pdf: qamus does not read .pdf files, skipped"), "{stderr}");
+    assert!(!stderr.contains("logo.png"), "an image is no document: {stderr}");
+    // Named, it is an error; with --input-format, it is read as told.
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", pdf.to_str().unwrap()]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("scan.pdf: qamus does not read .pdf files; export its text"));
+    let (report, code, _) = check(&["--input-format", "text", pdf.to_str().unwrap()]);
+    assert_eq!((code, report["summary"]["files"].as_u64()), (1, Some(1)));
+}

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let formats = [Format::Text, Format::Markdown, Format::Html, Format::Po, Format::Xliff, Format::Tmx, Format::Json, Format::Yaml];
     let format = formats[pick as usize % formats.len()];
     let Ok(text) = std::str::from_utf8(rest) else { return };
-    let document = Document { path: "fuzz".into(), text: std::sync::Arc::new(text.into()), byte_offset: 0, format };
+    let document = Document { path: "fuzz".into(), text: std::sync::Arc::new(text.into()), byte_offset: 0, format, comments: Vec::new() };
     if let Ok((units, _)) = document.units(&ReadOptions { include_fuzzy: pick & 0x80 != 0, ..ReadOptions::default() }, None) {
         for unit in units {
             for side in std::iter::once(&unit.target).chain(unit.source.as_ref()) {

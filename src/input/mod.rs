@@ -10,6 +10,7 @@ pub mod decode;
 pub mod html;
 pub mod locale;
 pub mod markdown;
+pub mod office;
 pub mod placeholders;
 pub mod po;
 pub mod pragmas;
@@ -43,6 +44,10 @@ pub enum Format {
     Json,
     /// A YAML locale file (Rails): one unit per string, paired likewise.
     Yaml,
+    /// A Word document (`.docx`): its paragraphs, one a line (see [`office`]).
+    Docx,
+    /// An OpenDocument text (`.odt`, flat `.fodt`): its paragraphs, one a line.
+    Odt,
 }
 
 impl Format {
@@ -56,7 +61,49 @@ impl Format {
         (Format::Tmx, "tmx", &["tmx"]),
         (Format::Json, "json", &["json"]),
         (Format::Yaml, "yaml", &["yml", "yaml"]),
+        (Format::Docx, "docx", &["docx", "docm", "dotx", "dotm"]),
+        (Format::Odt, "odt", &["odt", "ott", "fodt"]),
     ];
+
+    /// Kinds of document qamus does not read, by extension, with what to do
+    /// instead. Named on the command line, such a file is an error; found
+    /// by a walk, it is passed over with a notice. (Any other extension
+    /// named is read as text, and not walked.)
+    pub const UNREAD: &[(&'static str, &'static str)] = &[
+        ("doc", "save it as .docx or .odt"),
+        ("dot", "save it as .docx or .odt"),
+        ("rtf", "save it as .docx or .odt"),
+        ("wpd", "save it as .docx or .odt"),
+        ("pages", "export it as .docx"),
+        ("pdf", "export its text"),
+        ("xls", "export its text"),
+        ("xlsx", "export its text"),
+        ("xlsm", "export its text"),
+        ("ods", "export its text"),
+        ("numbers", "export its text"),
+        ("ppt", "export its text"),
+        ("pptx", "export its text"),
+        ("pptm", "export its text"),
+        ("odp", "export its text"),
+        ("key", "export its text"),
+        ("epub", "export its text"),
+        ("idml", "export its text"),
+        ("indd", "export its text"),
+    ];
+
+    /// The extension (lower case) and the advice of a file qamus does not
+    /// read (see [`Format::UNREAD`]).
+    pub fn unread(path: &Path) -> Option<(String, &'static str)> {
+        let extension = path.extension().and_then(|e| e.to_str())?.to_ascii_lowercase();
+        let advice = Format::UNREAD.iter().find(|(e, _)| *e == extension)?.1;
+        Some((extension, advice))
+    }
+
+    /// The error for a file qamus does not read, named as `shown`.
+    pub fn unread_error(path: &Path, shown: &str) -> Option<Error> {
+        let (extension, advice) = Format::unread(path)?;
+        Some(Error::new(ErrorKind::Usage(format!("qamus does not read .{extension} files; {advice}")), shown))
+    }
 
     /// The format named `name` (as `--input-format` takes it).
     pub fn from_name(name: &str) -> Option<Format> {
@@ -129,6 +176,9 @@ pub struct Document {
     pub byte_offset: usize,
     /// How to cut it into units.
     pub format: Format,
+    /// An office document's comments, each with the line (paragraph) it is
+    /// attached to: where its pragmas are written. Empty for other formats.
+    pub comments: Vec<(usize, String)>,
 }
 
 pub use text::Text;
@@ -142,12 +192,31 @@ impl Document {
 
     /// Decodes `bytes`; with `parallel`, a large UTF-8 text is validated in
     /// pieces on the current rayon pool (see [`decode::decode`]).
+    /// An office document is not decoded but read as such: its text is its
+    /// paragraphs, one a line.
     fn decode(path: &str, bytes: Vec<u8>, encoding: Option<Encoding>, format: Format, parallel: bool) -> Result<Document> {
+        let office = match format {
+            Format::Docx => Some(office::docx_text(&bytes, path)),
+            Format::Odt => Some(office::odt_text(&bytes, path)),
+            _ => None,
+        };
+        if let Some(extracted) = office {
+            let extracted = extracted?;
+            return Ok(Document {
+                path: path.to_string(),
+                text: Arc::new(extracted.text.into()),
+                byte_offset: 0,
+                format,
+                comments: extracted.comments,
+            });
+        }
         let (text, byte_offset) = decode::decode(bytes, encoding, parallel).map_err(|(kind, bytes)| locate_byte(kind, path, &bytes))?;
-        Ok(Document { path: path.to_string(), text: Arc::new(text.into()), byte_offset, format })
+        Ok(Document { path: path.to_string(), text: Arc::new(text.into()), byte_offset, format, comments: Vec::new() })
     }
 
-    /// Reads and decodes the file at `path`; files over [`MAX_FILE_BYTES`] are an error.
+    /// Reads and decodes the file at `path`; files over [`MAX_FILE_BYTES`]
+    /// are an error, and so is a kind of document qamus does not read
+    /// ([`Format::UNREAD`]) unless `format` says how to read it.
     pub fn read(path: &Path, shown: &str, encoding: Option<Encoding>, format: Option<Format>) -> Result<Document> {
         Document::read_with(path, shown, encoding, format, false)
     }
@@ -173,6 +242,11 @@ impl Document {
                 ErrorKind::Usage(format!("file too large: {size} bytes (qamus reads files of up to {} MiB)", MAX_FILE_BYTES >> 20)),
                 shown,
             ));
+        }
+        if format.is_none() {
+            if let Some(error) = Format::unread_error(path, shown) {
+                return Err(error);
+            }
         }
         let format = format.unwrap_or_else(|| Format::for_path(path));
         // A FIFO, or a device named on the command line (`<(cmd)`,
@@ -202,7 +276,7 @@ impl Document {
         let whole =
             |text: Arc<Text>| vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), shown: Arc::clone(&text), text })];
         Ok(match self.format {
-            Format::Text => whole(Arc::clone(&self.text)),
+            Format::Text | Format::Docx | Format::Odt => whole(Arc::clone(&self.text)),
             Format::Markdown => whole(Arc::new(markdown::prose(&self.text).into())),
             Format::Html => vec![Unit::monolingual(html::prose(&self.text))],
             Format::Po => po::units(&self.text, &self.path, options.include_fuzzy)?,

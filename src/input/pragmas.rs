@@ -7,11 +7,15 @@
 //!
 //! Without concept ids a pragma covers every concept. Comments are
 //! `<!-- … -->` in Markdown and HTML, and `# …` (a `#` at the start of a line
-//! or after text) in plain text and PO files.
+//! or after text) in plain text and PO files. In a Word or OpenDocument file
+//! they are the document's comments (a reviewer's note in the margin): a
+//! pragma starts anywhere in a comment and runs to the end of that
+//! paragraph of it, and "line" means the paragraph the comment is attached
+//! to.
 
 use std::collections::HashMap;
 
-use super::Format;
+use super::{Document, Format};
 
 /// Which concepts a pragma covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +96,7 @@ pub fn scan(text: &str, format: Format) -> Suppressions {
     }
     match format {
         Format::Po => scan_po(text, &mut found),
-        Format::Json => {}
+        Format::Json | Format::Docx | Format::Odt => {}
         Format::Markdown | Format::Html | Format::Xliff | Format::Tmx => {
             let mut rest = text;
             let mut offset = 0;
@@ -116,6 +120,25 @@ pub fn scan(text: &str, format: Format) -> Suppressions {
         }
     }
     found
+}
+
+/// The pragmas of a document: in its text, or, for a Word or OpenDocument
+/// file, in its comments.
+pub fn scan_document(document: &Document) -> Suppressions {
+    match document.format {
+        Format::Docx | Format::Odt => {
+            let mut found = Suppressions::default();
+            for (line, comment) in &document.comments {
+                // The pragma runs to the end of the comment's paragraph.
+                if let Some(at) = comment.find("qamus-ignore") {
+                    let pragma = comment[at..].lines().next().unwrap_or_default();
+                    parse_comment(pragma, *line, *line, &mut found);
+                }
+            }
+            found
+        }
+        format => scan(&document.text, format),
+    }
 }
 
 /// PO: a pragma in an entry's translator comments (`# qamus-ignore-line`,

@@ -85,7 +85,10 @@ fn walk_dir(root: &Path, options: WalkOptions, keep: &dyn Fn(&Path) -> bool, fou
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && crate::input::Format::is_walked(entry.path()) && keep(entry.path()) {
+                // Kinds of document qamus does not read are found too, to be
+                // passed over with a notice.
+                let picked = crate::input::Format::is_walked(entry.path()) || crate::input::Format::unread(entry.path()).is_some();
+                if is_file && picked && keep(entry.path()) {
                     found(Input::File { path: entry.into_path(), explicit: false });
                 }
             }
