@@ -69,6 +69,10 @@ pub struct DocumentResult {
     pub match_count: usize,
     /// Words in its units (runs of non-space).
     pub words: usize,
+    /// Whether its units hold an Arabic letter: a document with none is no
+    /// Arabic text (an English README, an English locale file), and the
+    /// report makes no source of it.
+    pub arabic: bool,
     /// Every occurrence, in text order (empty unless asked to keep them).
     pub occurrences: Vec<Occurrence>,
     /// For each kept occurrence, whether what silences findings here keeps
@@ -608,11 +612,21 @@ pub fn check_document(
         path: document.path.clone(),
         match_count,
         words,
+        arabic: units.iter().any(|u| has_arabic_letter(&u.target.text)),
         occurrences,
         silenced: out_of_report,
         findings,
         finding_counts,
         notices,
+    })
+}
+
+/// Whether a text holds a letter of the Arabic script (digits, punctuation
+/// and a byte-order mark are no letters); it stops at the first.
+fn has_arabic_letter(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
+            && c.is_alphabetic()
     })
 }
 
@@ -1087,6 +1101,7 @@ mod tests {
             path: i.to_string(),
             match_count: 0,
             words,
+            arabic: true,
             occurrences: Vec::new(),
             silenced: Vec::new(),
             findings: Vec::new(),

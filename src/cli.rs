@@ -936,6 +936,9 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
     Ok(if outcome.errors.is_empty() { 0 } else { 2 })
 }
 
+/// How many of the files the report makes no source of are named on stderr.
+const LEFT_OUT_TOLD: usize = 10;
+
 fn report_command(args: ReportArgs) -> Result<u8> {
     let mut prepared = prepare(&args.input)?;
     prepared.options.keep_occurrences = true;
@@ -987,6 +990,15 @@ fn report_command(args: ReportArgs) -> Result<u8> {
     }
     prepared.empty_include(&outcome)?;
     let data = collector.finish(crate::report::consistency::generated_at());
+    for left in data.left_out.iter().take(LEFT_OUT_TOLD) {
+        eprintln!("qamus: {}: not a source of the report: {}", left.path, left.why());
+    }
+    if data.left_out.len() > LEFT_OUT_TOLD {
+        eprintln!(
+            "qamus: and {} more not sources of the report (the JSON report lists them all, in left_out)",
+            crate::report::consistency::plural(data.left_out.len() - LEFT_OUT_TOLD, "file")
+        );
+    }
     let write = |out: &mut dyn Write| -> io::Result<()> {
         match format {
             ReportFormat::Markdown => crate::report::markdown::emit(&data, out),

@@ -111,15 +111,18 @@ fn chromium() -> Option<PathBuf> {
         .find_map(|name| std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file()))
 }
 
-/// Renders a page in headless Chromium after adding `probe` (a script that
-/// writes what it finds into the page) and returns the DOM.
-fn render(chromium: &Path, page: &Path, probe: &str) -> String {
-    let html = std::fs::read_to_string(page).unwrap().replace("</body>", &format!("<script>{probe}</script></body>"));
+/// Runs headless Chromium on `page` with `script` added at the end of its
+/// body, in a window `width` pixels wide and 900 high (Chromium's default
+/// without a width), doing what `action` says (`--dump-dom`,
+/// `--screenshot=…`).
+fn chromium_on(chromium: &Path, page: &Path, script: &str, width: Option<u32>, action: &[&str]) -> Output {
+    let html = std::fs::read_to_string(page).unwrap().replace("</body>", &format!("<script>{script}</script></body>"));
     let probed = page.with_extension("probe.html");
     std::fs::write(&probed, html).unwrap();
     let profile = tempfile::tempdir().unwrap();
+    let mut command = Command::new("timeout");
     // `timeout` so that a Chromium that hangs fails the test instead of CI.
-    let output = Command::new("timeout")
+    command
         .arg("120")
         .arg(chromium)
         .args([
@@ -131,13 +134,38 @@ fn render(chromium: &Path, page: &Path, probe: &str) -> String {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--dump-dom",
         ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("file://{}", std::fs::canonicalize(&probed).unwrap().display()))
-        .output()
-        .expect("run chromium");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+        .args(action)
+        .arg(format!("--user-data-dir={}", profile.path().display()));
+    if let Some(width) = width {
+        command.arg(format!("--window-size={width},900"));
+    }
+    command.arg(format!("file://{}", std::fs::canonicalize(&probed).unwrap().display())).output().expect("run chromium")
+}
+
+/// Renders a page in headless Chromium after adding `probe` (a script that
+/// writes what it finds into the page) and returns the DOM.
+fn render(chromium: &Path, page: &Path, probe: &str) -> String {
+    String::from_utf8_lossy(&chromium_on(chromium, page, probe, None, &["--dump-dom"]).stdout).into_owned()
+}
+
+/// What a probe wrote with `report(out)` ([`PROBE_REPORT`]), rendered in a
+/// window `width` pixels wide.
+fn probe_at(chromium: &Path, page: &Path, probe: &str, width: u32) -> Value {
+    let output = chromium_on(chromium, page, &format!("{PROBE_REPORT}{probe}"), Some(width), &["--dump-dom"]);
+    probed(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// Defines `report(out)` for a probe: writes `out` as JSON into the page.
+const PROBE_REPORT: &str = r#"
+  function report(out) { var pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre); }
+"#;
+
+/// The JSON a probe wrote into the dumped DOM.
+fn probed(dom: &str) -> Value {
+    let start = dom.find("<pre id=\"probe\">").unwrap_or_else(|| panic!("the probe did not run: {dom:.2000}")) + "<pre id=\"probe\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    serde_json::from_str(&dom[start..end].replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")).unwrap()
 }
 
 #[test]
@@ -174,16 +202,304 @@ fn html_report_of_the_seeds_in_headless_chromium() {
       out.rows = table.tBodies[0].rows.length;
       var pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
     "#;
-    let dom = render(&chromium, &page, probe);
-    let start = dom.find("<pre id=\"probe\">").expect("the probe ran") + "<pre id=\"probe\">".len();
-    let end = start + dom[start..].find("</pre>").unwrap();
-    let found: Value = serde_json::from_str(&dom[start..end].replace("&quot;", "\"")).unwrap();
+    let found = probed(&render(&chromium, &page, probe));
     assert_eq!(found["status"], "forbidden", "{found}");
     assert_eq!(found["colour"], found["forbiddenColour"], "«مؤسسة حمد الطبية» is in the forbidden colour: {found}");
     assert_ne!(found["colour"], found["preferredColour"]);
     assert_eq!(found["cellDir"], "rtl");
     assert_eq!(found["arabicCellsRtl"], true);
     assert!(found["rows"].as_u64().unwrap() > 20);
+}
+
+/// A corpus of `sources` files, one source each, in `dir`, written for
+/// these tests from the shipped glossary's terms: every outlet reports the
+/// same meetings, some in admitted, deprecated or forbidden words
+/// («قوى الأمن الداخلي» for the ISF, «اللجنة العسكرية المشتركة» for the
+/// HMC), so that rows have several renderings. With `common_ending` every
+/// file is `…/outlet-NN-…/dispatches/2026/weekly-security-brief.txt`, so
+/// that the column names are long paths; without, every file is named
+/// differently. Returns the files, sorted.
+fn outlets(dir: &Path, sources: usize, common_ending: bool) -> Vec<String> {
+    let desks = ["baghdad-bureau", "erbil-desk", "basra-office", "mosul-correspondent", "washington-desk", "kirkuk-stringer"];
+    let pick = |i: usize, forms: &[&'static str]| forms[i % forms.len()];
+    let mut files = Vec::new();
+    for i in 0..sources {
+        let hmc = pick(i, &["اللجنة العسكرية العليا", "اللجنة العسكرية العليا", "اللجنة العسكرية المشتركة", "لجنة عسكرية رفيعة المستوى"]);
+        let isf = pick(i, &["قوات الأمن العراقية", "قوى الأمن الداخلي", "القوات الأمنية العراقية"]);
+        let sfa = pick(i, &["اتفاقية الإطار الاستراتيجي", "اتفاقية الإطار الاستراتيجي", "اتفاق الإطار الاستراتيجي"]);
+        let coalition = pick(
+            i,
+            &[
+                "التحالف الدولي لهزيمة داعش",
+                "التحالف الدولي",
+                "التحالف الدولي لمواجهة داعش",
+                "التحالف الدولي لهزيمة داعش",
+                "التحالف الدولي لهزيمة داعش",
+            ],
+        );
+        let fms = pick(i, &["المبيعات العسكرية الأجنبية", "المبيعات العسكرية الخارجية"]);
+        let mission = pick(i, &["البعثة الاستشارية", "المهمة الاستشارية", "البعثة الاستشارية"]);
+        let sentences = [
+            format!("اجتمعت {hmc} في بغداد لبحث جدول الانسحاب."),
+            format!("وأكد المتحدث أن {isf} تسلمت المسؤولية الأمنية في المدينة."),
+            "ونفذ جهاز مكافحة الإرهاب عملية بالتنسيق مع قيادة العمليات المشتركة.".to_string(),
+            "وشاركت البيشمركة وقوات الأمن الكردية في تدريب مشترك.".to_string(),
+            format!("وجرى بحث {sfa} خلال الحوار الاستراتيجي."),
+            format!("وقالت القيادة المركزية الأمريكية إن {coalition} يواصل مهامه."),
+            "ووقع الجانبان مذكرة تفاهم بشأن برامج التعاون الأمني والتعليم العسكري المهني.".to_string(),
+            format!("وأعلنت وكالة التعاون الأمني الدفاعي عن صفقة ضمن {fms}."),
+            "واستقبل وزير الدفاع العراقي رئيس أركان الجيش في مقر وزارة الدفاع العراقية.".to_string(),
+            format!("وتحدث محمد شياع السوداني عن مستقبل {mission}."),
+            "وناقش مجلس الأمن القومي عمل ضباط الاتصال في قاعدة حرير الجوية.".to_string(),
+            "وأكدت وزارة الخارجية العراقية دعمها لحملة هزيمة داعش.".to_string(),
+        ];
+        // Each outlet leaves out some of the story, so that cells are empty here and there.
+        let text: String =
+            sentences.iter().enumerate().filter(|(k, _)| k < &2 || (i + k) % 4 != 0).map(|(_, s)| format!("{s}\n")).collect();
+        let desk = desks[i % desks.len()];
+        let path = if common_ending {
+            dir.join(format!("agencies/outlet-{:02}-{desk}/dispatches/2026/weekly-security-brief.txt", i + 1))
+        } else {
+            dir.join(format!("agencies/{desk}/2026-07-{:02}-security-brief.txt", i + 1))
+        };
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        files.push(path.display().to_string());
+    }
+    files.sort();
+    files
+}
+
+/// Scrolls the matrix's box to the middle of its width and down a little,
+/// then measures: whether the page scrolls sideways (it must not), how the
+/// box scrolls, and where the sticky cells are once it has scrolled.
+const MATRIX_PROBE: &str = r#"
+  var table = document.getElementById('matrix'), box = table.parentNode, style = getComputedStyle(box);
+  var head = table.tHead.rows[0], row = table.tBodies[0].rows[table.tBodies[0].rows.length - 1];
+  var left = function (el) { return Math.round(el.getBoundingClientRect().left); };
+  var topOf = function (el) { return Math.round(el.getBoundingClientRect().top); };
+  var out = {
+    pageWidth: document.documentElement.scrollWidth, windowWidth: window.innerWidth,
+    boxClass: box.className, overflowX: style.overflowX, overflowY: style.overflowY,
+    scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, scrollHeight: box.scrollHeight, clientHeight: box.clientHeight,
+    columns: head.cells.length,
+    headers: Array.prototype.slice.call(head.cells, 2).map(function (c) { return [c.textContent, c.title]; }),
+    conceptPosition: getComputedStyle(row.cells[0]).position, headPosition: getComputedStyle(head.cells[3]).position,
+    dominantPosition: getComputedStyle(row.cells[1]).position,
+    arabicCellsRtl: Array.prototype.every.call(table.querySelectorAll('td[lang="ar"]'), function (td) { return td.getAttribute('dir') === 'rtl' && getComputedStyle(td).direction === 'rtl'; }),
+    hintShown: !document.getElementById('scroll-hint').hidden,
+    boxLeft: left(box) + box.clientLeft, boxTop: topOf(box) + box.clientTop
+  };
+  var source = row.cells[row.cells.length - 1];
+  out.before = { concept: left(row.cells[0]), dominant: left(row.cells[1]), source: left(source), head: topOf(head.cells[3]), row: topOf(row.cells[0]) };
+  box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2; box.scrollTop = (box.scrollHeight - box.clientHeight) / 2;
+  out.scrolled = { left: box.scrollLeft, top: box.scrollTop };
+  out.after = { concept: left(row.cells[0]), dominant: left(row.cells[1]), source: left(source), head: topOf(head.cells[3]), row: topOf(row.cells[0]),
+    conceptRight: Math.round(row.cells[0].getBoundingClientRect().right) };
+  // Once scrolled, what is seen in the middle of the concept and dominant
+  // cells of the first row below the (sticky) header cells is those cells: sticky cells
+  // are drawn above the cells that scroll under them.
+  var below = Array.prototype.find.call(table.tBodies[0].rows, function (r) { return r.getBoundingClientRect().top > head.cells[0].getBoundingClientRect().bottom + 1; });
+  var seen = function (cell) {
+    var r = cell.getBoundingClientRect(), hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 10));
+    return !!hit && cell.contains(hit);
+  };
+  out.onTop = { concept: seen(below.cells[0]), dominant: seen(below.cells[1]), header: seen(head.cells[0]) };
+  report(out);
+"#;
+
+/// The HTML matrix with 6 and with 30 sources, in windows 1400 and 800
+/// pixels wide: the page never scrolls sideways, the matrix scrolls in its
+/// own box (it must, with 30 sources), and once the box is scrolled both
+/// ways the header row, the concept column and (at 1400 pixels) the
+/// dominant column are where they were. Source headers are short names, the
+/// whole name in their title. `QAMUS_SCREENSHOTS=1` also writes the
+/// screenshots in docs/ (the README shows them).
+#[test]
+fn html_matrix_scrolls_in_its_own_box_with_6_and_30_sources() {
+    let Some(chromium) = chromium() else {
+        eprintln!("SKIPPED: no chromium on PATH (.ci/run installs Debian's chromium; it could not be installed here)");
+        return;
+    };
+    let screenshots = std::env::var_os("QAMUS_SCREENSHOTS").is_some();
+    for sources in [6, 30] {
+        let dir = tempfile::tempdir().unwrap();
+        let files = outlets(dir.path(), sources, sources == 30);
+        let page = dir.path().join("report.html");
+        let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+            .args(["report", "-o", page.to_str().unwrap()])
+            .args(&files)
+            .env("SOURCE_DATE_EPOCH", "1785398400")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        for width in [1400, 800] {
+            let found = probe_at(&chromium, &page, MATRIX_PROBE, width);
+            let at = format!("{sources} sources, {width} px: {found:#}");
+            assert_eq!(found["windowWidth"], width, "{at}");
+            assert!(found["pageWidth"].as_u64().unwrap() <= width as u64, "the page scrolls sideways: {at}");
+            assert_eq!((found["boxClass"].as_str(), found["overflowX"].as_str()), (Some("matrix"), Some("auto")), "{at}");
+            assert_eq!(found["columns"], 2 + sources, "{at}");
+            assert_eq!(found["arabicCellsRtl"], true, "{at}");
+            assert_eq!((found["conceptPosition"].as_str(), found["headPosition"].as_str()), (Some("sticky"), Some("sticky")), "{at}");
+            // The dominant column stays where it fits beside the concept column.
+            assert_eq!(found["dominantPosition"], if width == 1400 { "sticky" } else { "static" }, "{at}");
+            let wider = found["scrollWidth"].as_u64().unwrap() > found["clientWidth"].as_u64().unwrap();
+            assert_eq!(found["hintShown"], wider, "the hint says the box scrolls when it does: {at}");
+            if sources == 30 {
+                assert!(wider, "30 sources are wider than the window: {at}");
+                assert!(found["scrollHeight"].as_u64().unwrap() > found["clientHeight"].as_u64().unwrap(), "and taller: {at}");
+            }
+            if wider {
+                let (before, after) = (&found["before"], &found["after"]);
+                assert!(found["scrolled"]["left"].as_f64().unwrap() > 0.0, "{at}");
+                assert!(after["source"].as_i64() < before["source"].as_i64(), "the sources moved: {at}");
+                assert_eq!(after["concept"], before["concept"], "the concept column stayed: {at}");
+                assert_eq!(after["concept"], found["boxLeft"], "at the box's left edge: {at}");
+                assert_eq!(
+                    (&found["onTop"]["concept"], &found["onTop"]["header"]),
+                    (&Value::Bool(true), &Value::Bool(true)),
+                    "drawn above the cells scrolled under them: {at}"
+                );
+                if width == 1400 {
+                    assert_eq!(after["dominant"], before["dominant"], "the dominant column stayed: {at}");
+                    assert_eq!(after["dominant"], after["conceptRight"], "beside the concept column: {at}");
+                    assert_eq!(found["onTop"]["dominant"], true, "{at}");
+                }
+            }
+            if found["scrolled"]["top"].as_f64().unwrap() > 0.0 {
+                let (before, after) = (&found["before"], &found["after"]);
+                assert!(after["row"].as_i64() < before["row"].as_i64(), "the rows moved: {at}");
+                assert_eq!(after["head"], found["boxTop"], "the header row stayed at the box's top: {at}");
+            }
+            // Headers are short: without the folders all share, and with 30
+            // sources, without the ending all share; the whole name in their title.
+            let headers: Vec<(&str, &str)> =
+                found["headers"].as_array().unwrap().iter().map(|h| (h[0].as_str().unwrap(), h[1].as_str().unwrap())).collect();
+            assert_eq!(headers.len(), files.len(), "{at}");
+            let prefix = format!("{}/agencies/", dir.path().display());
+            for ((header, title), file) in headers.iter().zip(&files) {
+                let short = file.strip_prefix(&prefix).unwrap();
+                let short = if sources == 30 { short.strip_suffix("/dispatches/2026/weekly-security-brief.txt").unwrap() } else { short };
+                assert_eq!(*header, short, "{at}");
+                assert!(title.starts_with(&format!("{file} (1 file, ")), "{title}: {at}");
+            }
+            // Three pictures: 30 sources at both widths, 6 at 1400 pixels.
+            if screenshots && (sources == 30 || width == 1400) {
+                let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("docs/report-{sources}-sources-{width}.png"));
+                screenshot(&chromium, &page, width, &shot);
+            }
+        }
+    }
+}
+
+/// A screenshot of the page in a window `width` × 900, the matrix scrolled
+/// a third of the way across and a little down (when it can be), so that
+/// the sticky columns and header show, and the page moved up as a reader
+/// scrolls it to see the matrix's box whole: to its heading. (Moved by a
+/// transform: headless Chromium's screenshot of a page scrolled by a script
+/// or a `#fragment` comes out blank where the page was scrolled from, and
+/// one moved by its margin misses some grid lines of the sticky column.)
+fn screenshot(chromium: &Path, page: &Path, width: u32, shot: &Path) {
+    let scroll = r#"
+      var table = document.getElementById('matrix'), box = table.parentNode, head = table.tHead.rows[0].cells;
+      // Up to the matrix's heading, or further if the box's foot is still below the window.
+      var below = box.getBoundingClientRect().bottom + 16 - window.innerHeight;
+      var heading = document.querySelector('h2').getBoundingClientRect().top - 8;
+      var shift = below <= 0 ? 0 : Math.max(below, heading);
+      document.body.style.transform = 'translateY(' + (-shift) + 'px)';
+      // A third of the way across, a source column's start just after the sticky columns.
+      var inside = box.getBoundingClientRect().left + box.clientLeft;
+      var dominantSticks = getComputedStyle(table.tBodies[0].rows[0].cells[1]).position === 'sticky';
+      var sticky = head[dominantSticks ? 1 : 0].getBoundingClientRect().right - inside;
+      var starts = Array.prototype.slice.call(head, 2).map(function (c) { return c.getBoundingClientRect().left - inside - sticky; });
+      var third = (box.scrollWidth - box.clientWidth) / 3;
+      box.scrollLeft = starts.reduce(function (best, x) { return Math.abs(x - third) < Math.abs(best - third) ? x : best; }, 0);
+      box.scrollTop = Math.min(96, box.scrollHeight - box.clientHeight);
+    "#;
+    let _ = std::fs::remove_file(shot);
+    let output = chromium_on(
+        chromium,
+        page,
+        scroll,
+        Some(width),
+        &["--run-all-compositor-stages-before-draw", "--virtual-time-budget=2000", &format!("--screenshot={}", shot.display())],
+    );
+    assert!(shot.is_file(), "no screenshot: {}", String::from_utf8_lossy(&output.stderr));
+    // Smaller, where optipng is at hand.
+    let _ = Command::new("optipng").args(["-quiet", "-o2", "-strip", "all"]).arg(shot).status();
+    eprintln!("wrote {}", shot.display());
+}
+
+/// An English locale file beside the Arabic one, and an English README, are
+/// no source columns, walked or named: the report lists them as not
+/// sources and says so on stderr. A file named for another language that
+/// does hold Arabic renderings stays a source.
+#[test]
+fn an_english_locale_file_is_not_a_source_column() {
+    let dir = repository(
+        "",
+        &[
+            ("locales/ar.json", "{\"nav\": {\"title\": \"اجتماع اللجنة العسكرية العليا\", \"forces\": \"قوات الأمن العراقية\", \"lang\": \"العربية\"}}\n"),
+            // The English source, with the language menu's «العربية» in Arabic.
+            ("locales/en.json", "{\"nav\": {\"title\": \"Meeting of the Higher Military Commission\", \"forces\": \"Iraqi Security Forces (ISF)\", \"lang\": \"العربية\"}}\n"),
+            ("po/ar.po", "msgid \"Iraqi Security Forces\"\nmsgstr \"قوى الأمن الداخلي\"\n"),
+            ("po/en.po", "msgid \"Iraqi Security Forces\"\nmsgstr \"Iraqi Security Forces\"\n"),
+            ("news/statement.txt", "أكدت قوات الأمن العراقية أن اللجنة العسكرية العليا اجتمعت.\n"),
+            ("README.md", "# Strings\n\nThe Iraqi Security Forces (ISF) and the HMC, in English.\n"),
+            // A French file quoting Arabic terms is still read for them.
+            ("quotes/fr.json", "{\"note\": \"En arabe : اللجنة العسكرية العليا\"}\n"),
+        ],
+    );
+    let sources = |report: &Value| -> Vec<String> {
+        report["sources"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect()
+    };
+    let left_out = |report: &Value| -> Vec<(String, String)> {
+        report["left_out"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["path"].as_str().unwrap().to_string(), l["reason"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    // Walked: the walk never takes en.json, en.po or fr.json; the README is
+    // walked, and has no Arabic.
+    let (walked, stderr) = report_in(dir.path(), &["."]);
+    assert_eq!(sources(&walked), ["./locales/ar.json", "./news/statement.txt", "./po/ar.po"], "{walked:#}");
+    assert_eq!(left_out(&walked), [("./README.md".to_string(), "no-arabic".to_string())], "{walked:#}");
+    assert!(stderr.contains("./README.md: not a source of the report: no Arabic text"), "{stderr}");
+    // Named: every file is read, and the English ones are no sources.
+    let named = ["locales/ar.json", "locales/en.json", "po/ar.po", "po/en.po", "news/statement.txt", "README.md", "quotes/fr.json"];
+    let (report, stderr) = report_in(dir.path(), &named);
+    assert_eq!(sources(&report), ["locales/ar.json", "news/statement.txt", "po/ar.po", "quotes/fr.json"], "{report:#}");
+    assert_eq!(
+        left_out(&report),
+        [("locales/en.json", "locale"), ("po/en.po", "locale"), ("README.md", "no-arabic")].map(|(p, r)| (p.to_string(), r.to_string())),
+        "{report:#}"
+    );
+    assert_eq!(report["left_out"][0]["language"], "en");
+    assert!(stderr.contains("locales/en.json: not a source of the report: named for the locale en, with no Arabic rendering"), "{stderr}");
+    // Counted nowhere: four files, and no cell or finding from the English ones.
+    assert_eq!(report["corpus"]["files"], 4, "{report:#}");
+    assert_eq!(row(&report, "isf")["cells"].as_array().unwrap().len(), 4);
+    assert!(report["inconsistencies"].as_array().unwrap().iter().all(|i| !i["path"].as_str().unwrap().contains("en.")), "{report:#}");
+    // The HTML has no column for them, and names them under the matrix; so does the Markdown.
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        .args(["report", "--format", "html"])
+        .args(named)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let html = String::from_utf8(output.stdout).unwrap();
+    let head = &html[html.find("<thead>").unwrap()..html.find("</thead>").unwrap()];
+    assert_eq!(head.matches("class=\"sort source\"").count(), 4, "{head}");
+    assert!(!head.contains("en.json") && !head.contains("en.po") && !head.contains("README"), "{head}");
+    assert!(html.contains("<b>Not sources</b> (no Arabic targets): <code><bdi dir=\"ltr\">locales/en.json</bdi></code> (named for the locale en, with no Arabic rendering)"), "{html}");
+    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["report"]).args(named).current_dir(dir.path()).output().unwrap();
+    let markdown = String::from_utf8(output.stdout).unwrap();
+    let header = markdown.lines().find(|l| l.starts_with("| concept | dominant |")).unwrap();
+    assert!(!header.contains("en.json") && !header.contains("en.po") && !header.contains("README"), "{header}");
+    assert!(markdown.contains("**Not sources** (no Arabic targets): `locales/en.json` (named for the locale en, with no Arabic rendering), `po/en.po` (named for the locale en, with no Arabic rendering), `README.md` (no Arabic text)."), "{markdown}");
 }
 
 /// Writes `files` (path, text) under a new folder with `qamus.toml`.

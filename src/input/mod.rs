@@ -132,13 +132,25 @@ impl Format {
     /// `fr.po`, `messages.de.xlf`): those are sources, or other
     /// translations, never Arabic text.
     pub fn is_walked(path: &Path) -> bool {
+        let arabic_or_unnamed = || Format::named_language(path).is_none_or(|language| language == "ar");
         match Format::by_extension(path) {
-            Some(Format::Json | Format::Yaml) => {
-                locale::is_locale_path(path) && locale::path_language(path).is_none_or(|language| language == "ar")
-            }
-            Some(Format::Po | Format::Xliff | Format::Tmx) => locale::file_language(path).is_none_or(|language| language == "ar"),
+            Some(Format::Json | Format::Yaml) => locale::is_locale_path(path) && arabic_or_unnamed(),
+            Some(Format::Po | Format::Xliff | Format::Tmx) => arabic_or_unnamed(),
             Some(_) => true,
             None => false,
+        }
+    }
+
+    /// The language a translation file's path names, as the walk reads it:
+    /// for JSON and YAML the file name or a folder (`en.json`,
+    /// `locales/en/common.json`), for PO, XLIFF and TMX the file name
+    /// (`fr.po`, `messages.de.xlf`); `None` for text, Markdown and HTML,
+    /// and for a name that gives no language.
+    pub fn named_language(path: &Path) -> Option<&str> {
+        match Format::by_extension(path) {
+            Some(Format::Json | Format::Yaml) => locale::path_language(path),
+            Some(Format::Po | Format::Xliff | Format::Tmx) => locale::file_language(path),
+            _ => None,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! sources, and the matrix; it prints nothing.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use indexmap::IndexMap;
 use regex::Regex;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::check::DocumentResult;
 use crate::glossary::attested::{Attested, Row};
 use crate::glossary::{Glossary, Status, TermRole};
+use crate::input::Format;
 use crate::judge::{display_name, Finding, Occurrence, Rule, Severities, Severity};
 
 /// How files are grouped into sources.
@@ -78,6 +80,7 @@ pub struct Collector<'a> {
     attested: Attested,
     files: usize,
     words: usize,
+    left_out: Vec<LeftOut>,
 }
 
 impl<'a> Collector<'a> {
@@ -93,11 +96,17 @@ impl<'a> Collector<'a> {
             attested: Attested::new(glossary),
             files: 0,
             words: 0,
+            left_out: Vec::new(),
         }
     }
 
-    /// Takes in one document (its occurrences must have been kept).
+    /// Takes in one document (its occurrences must have been kept), unless
+    /// it is no Arabic target (see [`LeftOut`]): then it is only listed.
     pub fn add(&mut self, document: &DocumentResult) {
+        if let Some(left) = LeftOut::of(self.glossary, document) {
+            self.left_out.push(left);
+            return;
+        }
         self.files += 1;
         self.words += document.words;
         let source = self.source_by.source(&document.path);
@@ -332,6 +341,7 @@ impl<'a> Collector<'a> {
             inconsistencies: issues,
             details,
             unseen,
+            left_out: self.left_out,
             summarised: None,
         }
     }
@@ -360,6 +370,8 @@ pub struct ReportData {
     pub details: Vec<Detail>,
     /// Concepts of the glossary never seen.
     pub unseen: Vec<Unseen>,
+    /// Documents read but made no source: no Arabic targets.
+    pub left_out: Vec<LeftOut>,
     /// Set when a printer had to leave parts out to fit, saying what.
     pub summarised: Option<String>,
 }
@@ -549,6 +561,54 @@ pub struct DetailRendering {
     pub path: Option<String>,
     /// Its line.
     pub line: Option<usize>,
+}
+
+/// A document the report makes no source (no column) of, because it is no
+/// Arabic target:
+/// - `locale`: its name gives a language other than Arabic, as the walk
+///   reads it ([`Format::named_language`]: `en.json`,
+///   `locales/en/common.json`, `en.yml`, `fr.po`, `messages.de.xlf`), and
+///   no Arabic rendering of a glossary term is in it — the English source
+///   of a catalogue named on the command line, or another language's
+///   translation. (A walk never picks these up; naming one does.) One that
+///   does hold Arabic renderings stays a source.
+/// - `no-arabic`: not one Arabic letter is in its text (an English README
+///   or page beside the Arabic ones).
+///
+/// It is left out of everything the report counts (files, words, the
+/// matrix, the detail, the findings), listed under the matrix and told on
+/// standard error.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftOut {
+    /// The document.
+    pub path: String,
+    /// `locale` or `no-arabic`.
+    pub reason: &'static str,
+    /// For `locale`, the language its name gives.
+    pub language: Option<String>,
+}
+
+impl LeftOut {
+    /// Why `document` is no source, if it is none.
+    pub fn of(glossary: &Glossary, document: &DocumentResult) -> Option<LeftOut> {
+        let named = Format::named_language(Path::new(&document.path)).filter(|language| *language != "ar");
+        if let Some(language) = named {
+            let rendered =
+                document.occurrences.iter().any(|o| !o.homonym && glossary.concepts[o.concept].terms[o.term].role == TermRole::Arabic);
+            if !rendered {
+                return Some(LeftOut { path: document.path.clone(), reason: "locale", language: Some(language.to_string()) });
+            }
+        }
+        (!document.arabic).then(|| LeftOut { path: document.path.clone(), reason: "no-arabic", language: None })
+    }
+
+    /// Why, in words: `named for the locale en, with no Arabic rendering`.
+    pub fn why(&self) -> String {
+        match &self.language {
+            Some(language) => format!("named for the locale {language}, with no Arabic rendering"),
+            None => "no Arabic text".to_string(),
+        }
+    }
 }
 
 /// A concept never seen.

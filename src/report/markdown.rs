@@ -9,6 +9,9 @@ use std::io::{self, Write};
 pub use super::consistency::plural;
 use super::consistency::ReportData;
 
+/// How many of the documents that are no sources are named.
+const LEFT_OUT_LISTED: usize = 20;
+
 /// GitHub's limit for a comment body, with room to spare.
 pub const MAX_CHARS: usize = 65_000;
 
@@ -83,6 +86,16 @@ fn render(data: &ReportData, details: bool, max_issues: usize, max_rows: usize) 
     if data.matrix.len() > max_rows {
         let more = crate::words::plural(data.matrix.len() - max_rows, "more concept");
         let _ = writeln!(out, "\n… and {more} (see the JSON or HTML report).");
+    }
+    if !data.left_out.is_empty() {
+        let shown: Vec<String> = data.left_out.iter().take(LEFT_OUT_LISTED).map(|l| format!("`{}` ({})", cell(&l.path), l.why())).collect();
+        let more = data.left_out.len().saturating_sub(LEFT_OUT_LISTED);
+        let _ = writeln!(
+            out,
+            "\n**Not sources** (no Arabic targets): {}{}.",
+            shown.join(", "),
+            if more > 0 { format!(", and {} more", plural(more, "file")) } else { String::new() }
+        );
     }
     let _ = writeln!(out, "\n## Inconsistencies\n");
     if data.inconsistencies.is_empty() {
