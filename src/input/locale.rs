@@ -211,8 +211,10 @@ impl Json<'_> {
 
 /// The string scalars of a YAML document, by key path.
 pub fn yaml_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
-    // saphyr reports positions in characters; map them to bytes.
-    let byte_at: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
+    // saphyr reports positions in characters; they are mapped to bytes by a
+    // cursor that moves from one to the next (a table of every character's
+    // byte was eight bytes a character: 2.4 GB for a 300 MB file).
+    let mut cursor = CharCursor { text, chars: 0, bytes: 0 };
     let mut out = Vec::new();
     // Per open collection: is it a mapping, and, for a mapping, whether the next scalar is a key.
     let mut stack: Vec<(bool, bool, usize)> = Vec::new();
@@ -252,8 +254,8 @@ pub fn yaml_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
                     key.push(index.to_string());
                     *index += 1;
                 }
-                let start = byte_at[span.start.index().min(byte_at.len() - 1)];
-                let end = byte_at[span.end.index().min(byte_at.len() - 1)];
+                let start = cursor.byte_of(span.start.index());
+                let end = cursor.byte_of(span.end.index()).max(start);
                 out.push((key.join("."), align(&value, &text[start..end], start)));
                 after_value(&mut stack, &mut key);
             }
@@ -261,6 +263,42 @@ pub fn yaml_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
         }
     }
     Ok(out)
+}
+
+/// Turns character indices into byte offsets of `text`, moving from the last
+/// index asked for: indices asked in order (as a parser's spans come) cost
+/// the distance between them, so a whole file costs one pass.
+struct CharCursor<'t> {
+    text: &'t str,
+    /// The character index `bytes` stands at.
+    chars: usize,
+    bytes: usize,
+}
+
+impl CharCursor<'_> {
+    /// The byte offset of the character at `index` (the text's length past
+    /// its end).
+    fn byte_of(&mut self, index: usize) -> usize {
+        if index >= self.chars {
+            let ahead = index - self.chars;
+            match self.text[self.bytes..].char_indices().nth(ahead) {
+                Some((offset, _)) => {
+                    self.bytes += offset;
+                    self.chars = index;
+                }
+                None => {
+                    self.chars += self.text[self.bytes..].chars().count();
+                    self.bytes = self.text.len();
+                }
+            }
+        } else {
+            let back = self.chars - index;
+            let (offset, _) = self.text[..self.bytes].char_indices().rev().nth(back - 1).unwrap_or((0, ' '));
+            self.bytes = offset;
+            self.chars = index;
+        }
+        self.bytes
+    }
 }
 
 /// After a value: a mapping expects a key next; the value's key is done.
@@ -419,6 +457,18 @@ pub fn file_language(path: &Path) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_char_cursor_gives_every_character_its_byte_in_any_order() {
+        let text = "aب ج\u{1F600}د";
+        let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
+        let mut cursor = CharCursor { text, chars: 0, bytes: 0 };
+        for index in [0, 1, 2, 5, 6, 3, 3, 0, 6, 4, 1] {
+            assert_eq!(cursor.byte_of(index), bytes[index], "character {index}");
+        }
+        assert_eq!(cursor.byte_of(40), text.len(), "past the end");
+        assert_eq!(cursor.byte_of(2), bytes[2]);
+    }
 
     #[test]
     fn json_nested_with_escapes_and_positions() {

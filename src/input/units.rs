@@ -9,8 +9,11 @@ use std::sync::Arc;
 use super::Text;
 
 /// One contiguous piece of a unit: `unit_len` bytes of unit text from
-/// `doc_len` bytes of the file. Equal lengths map byte for byte; otherwise
-/// (an escape, an entity) the piece maps as a whole.
+/// `doc_len` bytes of the file. Equal lengths map byte for byte; twice as
+/// many bytes in the file map two for one (a run of two-byte escapes, `\n`,
+/// `\"`, `\\`, one piece however long: a piece an escape made a PO of
+/// escapes hold sixteen times its size); otherwise (an escape, an entity)
+/// the piece maps as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Piece {
     unit: usize,
@@ -23,6 +26,20 @@ struct Piece {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OffsetMap {
     pieces: Vec<Piece>,
+}
+
+impl Piece {
+    /// How many file bytes stand for each unit byte, when the piece maps
+    /// byte by byte (1) or two for one (2).
+    fn stride(&self) -> Option<usize> {
+        if self.unit_len == self.doc_len {
+            Some(1)
+        } else if self.doc_len == 2 * self.unit_len {
+            Some(2)
+        } else {
+            None
+        }
+    }
 }
 
 impl OffsetMap {
@@ -39,7 +56,7 @@ impl OffsetMap {
     /// The document offset of the unit byte `offset` (a start).
     pub fn start(&self, offset: usize) -> usize {
         match self.piece(offset) {
-            Some(p) if p.unit_len == p.doc_len => p.doc + offset.saturating_sub(p.unit).min(p.doc_len),
+            Some(p) if p.stride().is_some() => p.doc + offset.saturating_sub(p.unit).min(p.unit_len) * p.stride().unwrap_or(1),
             Some(p) if offset >= p.unit + p.unit_len => p.doc + p.doc_len,
             Some(p) => p.doc,
             None => 0,
@@ -52,7 +69,7 @@ impl OffsetMap {
             return self.start(0);
         }
         match self.piece(offset - 1) {
-            Some(p) if p.unit_len == p.doc_len => p.doc + (offset - p.unit).min(p.doc_len),
+            Some(p) if p.stride().is_some() => p.doc + (offset - p.unit).min(p.unit_len) * p.stride().unwrap_or(1),
             Some(p) => p.doc + p.doc_len,
             None => 0,
         }
@@ -130,6 +147,17 @@ impl UnitBuilder {
         if text.is_empty() {
             return;
         }
+        // A two-byte escape of one byte after another: one piece.
+        if doc_len == 2 * text.len() {
+            if let Some(last) = self.pieces.last_mut() {
+                if last.stride() == Some(2) && last.doc + last.doc_len == doc && last.unit + last.unit_len == self.text.len() {
+                    last.unit_len += text.len();
+                    last.doc_len += doc_len;
+                    self.text.push_str(text);
+                    return;
+                }
+            }
+        }
         self.pieces.push(Piece { unit: self.text.len(), doc, unit_len: text.len(), doc_len });
         self.text.push_str(text);
     }
@@ -178,18 +206,19 @@ impl UnitBuilder {
                 pieces.push(*piece);
                 continue;
             }
-            if piece.unit_len != piece.doc_len {
+            let Some(stride) = piece.stride() else {
                 // An escape or entity standing for the marker: the piece
                 // stands for what is left of it, if anything.
                 if piece.unit_len > inside.len() {
                     pieces.push(Piece { unit_len: piece.unit_len - inside.len(), ..*piece });
                 }
                 continue;
-            }
+            };
             let mut from = piece.unit;
             for cut in inside.iter().copied().chain(std::iter::once(end)) {
                 if cut > from {
-                    pieces.push(Piece { unit: from, doc: piece.doc + (from - piece.unit), unit_len: cut - from, doc_len: cut - from });
+                    let (unit_len, doc) = (cut - from, piece.doc + (from - piece.unit) * stride);
+                    pieces.push(Piece { unit: from, doc, unit_len, doc_len: unit_len * stride });
                 }
                 from = cut + 1;
             }
@@ -259,6 +288,32 @@ mod tests {
         assert_eq!(side.map.end(3), 5);
         assert_eq!(side.map.start(3), 5);
         assert_eq!(side.map.end(5), 7);
+    }
+
+    #[test]
+    fn a_run_of_two_byte_escapes_is_one_piece_and_maps_each_byte() {
+        // Document: `"\n\t\"ab\\\\\u20ACx"` (a PO or JSON string), the unit
+        // `\n\t"ab\\€x`: three escapes, a copy, two escapes (one of them a
+        // three-byte character from six), a copy.
+        let mut b = UnitBuilder::new();
+        for (i, e) in ["\n", "\t", "\""].iter().enumerate() {
+            b.escape(e, 1 + 2 * i, 2);
+        }
+        b.copy("ab", 7);
+        b.escape("\\", 9, 2);
+        b.escape("€", 11, 6);
+        b.copy("x", 17);
+        let before = b.pieces.len();
+        let side = b.finish();
+        assert_eq!(before, 4, "{:?}", side.map);
+        assert_eq!(side.text.as_str(), "\n\t\"ab\\€x");
+        // Each character at its own escape, each end past it.
+        for (unit, doc) in [(0, 1), (1, 3), (2, 5), (3, 7), (5, 9), (6, 11), (9, 17)] {
+            assert_eq!(side.map.start(unit), doc, "start of unit byte {unit}");
+        }
+        for (unit, doc) in [(1, 3), (3, 7), (6, 11), (9, 17), (10, 18)] {
+            assert_eq!(side.map.end(unit), doc, "end at unit byte {unit}");
+        }
     }
 
     #[test]
