@@ -1,12 +1,14 @@
 //! Micro benchmarks of the hot path, in bytes per second: folding, folding
 //! with tokenizing (and word counting), matching with the embedded and with
 //! generated glossaries of 10 to 100,000 concepts (with the reading cache
-//! warm, and cold), the reference path, and glossary loading.
+//! warm, and cold), the reference path, glossary loading, and every reader
+//! on the inputs that once made it quadratic.
 //! The text is 4 MiB of `qamus::synthetic` news prose with planted forms.
 //!
 //! ```sh
 //! cargo bench --bench pipeline            # all
 //! cargo bench --bench pipeline -- match   # one group
+//! cargo bench --bench pipeline -- readers # the readers, 1 and 4 MiB each
 //! ```
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -124,5 +126,38 @@ fn loading(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, normalize, matching, loading);
+/// Every reader on each of its pathological inputs (`synthetic::pathological`:
+/// the constructs that once cost a search or a copy of the rest of the
+/// document each), at 1 MiB and 4 MiB: reading is linear when the larger
+/// takes about four times as long. A document is read as `check` reads it:
+/// its units, and its `qamus-ignore` pragmas.
+fn readers(c: &mut Criterion) {
+    use qamus::input::{pragmas, Document, ReadOptions};
+    let mut group = c.benchmark_group("readers");
+    group.sample_size(10);
+    group.warm_up_time(std::time::Duration::from_millis(500));
+    group.measurement_time(std::time::Duration::from_secs(2));
+    for &(kind, format, _) in synthetic::PATHOLOGICAL {
+        for mib in [1, 4] {
+            let text = synthetic::pathological(kind, mib << 20).unwrap();
+            let document = Document {
+                path: kind.into(),
+                text: std::sync::Arc::new(text.into()),
+                byte_offset: 0,
+                format,
+                comments: Default::default(),
+            };
+            group.throughput(Throughput::Bytes(document.text.len() as u64));
+            group.bench_with_input(BenchmarkId::new(kind, format!("{mib}MiB")), &document, |b, document| {
+                b.iter(|| {
+                    let (units, _) = document.units(&ReadOptions::default(), None).unwrap();
+                    (units.len(), pragmas::scan(&document.text, document.format).is_empty())
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, normalize, matching, loading, readers);
 criterion_main!(benches);

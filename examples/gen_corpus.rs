@@ -6,12 +6,16 @@
 //! ```sh
 //! cargo run --release --example gen_corpus -- corpus DIR MEGABYTES [FILES] [PLANTED_CONCEPTS]
 //! cargo run --release --example gen_corpus -- glossary FILE.csv CONCEPTS [FORMS.txt]
+//! cargo run --release --example gen_corpus -- pathological DIR BYTES
 //! ```
 //!
 //! A corpus plants, one word in `PLANT_EVERY`, a form of the shipped
 //! glossary or of the first 10,000 generated concepts (or of the first
 //! PLANTED_CONCEPTS), with proclitics and folding variants. A generated glossary comes with the forms file that
-//! `rg -F -f` reads: every Arabic form, one per line.
+//! `rg -F -f` reads: every Arabic form, one per line. `pathological` writes
+//! each reader's pathological inputs (`synthetic::pathological`) of about
+//! BYTES bytes, as `DIR/KIND.EXTENSION`: `qamus check` reads them in time
+//! linear in their size.
 
 use qamus::synthetic;
 
@@ -34,6 +38,14 @@ fn glossary(file: &str, concepts: usize, forms_file: Option<&str>) {
     }
 }
 
+fn pathological(dir: &str, bytes: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    for &(kind, _, extension) in synthetic::PATHOLOGICAL {
+        let text = synthetic::pathological(kind, bytes).unwrap();
+        std::fs::write(format!("{dir}/{kind}.{extension}"), text).unwrap();
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -44,8 +56,11 @@ fn main() {
             args.get(4).map_or(synthetic::PLANTED_CONCEPTS, |c| c.parse().unwrap()),
         ),
         Some("glossary") if args.len() >= 3 => glossary(&args[1], args[2].parse().unwrap(), args.get(3).map(String::as_str)),
+        Some("pathological") if args.len() >= 3 => pathological(&args[1], args[2].parse().unwrap()),
         _ => {
-            eprintln!("usage: gen_corpus corpus DIR MEGABYTES [FILES] [PLANTED_CONCEPTS] | glossary FILE.csv CONCEPTS [FORMS.txt]");
+            eprintln!(
+                "usage: gen_corpus corpus DIR MEGABYTES [FILES] [PLANTED_CONCEPTS] | glossary FILE.csv CONCEPTS [FORMS.txt] | pathological DIR BYTES"
+            );
             std::process::exit(2);
         }
     }

@@ -25,4 +25,20 @@ seed 7 "$root"/fixtures/translations/rails/ar.yml
 office() { { printf "\\x$(printf %02x "$1")"; cat "$2"; } > "corpus/office/$1-$(basename "$2")"; }
 for f in "$root"/fixtures/office/*.docx "$root"/fixtures/office/bad/*.docx; do office 0 "$f"; done
 office 1 "$root"/fixtures/office/brief.odt
+# Each reader's pathological inputs (qamus::synthetic::pathological: the
+# constructs that once made it quadratic), small: a fuzzer grows them.
+pathological=$(mktemp -d)
+trap 'rm -rf "$pathological"' EXIT
+cargo run --quiet --manifest-path "$root"/Cargo.toml --example gen_corpus -- pathological "$pathological" 2048
+for f in "$pathological"/*; do
+  case $f in
+    *.md) seed 1 "$f" ;;
+    *.html) seed 2 "$f" ;;
+    *.po) seed 3 "$f" ;;
+    *.xlf) seed 4 "$f" ;;
+    *.tmx) seed 5 "$f" ;;
+    *.json) seed 6 "$f" ;;
+    *.yml) seed 7 "$f" ;;
+  esac
+done
 echo "seeded: $(ls corpus/* | wc -l) files"

@@ -11,6 +11,7 @@
 
 use std::mem::MaybeUninit;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -804,11 +805,23 @@ pub fn find_occurrences(
     let mut pairs = Vec::new();
     let mut words = 0;
     let mut anchor_cursor = LineIndex::START;
+    // The last note read, with its scope: the segments of one XLIFF unit
+    // share their notes, which are read once, not once a segment.
+    let mut last_note: Option<(Arc<str>, Option<pragmas::Scope>)> = None;
+    // The last source matched (under which notes), with the concepts it
+    // names: the forms of a PO entry share their source, matched once.
+    let mut last_source: Option<LastSource> = None;
     for (unit_index, unit) in units.iter().enumerate() {
         let target = &unit.target;
         let first = occurrences.len();
         // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
-        let silenced = unit.note.as_deref().and_then(pragmas::note_scope);
+        let silenced = match &unit.note {
+            Some(note) => match &last_note {
+                Some((last, scope)) if Arc::ptr_eq(last, note) => scope.clone(),
+                _ => last_note.insert((Arc::clone(note), pragmas::note_scope(note))).1.clone(),
+            },
+            None => None,
+        };
         let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
         let (mut parts, unit_words) = find_in_chunks(matcher, &target.text, CHUNK_BYTES, parallel);
         words += unit_words;
@@ -887,12 +900,20 @@ pub fn find_occurrences(
             sites.set_len(sites.len() + placed_count);
         }
         let Some(source) = &unit.source else { continue };
-        let mut source_concepts: Vec<(usize, String)> = Vec::new();
-        for m in matchers.english(glossary).find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
-            if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
-                source_concepts.push((m.concept, source.shown[m.span].to_string()));
+        let source_concepts = match &last_source {
+            Some(last) if last.is_of(source, unit) => last.concepts.clone(),
+            _ => {
+                let mut source_concepts: Vec<(usize, String)> = Vec::new();
+                for m in matchers.english(glossary).find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
+                    if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
+                        source_concepts.push((m.concept, source.shown[m.span].to_string()));
+                    }
+                }
+                last_source =
+                    Some(LastSource { text: Arc::clone(&source.text), note: unit.note.clone(), concepts: source_concepts.clone() });
+                source_concepts
             }
-        }
+        };
         // The source decides the sense: an occurrence of a concept the
         // source does not name is a homonym here (or a mistranslation, which
         // `unexpected-rendering` reports), not a rendering to judge.
@@ -914,6 +935,27 @@ pub fn find_occurrences(
         });
     }
     Found { occurrences, sites, pairs, words }
+}
+
+/// A unit's source as matched, with the notes it was matched under (they
+/// may silence concepts), and the concepts it names with their first
+/// English surface.
+struct LastSource {
+    text: Arc<crate::input::Text>,
+    note: Option<Arc<str>>,
+    concepts: Vec<(usize, String)>,
+}
+
+impl LastSource {
+    /// Whether `unit`'s source is this one, under the same notes: the same
+    /// text and notes, not copies of them.
+    fn is_of(&self, source: &crate::input::Side, unit: &Unit) -> bool {
+        let same_note = match (&self.note, &unit.note) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        Arc::ptr_eq(&self.text, &source.text) && same_note
+    }
 }
 
 /// Units of at least twice this size are matched in chunks of about this

@@ -287,7 +287,7 @@ pub struct UnitPair {
     /// Where a finding about the whole target points (its first line).
     pub anchor: Occurrence,
     /// The unit's id or context.
-    pub id: Option<String>,
+    pub id: Option<std::sync::Arc<str>>,
 }
 
 /// One count of a rendering inside a document, for `mixed-renderings`.

@@ -456,6 +456,130 @@ pub fn planted_forms_of(concepts: usize) -> Vec<String> {
     forms
 }
 
+/// The term every [`pathological`] input ends with, as prose its reader
+/// must still find where it stands.
+pub const PATHOLOGICAL_TERM: &str = "اللجنة العسكرية العليا";
+
+/// The inputs that once made a reader quadratic (see [`pathological`]),
+/// by name, with the format each is read as and a file extension for it.
+pub const PATHOLOGICAL: &[(&str, crate::input::Format, &str)] = {
+    use crate::input::Format::*;
+    &[
+        ("html-bare-ampersands", Html, "html"),
+        ("html-skipped-elements", Html, "html"),
+        ("html-open-braces", Html, "html"),
+        ("html-open-printf-names", Html, "html"),
+        ("html-comments-after-a-pragma", Html, "html"),
+        ("markdown-open-tags", Markdown, "md"),
+        ("markdown-open-destinations", Markdown, "md"),
+        ("markdown-backtick-runs", Markdown, "md"),
+        ("markdown-brackets", Markdown, "md"),
+        ("markdown-comments-after-a-pragma", Markdown, "md"),
+        ("po-pragma-lines", Po, "po"),
+        ("po-open-braces", Po, "po"),
+        ("po-plural-forms", Po, "po"),
+        ("xliff-segments-sharing-a-unit", Xliff, "xlf"),
+        ("xliff-open-braces", Xliff, "xlf"),
+        ("tmx-open-braces", Tmx, "tmx"),
+        ("json-open-braces", Json, "json"),
+        ("json-nested-plurals", Json, "json"),
+        ("yaml-open-braces", Yaml, "yml"),
+    ]
+};
+
+/// A pathological input of about `bytes` bytes for a reader: a construct
+/// repeated that, before each reader was made linear, cost a search or a
+/// copy of the rest of the document (or line) each time, then
+/// [`PATHOLOGICAL_TERM`] as prose. `None` for a kind not in
+/// [`PATHOLOGICAL`].
+///
+/// - `html-bare-ampersands`: `a & b` with no `;` anywhere (each `&` looked
+///   for one in the rest of the document);
+/// - `html-skipped-elements`: `<code>`, `<svg>`, `<script>`, … closed in
+///   any case (each lowercased a copy of the rest to find its closing tag);
+/// - `*-open-braces`, `html-open-printf-names`: `{` and `%(` that nothing
+///   closes (each looked for its `}` or `)` to the end of its text);
+/// - `*-comments-after-a-pragma`: a `qamus-ignore` comment, then many
+///   comments (each counted its line from the start of the document);
+/// - `markdown-open-tags`, `markdown-open-destinations`: `<x` without `>`,
+///   `](` without `)` on one line (each searched the rest of the line);
+/// - `markdown-backtick-runs`: runs of backticks of falling lengths on one
+///   line, each closed by none after it;
+/// - `markdown-brackets`: `[` on one line;
+/// - `po-pragma-lines`: one entry with a pragma on each of its comment
+///   lines (each copied itself to every line to the end of the entry);
+/// - `po-plural-forms`, `xliff-segments-sharing-a-unit`: many forms or
+///   segments of one entry or unit with a long id and notes (each copied
+///   them, and matched the shared English source again);
+/// - `json-nested-plurals`: ICU plurals nested in one another's cases (each
+///   level walked the rest again, recursively: a deep one overflowed the
+///   stack).
+pub fn pathological(kind: &str, bytes: usize) -> Option<String> {
+    let term = PATHOLOGICAL_TERM;
+    let times = |unit: &str| unit.repeat((bytes / unit.len()).max(1));
+    Some(match kind {
+        "html-bare-ampersands" => format!("<p>{}</p>\n<p>{term}</p>\n", times("a & b ")),
+        "html-skipped-elements" => {
+            format!("<p>{}</p>\n<p>{term}</p>\n", times("<code>x</CODE> <SVG>y</svg> <Script>z</script> <pre>w</pre> "))
+        }
+        "html-open-braces" => format!("<p>{}{term}</p>\n", times("{ ")),
+        "html-open-printf-names" => format!("<p>{}{term}</p>\n", times("%( ")),
+        "html-comments-after-a-pragma" => format!("<!-- qamus-ignore-line jscd -->\n{}<p>{term}</p>\n", times("<!-- c -->\n")),
+        "markdown-open-tags" => format!("{}{term}\n", times("<x ")),
+        "markdown-open-destinations" => format!("{} {term}\n", times("](")),
+        "markdown-backtick-runs" => {
+            // Runs of n, n - 1, …, 1 backticks: none is closed by a later
+            // one. (Not at the start of the line, where three open a fence.)
+            let mut line = String::with_capacity(bytes + term.len() + 4);
+            line.push_str("x ");
+            let longest = ((2 * bytes) as f64).sqrt() as usize;
+            for n in (1..=longest).rev() {
+                line.extend(std::iter::repeat_n('`', n));
+                line.push('x');
+            }
+            format!("{line} {term}\n")
+        }
+        "markdown-brackets" => format!("{} {term}\n", times("[")),
+        "markdown-comments-after-a-pragma" => format!("<!-- qamus-ignore-line jscd -->\n{}{term}\n", times("<!-- c -->\n")),
+        "po-pragma-lines" => {
+            format!("{}msgid \"Higher Military Commission\"\nmsgstr \"{term}\"\n", times("# qamus-ignore-line jscd\n"))
+        }
+        "po-open-braces" => format!("msgid \"Higher Military Commission\"\nmsgstr \"{}{term}\"\n", times("{ ")),
+        "po-plural-forms" => {
+            let half = bytes / 2;
+            let id = "word ".repeat((half / 5).max(1));
+            let forms: String = (0..(half / 16).max(1)).map(|n| format!("msgstr[{n}] \"ن\"\n")).collect();
+            format!("msgid \"{id}\"\n{forms}msgstr[{}] \"{term}\"\n", (half / 16).max(1))
+        }
+        "xliff-segments-sharing-a-unit" => {
+            let quarter = bytes / 4;
+            let segment = "<segment><source>x</source><target>ن</target></segment>\n";
+            format!(
+                "<xliff version=\"2.0\" srcLang=\"en\" trgLang=\"ar\"><file id=\"f\"><unit id=\"{}\"><notes><note>{}</note></notes>\n{}<segment><source>Higher Military Commission</source><target>{term}</target></segment>\n</unit></file></xliff>\n",
+                "u".repeat(quarter.max(1)),
+                "n ".repeat((quarter / 2).max(1)),
+                segment.repeat((bytes / 2 / segment.len()).max(1)),
+            )
+        }
+        "xliff-open-braces" => format!(
+            "<xliff version=\"2.0\" srcLang=\"en\" trgLang=\"ar\"><file id=\"f\"><unit id=\"u\"><segment><source>x</source><target>{}{term}</target></segment></unit></file></xliff>\n",
+            times("{ ")
+        ),
+        "tmx-open-braces" => format!(
+            "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>x</seg></tuv><tuv xml:lang=\"ar\"><seg>{}{term}</seg></tuv></tu></body></tmx>\n",
+            times("{ ")
+        ),
+        "json-open-braces" => format!("{{\"a\": \"{}{term}\"}}\n", times("{ ")),
+        "json-nested-plurals" => {
+            let open = "{n, plural, other {";
+            let depth = (bytes / (open.len() + 2)).max(1);
+            format!("{{\"a\": \"{}{term}{}\"}}\n", open.repeat(depth), "}}".repeat(depth))
+        }
+        "yaml-open-braces" => format!("ar:\n  a: \"{}{term}\"\n", times("{ ")),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

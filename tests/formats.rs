@@ -414,3 +414,65 @@ fn a_folder_of_office_documents_is_checked_and_other_documents_are_passed_over_w
     let (report, code, _) = check(&["--input-format", "text", pdf.to_str().unwrap()]);
     assert_eq!((code, report["summary"]["files"].as_u64()), (1, Some(1)));
 }
+
+#[test]
+fn pathological_inputs_of_every_reader_keep_the_term_at_its_line_and_column() {
+    // Each once cost its reader a search or a copy of the rest of the text
+    // for every construct (`qamus::synthetic::pathological`); each ends with
+    // the term as prose, after the construct repeated.
+    use qamus::synthetic::{pathological, PATHOLOGICAL, PATHOLOGICAL_TERM};
+    let dir = tempfile::tempdir().unwrap();
+    for &(kind, _, extension) in PATHOLOGICAL {
+        let text = pathological(kind, 256 << 10).unwrap();
+        let path = dir.path().join(format!("{kind}.{extension}"));
+        std::fs::write(&path, &text).unwrap();
+        let at = text.rfind(PATHOLOGICAL_TERM).unwrap();
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let expected = (text[..at].matches('\n').count() as u64 + 1, text[line_start..at].chars().count() as u64 + 1);
+        let (report, code, stderr) = check(&["--no-config", path.to_str().unwrap()]);
+        assert!(code == 0 || code == 1, "{kind}: exit {code}: {stderr}");
+        let matches = report["matches"].as_array().unwrap();
+        let term = matches.iter().find(|m| m["surface"] == PATHOLOGICAL_TERM).unwrap_or_else(|| panic!("{kind}: no term in {matches:?}"));
+        assert_eq!((term["line"].as_u64().unwrap(), term["column"].as_u64().unwrap()), expected, "{kind}");
+        assert_eq!(term["concept"], "hmc", "{kind}");
+    }
+}
+
+#[test]
+fn segments_sharing_notes_and_forms_sharing_a_source_are_each_judged() {
+    // An XLIFF unit's segments share its notes, read once: a qamus-ignore
+    // in them silences every segment and no other unit's.
+    let dir = tempfile::tempdir().unwrap();
+    let xliff = dir.path().join("shared.xlf");
+    std::fs::write(
+        &xliff,
+        r#"<xliff version="2.0" srcLang="en" trgLang="ar"><file id="f">
+<unit id="a"><notes><note>qamus-ignore hmc</note></notes>
+<segment><source>HMC</source><target>مؤسسة حمد الطبية</target></segment>
+<segment><source>HMC</source><target>مؤسسة حمد الطبية</target></segment>
+</unit>
+<unit id="b"><notes><note>reviewed</note></notes>
+<segment><source>HMC</source><target>مؤسسة حمد الطبية</target></segment>
+</unit>
+<unit id="c">
+<segment><source>HMC</source><target>مؤسسة حمد الطبية</target></segment>
+</unit>
+</file></xliff>
+"#,
+    )
+    .unwrap();
+    let (report, _, _) = check(&["--no-config", xliff.to_str().unwrap()]);
+    let lines: Vec<u64> = findings(&report).iter().filter(|f| f.0 == "forbidden-rendering").map(|f| f.1).collect();
+    assert_eq!(lines, vec![7, 10], "{report}");
+    // A PO entry's forms share its msgid, matched once: each form is still
+    // judged against it.
+    let po = dir.path().join("shared.po");
+    std::fs::write(
+        &po,
+        "msgid \"The Higher Military Commission met\"\nmsgstr[0] \"اجتمعت\"\nmsgstr[1] \"اجتمعت اللجنة العسكرية العليا\"\nmsgstr[2] \"اجتمعت\"\n",
+    )
+    .unwrap();
+    let (report, _, _) = check(&["--no-config", po.to_str().unwrap()]);
+    let lines: Vec<u64> = findings(&report).iter().filter(|f| f.0 == "missing-rendering").map(|f| f.1).collect();
+    assert_eq!(lines, vec![2, 4], "{report}");
+}

@@ -39,7 +39,7 @@ fn units(path: &Path) -> Vec<Unit> {
             let target = &u.target;
             let (start, end) = (target.map.start(0), target.map.end(target.text.len()));
             Some(Unit {
-                key: u.id.unwrap_or_default(),
+                key: u.id.as_deref().unwrap_or_default().to_string(),
                 english: source.shown.as_str().to_string(),
                 arabic: target.shown.as_str().to_string(),
                 raw: text[start..end].to_string(),

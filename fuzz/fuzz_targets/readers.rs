@@ -1,9 +1,12 @@
 //! Every input reader on arbitrary text (the first byte picks the reader):
-//! units or an error, never a panic, and every unit's map inside the text.
+//! units or an error, never a panic, and every unit's map inside the text;
+//! and the scan for `qamus-ignore` pragmas, every concept named on a line of
+//! the text. Seeded with each reader's pathological inputs too (`seed.sh`),
+//! which `-timeout` keeps linear.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qamus::input::{Document, Format, ReadOptions};
+use qamus::input::{pragmas, Document, Format, ReadOptions};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else { return };
@@ -22,5 +25,9 @@ fuzz_target!(|data: &[u8]| {
                 assert!(side.map.end(side.text.len()) <= text.len());
             }
         }
+    }
+    let lines = text.split('\n').count();
+    for (_, line) in pragmas::scan(text, format).named {
+        assert!((1..=lines).contains(&line));
     }
 });

@@ -435,7 +435,7 @@ pub fn units(strings: Vec<(String, Side)>, sources: Option<Vec<(String, Side)>>)
         .filter(|(_, side)| !side.text.trim().is_empty())
         .map(|(key, target)| {
             let source = source_of(without_locale_root(&key));
-            Unit { target, source, id: Some(key), note: None }
+            Unit { target, source, id: Some(key.into()), note: None }
         })
         .collect()
 }
@@ -566,5 +566,27 @@ mod tests {
         assert!(is_locale_path(Path::new("config/locales/devise.ar.yml")));
         assert_eq!(source_path(Path::new("data/config.json"), "en"), None);
         assert!(is_locale_path(Path::new("locales/ar/common.json")) && !is_locale_path(Path::new("src/package.json")));
+    }
+
+    #[test]
+    fn pathological_strings_are_read_in_one_pass_with_the_term_where_it_stands() {
+        use crate::input::testing::{pathological, BYTES};
+        use crate::synthetic::PATHOLOGICAL_TERM as TERM;
+        for kind in ["json-open-braces", "json-nested-plurals", "yaml-open-braces"] {
+            let (text, at) = pathological(kind, BYTES);
+            let strings = if kind.starts_with("json") { json_strings(&text, "ar.json") } else { yaml_strings(&text, "ar.yml") }.unwrap();
+            let side = &strings[0].1;
+            let found = side.text.find(TERM).unwrap_or_else(|| panic!("{kind}: no term"));
+            assert_eq!((side.map.start(found), side.map.end(found + TERM.len())), (at, at + TERM.len()), "{kind}");
+            let raw = &text[text.find(": \"").unwrap() + 3..text.rfind('"').unwrap()];
+            if kind == "json-nested-plurals" {
+                // Everything but the term is the plurals' syntax.
+                assert_eq!(side.text.trim_matches([' ', '\u{1F}']), TERM);
+                assert_eq!(side.text.len(), raw.len());
+            } else {
+                // Nothing closes the `{`s: the whole string is text.
+                assert_eq!(side.text.as_str(), raw, "{kind}");
+            }
+        }
     }
 }

@@ -19,6 +19,36 @@ pub mod units;
 pub mod walk;
 pub mod xml;
 
+/// What the readers' tests share: random texts made of given pieces, and the
+/// generated pathological inputs (`synthetic::pathological`).
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::synthetic::{self, Rng};
+
+    /// `count` texts, each of up to `most` pieces drawn from `pieces`.
+    pub fn random_texts(seed: u64, pieces: &[&str], most: usize, count: usize) -> Vec<String> {
+        let mut rng = Rng::new(seed);
+        (0..count)
+            .map(|_| {
+                let len = rng.next_bits() as usize % (most + 1);
+                (0..len).map(|_| pieces[rng.next_bits() as usize % pieces.len()]).collect()
+            })
+            .collect()
+    }
+
+    /// The pathological input `kind` of about `bytes` bytes, and the byte
+    /// offset of its term (the last occurrence).
+    pub fn pathological(kind: &str, bytes: usize) -> (String, usize) {
+        let text = synthetic::pathological(kind, bytes).unwrap_or_else(|| panic!("no pathological input {kind}"));
+        let at = text.rfind(synthetic::PATHOLOGICAL_TERM).unwrap();
+        assert!(text.len() >= bytes / 2, "{kind}: {} bytes", text.len());
+        (text, at)
+    }
+
+    /// Sizes the tests generate pathological inputs at.
+    pub const BYTES: usize = 512 << 10;
+}
+
 use std::path::Path;
 use std::sync::Arc;
 

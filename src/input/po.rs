@@ -134,9 +134,10 @@ fn finish(entry: &mut Entry, units: &mut Vec<Unit>, include_fuzzy: bool, path: &
     if done.msgid_text.is_empty() || (done.fuzzy && !include_fuzzy) {
         return Ok(());
     }
-    let id = match &done.context {
-        Some(context) => format!("{context}|{}", done.msgid_text),
-        None => done.msgid_text.clone(),
+    // One id, and one source, shared by all the entry's forms.
+    let id: std::sync::Arc<str> = match &done.context {
+        Some(context) => format!("{context}|{}", done.msgid_text).into(),
+        None => done.msgid_text.into(),
     };
     for (n, target) in done.msgstr {
         if target.text.trim().is_empty() {
@@ -265,5 +266,31 @@ msgstr "قال \"اللجنة\"\n"
         assert_eq!(e, "x.po:1:9: unknown escape \\q");
         let e = units("msgstr \"b\"\n", "x.po", false).unwrap_err().to_string();
         assert_eq!(e, "x.po:1:1: msgstr without a msgid before it");
+    }
+
+    #[test]
+    fn pathological_catalogues_are_read_in_one_pass_with_the_term_where_it_stands() {
+        use crate::input::testing::{pathological, BYTES};
+        use crate::synthetic::PATHOLOGICAL_TERM as TERM;
+        for kind in ["po-pragma-lines", "po-open-braces", "po-plural-forms"] {
+            let (text, at) = pathological(kind, BYTES);
+            let units = units(&text, "p.po", false).unwrap();
+            let last = &units.last().unwrap().target;
+            let found = last.text.find(TERM).unwrap_or_else(|| panic!("{kind}: no term"));
+            assert_eq!((last.map.start(found), last.map.end(found + TERM.len())), (at, at + TERM.len()), "{kind}");
+            match kind {
+                // Nothing closes the `{`s: the whole msgstr is text.
+                "po-open-braces" => assert_eq!(last.text.as_str(), &text[text.find("msgstr \"").unwrap() + 8..text.len() - 2]),
+                // One unit a form, all with the one id and source of the entry.
+                "po-plural-forms" => {
+                    assert_eq!(units.len(), text.matches("msgstr[").count());
+                    let (id, source) = (units[0].id.as_ref().unwrap(), &units[0].source.as_ref().unwrap().text);
+                    assert!(units.iter().all(|u| std::sync::Arc::ptr_eq(u.id.as_ref().unwrap(), id)));
+                    assert!(units.iter().all(|u| std::sync::Arc::ptr_eq(&u.source.as_ref().unwrap().text, source)));
+                    assert_eq!(id.len(), text.find("\"\n").unwrap() - "msgid \"".len());
+                }
+                _ => assert_eq!(units.len(), 1, "{kind}"),
+            }
+        }
     }
 }

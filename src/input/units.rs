@@ -23,9 +23,11 @@ struct Piece {
 }
 
 /// Maps byte offsets in a unit's text to byte offsets in the document.
+/// Shared, not copied, by the units that have the same source (the msgid
+/// of a PO entry's plural forms).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OffsetMap {
-    pieces: Vec<Piece>,
+    pieces: Arc<[Piece]>,
 }
 
 impl Piece {
@@ -45,7 +47,7 @@ impl Piece {
 impl OffsetMap {
     /// The identity map of a unit that is the document slice starting at `start`.
     pub fn identity(start: usize, len: usize) -> OffsetMap {
-        OffsetMap { pieces: vec![Piece { unit: 0, doc: start, unit_len: len, doc_len: len }] }
+        OffsetMap { pieces: Arc::new([Piece { unit: 0, doc: start, unit_len: len, doc_len: len }]) }
     }
 
     fn piece(&self, offset: usize) -> Option<&Piece> {
@@ -96,11 +98,13 @@ pub struct Unit {
     pub target: Side,
     /// The source it translates, if the format holds one.
     pub source: Option<Side>,
-    /// The unit's id or context (msgctxt + msgid, trans-unit id, key path).
-    pub id: Option<String>,
+    /// The unit's id or context (msgctxt + msgid, trans-unit id, key path),
+    /// shared by the units it is the id of (an XLIFF unit's segments, a PO
+    /// entry's plural forms) rather than copied to each.
+    pub id: Option<Arc<str>>,
     /// The unit's notes (XLIFF `<note>`), where a `qamus-ignore` pragma may
-    /// silence the unit.
-    pub note: Option<String>,
+    /// silence the unit; shared alike.
+    pub note: Option<Arc<str>>,
 }
 
 impl Unit {
@@ -189,7 +193,7 @@ impl UnitBuilder {
         let text = if blanked == self.text { None } else { Some(Arc::new(Text::from(blanked))) };
         let shown = Arc::new(Text::from(self.text));
         let text = text.unwrap_or_else(|| Arc::clone(&shown));
-        Side { text, shown, map: OffsetMap { pieces: self.pieces } }
+        Side { text, shown, map: OffsetMap { pieces: self.pieces.into() } }
     }
 }
 

@@ -5,6 +5,13 @@
 //! as separators no term may cross. Only the five predefined entities and
 //! character references are decoded: a DTD's entities, internal or external,
 //! are never expanded, so an entity bomb is an error, not a memory blow-up.
+//!
+//! What a unit's segments share (an XLIFF unit's id and notes) is shared,
+//! not copied to each segment, and what a TMX file's units share (its source
+//! language) is worked out once: reading stays linear however many segments
+//! a unit has.
+
+use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -207,7 +214,7 @@ const UNTRANSLATED: &[&str] = &["new", "needs-translation", "initial"];
 /// The units of an XLIFF 1.2 or 2.0 document.
 pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Unit>> {
     let mut units = Vec::new();
-    let mut unit_id: Option<String> = None;
+    let mut unit_id: Option<Arc<str>> = None;
     let mut segment_state: Option<String> = None;
     let mut target_state: Option<String> = None;
     let mut source = SideCollector::default();
@@ -215,6 +222,9 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
     let mut sides: (Option<UnitBuilder>, Option<UnitBuilder>) = (None, None);
     let mut in_side: Option<&'static str> = None;
     let mut note = String::new();
+    // The notes so far as the units take them, made afresh only when a note
+    // has been added since.
+    let mut shared_note: Option<Arc<str>> = None;
     let mut in_note = false;
     let mut checked_root = false;
     let root = walk(text, path, |item| {
@@ -227,15 +237,20 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
             }
         }
         match &item {
-            Item::Text(raw, _) if in_note => note.push_str(raw),
+            Item::Text(raw, _) if in_note => {
+                note.push_str(raw);
+                shared_note = None;
+            }
             Item::End(name) if in_note && name == "note" => {
                 in_note = false;
                 note.push('\n');
+                shared_note = None;
             }
             Item::Start(name, e) if in_side.is_none() => match name.as_str() {
                 "trans-unit" | "unit" => {
-                    unit_id = attribute(e, "id");
+                    unit_id = attribute(e, "id").map(Arc::from);
                     note.clear();
+                    shared_note = None;
                 }
                 "note" => in_note = true,
                 "segment" => segment_state = attribute(e, "state"),
@@ -266,7 +281,7 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
                             target: t.finish(),
                             source: sides.0.take().map(UnitBuilder::finish),
                             id: unit_id.clone(),
-                            note: (!note.is_empty()).then(|| note.clone()),
+                            note: (!note.is_empty()).then(|| Arc::clone(shared_note.get_or_insert_with(|| Arc::from(note.as_str())))),
                         });
                     }
                 }
@@ -288,7 +303,8 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
 /// else English).
 pub fn tmx_units(text: &str, path: &str) -> Result<Vec<Unit>> {
     let mut units = Vec::new();
-    let mut srclang = "en".to_string();
+    // The source language, lowercased, and its base (`en-us`, `en`).
+    let mut srclang = ("en".to_string(), "en".to_string());
     let mut tu_id: Option<String> = None;
     let mut lang: Option<String> = None;
     let mut seg = SideCollector::default();
@@ -307,7 +323,9 @@ pub fn tmx_units(text: &str, path: &str) -> Result<Vec<Unit>> {
         match &item {
             Item::Start(name, e) | Item::Empty(name, e) if name == "header" => {
                 if let Some(l) = attribute(e, "srclang").filter(|l| l != "*all*") {
-                    srclang = l;
+                    let src = l.to_ascii_lowercase();
+                    let base = src.split(['-', '_']).next().unwrap_or("en").to_string();
+                    srclang = (src, base);
                 }
             }
             Item::Start(name, e) if !in_seg && name == "tu" => {
@@ -326,20 +344,24 @@ pub fn tmx_units(text: &str, path: &str) -> Result<Vec<Unit>> {
                 }
             }
             Item::End(name) if !in_seg && name == "tu" => {
-                let is = |l: &str, code: &str| l == code || l.starts_with(&format!("{code}-")) || l.starts_with(&format!("{code}_"));
-                let src = srclang.to_ascii_lowercase();
-                let src_base = src.split(['-', '_']).next().unwrap_or("en").to_string();
+                let is = |l: &str, code: &str| l.strip_prefix(code).is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_']));
+                let (src, src_base) = (&srclang.0, &srclang.1);
                 let mut target = None;
                 let mut source = None;
                 for (l, builder) in variants.drain(..) {
                     if target.is_none() && is(&l, "ar") {
                         target = Some(builder);
-                    } else if source.is_none() && (l == src || is(&l, &src_base)) {
+                    } else if source.is_none() && (l == *src || is(&l, src_base)) {
                         source = Some(builder);
                     }
                 }
                 if let Some(t) = target.filter(|t| !t.text().trim().is_empty()) {
-                    units.push(Unit { target: t.finish(), source: source.map(UnitBuilder::finish), id: tu_id.take(), note: None });
+                    units.push(Unit {
+                        target: t.finish(),
+                        source: source.map(UnitBuilder::finish),
+                        id: tu_id.take().map(Arc::from),
+                        note: None,
+                    });
                 }
             }
             _ => seg.item(&item),
@@ -403,5 +425,44 @@ mod tests {
         assert!(xliff_units(external, "a.xlf", false).unwrap_err().to_string().contains("undefined entity &e;"));
         let e = xliff_units("<html></html>", "a.xlf", false).unwrap_err().to_string();
         assert_eq!(e, "a.xlf:1:1: unknown root element <html>; an XLIFF file has <xliff>");
+    }
+
+    #[test]
+    fn pathological_documents_are_read_in_one_pass_with_the_term_where_it_stands() {
+        use crate::input::testing::{pathological, BYTES};
+        use crate::synthetic::PATHOLOGICAL_TERM as TERM;
+        for kind in ["xliff-segments-sharing-a-unit", "xliff-open-braces", "tmx-open-braces"] {
+            let (text, at) = pathological(kind, BYTES);
+            let units = if kind.starts_with("tmx") { tmx_units(&text, "p.tmx") } else { xliff_units(&text, "p.xlf", false) }.unwrap();
+            let last = &units.last().unwrap().target;
+            let found = last.text.find(TERM).unwrap_or_else(|| panic!("{kind}: no term"));
+            assert_eq!((last.map.start(found), last.map.end(found + TERM.len())), (at, at + TERM.len()), "{kind}");
+            if kind == "xliff-segments-sharing-a-unit" {
+                // One unit a segment, all with the one id and notes of the unit.
+                assert_eq!(units.len(), text.matches("<segment>").count());
+                let (id, note) = (units[0].id.as_ref().unwrap(), units[0].note.as_ref().unwrap());
+                assert!(units.iter().all(|u| Arc::ptr_eq(u.id.as_ref().unwrap(), id) && Arc::ptr_eq(u.note.as_ref().unwrap(), note)));
+                let attribute = &text[text.find("unit id=\"").unwrap() + 9..];
+                let notes = &text[text.find("<note>").unwrap() + 6..text.find("</note>").unwrap()];
+                assert_eq!((&**id, &**note), (&attribute[..attribute.find('"').unwrap()], format!("{notes}\n").as_str()));
+            } else {
+                // Nothing closes the `{`s: the whole segment is text.
+                let (open, close) = if kind.starts_with("tmx") { ("<seg>", "</seg>") } else { ("<target>", "</target>") };
+                let start = text.rfind(open).unwrap() + open.len();
+                assert_eq!(last.text.as_str(), &text[start..text.rfind(close).unwrap()], "{kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_unit_s_notes_are_shared_until_another_note_comes() {
+        let text = r#"<xliff version="2.0"><file id="f"><unit id="u"><notes><note>a</note></notes>
+<segment><source>x</source><target>ن</target></segment><segment><source>x</source><target>ن</target></segment>
+<notes><note>b</note></notes><segment><source>x</source><target>ن</target></segment></unit>
+<unit id="v"><segment><source>x</source><target>ن</target></segment></unit></file></xliff>"#;
+        let units = xliff_units(text, "a.xlf", false).unwrap();
+        let notes: Vec<Option<&str>> = units.iter().map(|u| u.note.as_deref()).collect();
+        assert_eq!(notes, vec![Some("a\n"), Some("a\n"), Some("a\nb\n"), None]);
+        assert!(Arc::ptr_eq(units[0].note.as_ref().unwrap(), units[1].note.as_ref().unwrap()));
     }
 }
