@@ -118,8 +118,9 @@ impl Baseline {
         Ok(Baseline { counts, root: root_of(path)?, seen: HashSet::new() })
     }
 
-    /// Removes the findings of the document shown as `path` that the
-    /// baseline records; returns how many it removed.
+    /// Removes the findings of the document in the file shown as `path`
+    /// (for a record of a corpus, its file) that the baseline records;
+    /// returns how many it removed.
     pub fn filter(&mut self, path: &str, findings: &mut Vec<Finding>, glossary: &Glossary) -> usize {
         let stored = stored_path(&self.root, path);
         let before = findings.len();
@@ -147,7 +148,9 @@ impl Baseline {
         let mut paths: HashMap<&str, String> = HashMap::new();
         let mut entries = Vec::with_capacity(findings.len());
         for f in findings {
-            let stored = paths.entry(f.path.as_str()).or_insert_with(|| stored_path(&root, &f.path));
+            // A record's findings are stored under its file, not its line:
+            // a record added above does not change them.
+            let stored = paths.entry(f.file()).or_insert_with(|| stored_path(&root, f.file()));
             entries.push(entry(f, stored, glossary));
         }
         let file = File { version: VERSION, findings: entries };

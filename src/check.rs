@@ -64,8 +64,10 @@ pub struct CheckOptions {
 /// One checked document.
 #[derive(Debug, Clone)]
 pub struct DocumentResult {
-    /// The path as shown.
+    /// The path as shown (`FILE#LINE` for a record of a corpus).
     pub path: String,
+    /// For a record of a corpus, the line of its file where it starts.
+    pub record: Option<usize>,
     /// Number of occurrences found.
     pub match_count: usize,
     /// Words in its units (runs of non-space).
@@ -103,13 +105,23 @@ impl DocumentResult {
         }
         counts
     }
+
+    /// The file it is in, as shown: its path, without a record's `#LINE`.
+    pub fn file(&self) -> &str {
+        crate::input::corpus::file_of(&self.path, self.record)
+    }
 }
 
 /// Everything a run found.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    /// Documents read, in order.
+    /// Documents read, in order; with [`CheckOptions::drop_findings`],
+    /// none: each is counted in `let_go` once handed on, so that memory
+    /// does not grow with the number of documents (a corpus of millions of
+    /// records).
     pub documents: Vec<DocumentResult>,
+    /// What the documents handed on and not kept in `documents` held.
+    pub let_go: LetGo,
     /// Inputs that could not be read.
     pub errors: Vec<Error>,
     /// Inputs passed over, with the reason (binary files found by a walk,
@@ -117,15 +129,39 @@ pub struct Outcome {
     pub skipped: Vec<String>,
 }
 
+/// The counts of documents let go of once handed on (see
+/// [`Outcome::documents`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LetGo {
+    /// How many.
+    pub documents: usize,
+    /// How many of them were records of a corpus.
+    pub records: usize,
+    /// Their occurrences.
+    pub match_count: usize,
+    /// Their findings per severity, in [`Severity::ALL`](crate::judge::Severity::ALL) order.
+    pub finding_counts: [usize; 4],
+}
+
 impl Outcome {
+    /// Number of documents read (those let go of too).
+    pub fn document_count(&self) -> usize {
+        self.documents.len() + self.let_go.documents
+    }
+
+    /// Number of documents read that were records of a corpus.
+    pub fn record_count(&self) -> usize {
+        self.documents.iter().filter(|d| d.record.is_some()).count() + self.let_go.records
+    }
+
     /// Number of occurrences in all documents.
     pub fn match_count(&self) -> usize {
-        self.documents.iter().map(|d| d.match_count).sum()
+        self.documents.iter().map(|d| d.match_count).sum::<usize>() + self.let_go.match_count
     }
 
     /// Findings per severity, in [`Severity::ALL`](crate::judge::Severity::ALL) order (dropped ones too).
     pub fn finding_counts(&self) -> [usize; 4] {
-        let mut counts = [0; 4];
+        let mut counts = self.let_go.finding_counts;
         for document in &self.documents {
             for (total, count) in counts.iter_mut().zip(document.severity_counts()) {
                 *total += count;
@@ -168,10 +204,16 @@ pub fn check_paths(
             Processed::Checked(mut document) => {
                 on_document(&mut document);
                 if options.drop_findings {
-                    document.finding_counts = document.severity_counts();
-                    document.findings = Vec::new();
+                    let let_go = &mut outcome.let_go;
+                    let_go.documents += 1;
+                    let_go.records += usize::from(document.record.is_some());
+                    let_go.match_count += document.match_count;
+                    for (total, count) in let_go.finding_counts.iter_mut().zip(document.severity_counts()) {
+                        *total += count;
+                    }
+                } else {
+                    outcome.documents.push(document);
                 }
-                outcome.documents.push(document);
             }
             Processed::Skipped(notice) => outcome.skipped.push(notice),
             Processed::Failed(e) => outcome.errors.push(e),
@@ -180,7 +222,12 @@ pub fn check_paths(
             progress(done, total.unwrap_or(0));
         }
     };
-    let process = |input: &Input| process(glossary, matcher, input, options);
+    let process = |input: Input| process(glossary, matcher, input, options);
+    let corpus = options.read.corpus.as_ref().map(|corpus| crate::input::corpus::Reading {
+        corpus,
+        encoding: options.encoding,
+        stdin_path: options.stdin_path.as_deref(),
+    });
     // One job walks, then checks, on this thread: no pool (whose thread
     // would only start, reserve its heap and wait). Several use the
     // current pool when it has as many threads (the binary's), else one of
@@ -195,16 +242,41 @@ pub fn check_paths(
         Some(Err(_)) => None,
     };
     let walk_errors = match several {
+        None if corpus.is_some() => {
+            // Records carry their text: each is checked as it is read, and
+            // handed on once the next is (so that the last is told to be
+            // the last).
+            let mut errors = Vec::new();
+            let mut last: Option<Processed> = None;
+            let mut done = 0;
+            walk::each(
+                paths,
+                options.walk,
+                walk_filter,
+                corpus,
+                &mut |input| {
+                    if let Some(result) = last.replace(process(input)) {
+                        done += 1;
+                        hand_on(result, done, None);
+                    }
+                },
+                &mut |e| errors.push(e),
+            );
+            if let Some(result) = last {
+                hand_on(result, done + 1, Some(done + 1));
+            }
+            errors
+        }
         None => {
-            let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter);
+            let (inputs, errors) = walk::inputs(paths, options.walk, walk_filter, None);
             let total = Some(inputs.len());
-            inputs.iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1, total));
+            inputs.into_iter().enumerate().for_each(|(i, input)| hand_on(process(input), i + 1, total));
             errors
         }
         Some(pool) => {
             let errors = std::sync::Mutex::new(Vec::new());
             let walk = |found: &mut dyn FnMut(Input)| {
-                walk::each(paths, options.walk, walk_filter, found, &mut |e| {
+                walk::each(paths, options.walk, walk_filter, corpus, found, &mut |e| {
                     errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(e)
                 })
             };
@@ -232,6 +304,13 @@ const WINDOW_PER_JOB: usize = 64;
 /// grows with their words.
 const WAKE_WORDS: usize = 1 << 20;
 
+/// The walk waits while the inputs found and not yet checked hold this
+/// much memory ([`Input::weight`]: a corpus's records, with their text;
+/// a file costs nothing until it is read), so that a corpus is read no
+/// faster than it is checked. One record larger than this is still let
+/// through, alone.
+const QUEUE_BYTES: usize = 16 << 20;
+
 /// Progress is told after this many inputs (and after the last).
 const PROGRESS_EVERY: usize = 16;
 
@@ -243,8 +322,11 @@ type Walk<'a> = dyn Fn(&mut dyn FnMut(Input)) + Sync + 'a;
 /// thread, with the number handed on so far and, once the walk is over,
 /// the number of inputs.
 ///
-/// The walk runs on a thread of its own and never waits: what it finds
-/// beyond the window is kept in a queue, started as files are handed on.
+/// The walk runs on a thread of its own: what it finds beyond the window
+/// is kept in a queue, started as files are handed on. It waits only
+/// while the inputs found and not yet checked hold [`QUEUE_BYTES`] (a
+/// corpus's records, which carry their text), until checking them makes
+/// room.
 /// A thread that finishes a file takes the next at once: no thread waits
 /// for the slowest file of a batch (there is none), and handing on
 /// (printing) goes on beside the checking. This thread is woken only when
@@ -257,10 +339,23 @@ fn check_in_window(
     pool: Option<&rayon::ThreadPool>,
     walk: &Walk<'_>,
     window: usize,
-    process: &(dyn Fn(&Input) -> Processed + Sync),
+    process: &(dyn Fn(Input) -> Processed + Sync),
     hand_on: &mut dyn FnMut(Processed, usize, Option<usize>),
 ) {
-    let shared = Shared { window, wake_at: (window / 2).max(1), ..Shared::default() };
+    check_in_window_holding(pool, walk, window, QUEUE_BYTES, process, hand_on)
+}
+
+/// [`check_in_window`], the walk waiting while the inputs not yet checked
+/// weigh `queue_bytes`.
+fn check_in_window_holding(
+    pool: Option<&rayon::ThreadPool>,
+    walk: &Walk<'_>,
+    window: usize,
+    queue_bytes: usize,
+    process: &(dyn Fn(Input) -> Processed + Sync),
+    hand_on: &mut dyn FnMut(Processed, usize, Option<usize>),
+) {
+    let shared = Shared { window, wake_at: (window / 2).max(1), queue_bytes, ..Shared::default() };
     match pool {
         Some(pool) => pool.in_place_scope(|scope| walk_and_check(scope, &shared, walk, process, hand_on)),
         None => rayon::in_place_scope(|scope| walk_and_check(scope, &shared, walk, process, hand_on)),
@@ -273,17 +368,18 @@ fn walk_and_check<'scope>(
     scope: &rayon::Scope<'scope>,
     shared: &'scope Shared,
     walk: &'scope Walk<'scope>,
-    process: &'scope (dyn Fn(&Input) -> Processed + Sync),
+    process: &'scope (dyn Fn(Input) -> Processed + Sync),
     hand_on: &mut dyn FnMut(Processed, usize, Option<usize>),
 ) {
     let start = |started: Vec<(usize, Input)>| {
         for (index, input) in started {
             scope.spawn(move |_| {
+                let weight = input.weight();
                 // A panic is kept as a result, so that the thread handing on
                 // never waits for a file that will not come; it is raised
                 // again there.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(&input)));
-                shared.done(index, result);
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(input)));
+                shared.done(index, result, weight);
             });
         }
     };
@@ -293,10 +389,19 @@ fn walk_and_check<'scope>(
             // does not wait for it.
             let _over = WalkOver(shared);
             walk(&mut |input| {
+                let weight = input.weight();
                 let mut state = shared.lock();
+                // Back-pressure: a corpus is read no faster than it is
+                // checked (an input of no weight, a file, never waits).
+                while weight > 0 && state.pending_bytes > 0 && state.pending_bytes + weight > shared.queue_bytes && !state.abandoned {
+                    state.walk_waits_for = weight;
+                    state = shared.room.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+                state.walk_waits_for = 0;
                 if state.abandoned {
                     return;
                 }
+                state.pending_bytes += weight;
                 state.queued.push_back(input);
                 let started = state.start(shared.window);
                 drop(state);
@@ -341,6 +446,7 @@ fn hand_on_in_order(shared: &Shared, hand_on: &mut dyn FnMut(Processed, usize, O
                 }
                 Err(panic) => {
                     shared.lock().abandoned = true;
+                    shared.room.notify_all();
                     std::panic::resume_unwind(panic)
                 }
             }
@@ -362,10 +468,16 @@ struct Shared {
     state: std::sync::Mutex<WindowState>,
     /// Told when enough files are done in order, or the walk is over.
     wake: std::sync::Condvar,
+    /// Told when checking made room for the walk (see [`QUEUE_BYTES`]), or
+    /// handing on stopped.
+    room: std::sync::Condvar,
     /// Files started and not yet handed on, at most.
     window: usize,
     /// The files done in order that wake the thread handing on.
     wake_at: usize,
+    /// What the inputs found and not yet checked may weigh before the walk
+    /// waits ([`QUEUE_BYTES`]).
+    queue_bytes: usize,
 }
 
 impl Shared {
@@ -374,15 +486,27 @@ impl Shared {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Keeps the result of file `index`, and wakes the thread handing on
-    /// when it is [worth waking](Shared::worth_waking).
-    fn done(&self, index: usize, result: std::thread::Result<Processed>) {
+    /// Keeps the result of file `index`, whose input weighed `weight`;
+    /// wakes the thread handing on when it is [worth
+    /// waking](Shared::worth_waking), and the walk when it waits for the
+    /// room this makes.
+    fn done(&self, index: usize, result: std::thread::Result<Processed>, weight: usize) {
         let words = match &result {
             Ok(Processed::Checked(document)) => document.words,
             _ => 0,
         };
         let mut state = self.lock();
         state.keep(index, result, words);
+        if weight > 0 {
+            state.pending_bytes -= weight;
+            // A walk waiting is woken when what it waits to add fits and
+            // half the room is free (not for every record), or when nothing
+            // is left.
+            let (pending, wanted) = (state.pending_bytes, state.walk_waits_for);
+            if wanted > 0 && (pending == 0 || pending + wanted <= self.queue_bytes && pending <= self.queue_bytes / 2) {
+                self.room.notify_one();
+            }
+        }
         if self.worth_waking(&state) {
             self.wake.notify_one();
         }
@@ -410,6 +534,10 @@ impl Drop for WalkOver<'_> {
 struct WindowState {
     /// Found, not started (the window was full).
     queued: std::collections::VecDeque<Input>,
+    /// What the inputs found and not yet checked weigh ([`Input::weight`]).
+    pending_bytes: usize,
+    /// What the walk waits to add (0: it does not wait).
+    walk_waits_for: usize,
     /// The index of the first file started and not handed on.
     base: usize,
     /// Each started file's result once done, with the words it checked,
@@ -453,25 +581,26 @@ impl WindowState {
     }
 }
 
-fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &CheckOptions) -> Processed {
+fn process(glossary: &Glossary, matcher: &Matchers, input: Input, options: &CheckOptions) -> Processed {
     // A kind of document qamus does not read, found by a walk: passed over
     // with a notice (named, it is an error).
-    if let Input::File { path, explicit: false } = input {
+    if let Input::File { path, explicit: false } = &input {
         if let Some((extension, _)) = Format::unread(path) {
             return Processed::Skipped(format!("{}: qamus does not read .{extension} files, skipped", walk::display(path)));
         }
     }
-    let document = match input {
+    let document = match &input {
         Input::Stdin => read_stdin(options.encoding, options.read.format, options.stdin_path.as_deref()),
         Input::File { path, .. } => {
             Document::read_with(path, &walk::display(path), options.encoding, options.read.format, options.jobs != 1)
         }
+        Input::Record(_) => return process_record(glossary, matcher, input, options),
     };
     match document {
         Ok(document) => {
-            let path = match input {
+            let path = match &input {
                 Input::File { path, .. } => Some(path.as_path()),
-                Input::Stdin => options.stdin_path.as_deref(),
+                Input::Stdin | Input::Record(_) => options.stdin_path.as_deref(),
             };
             match check_document(glossary, matcher, &document, path, options) {
                 Ok(result) => Processed::Checked(result),
@@ -480,6 +609,32 @@ fn process(glossary: &Glossary, matcher: &Matchers, input: &Input, options: &Che
         }
         Err(e) if matches!(e.kind, ErrorKind::Binary { .. }) && matches!(input, Input::File { explicit: false, .. }) => {
             Processed::Skipped(format!("{}: binary file, skipped", e.path.as_deref().unwrap_or("?")))
+        }
+        Err(e) => Processed::Failed(e),
+    }
+}
+
+/// Checks a record of a corpus as a plain-text document named `FILE#LINE`,
+/// its positions in its text; the configured ignores are those of its file.
+fn process_record(glossary: &Glossary, matcher: &Matchers, input: Input, options: &CheckOptions) -> Processed {
+    let Input::Record(record) = input else { unreachable!("process_record takes records") };
+    let name = record.name();
+    let crate::input::corpus::Record { file, line, text } = record;
+    let document =
+        Document { path: name, text: std::sync::Arc::new(text.into()), byte_offset: 0, format: Format::Text, comments: Vec::new() };
+    // The file's path relative to the ignores' root: made once a file,
+    // not once a record.
+    let relative = match (&options.ignore_root, &file.path) {
+        (Some(root), Some(path)) if !options.ignores.is_empty() => file.relative.get_or_init(|| relative_to(root, path)).as_deref(),
+        _ => None,
+    };
+    match check_document_at(glossary, matcher, &document, relative, options) {
+        Ok(mut result) => {
+            result.record = Some(line);
+            for finding in &mut result.findings {
+                finding.record = Some(line);
+            }
+            Processed::Checked(result)
         }
         Err(e) => Processed::Failed(e),
     }
@@ -504,6 +659,24 @@ pub fn check_document(
     matchers: &Matchers,
     document: &Document,
     path: Option<&Path>,
+    options: &CheckOptions,
+) -> Result<DocumentResult, Error> {
+    // Making a path relative asks the file system for every component of
+    // it: not done when there is no ignore to match it against.
+    let relative = match (&options.ignore_root, path) {
+        (Some(root), Some(path)) if !options.ignores.is_empty() => relative_to(root, path),
+        _ => None,
+    };
+    check_document_at(glossary, matchers, document, relative.as_deref(), options)
+}
+
+/// [`check_document`], the file's path relative to the root of the
+/// configured ignores given (`None`: no ignore applies).
+fn check_document_at(
+    glossary: &Glossary,
+    matchers: &Matchers,
+    document: &Document,
+    relative: Option<&str>,
     options: &CheckOptions,
 ) -> Result<DocumentResult, Error> {
     let (units, unit_notices) = document.units(&options.read, options.encoding)?;
@@ -545,14 +718,9 @@ pub fn check_document(
     };
     let judging = Judging { severities: &options.severities, with_messages: detail != Detail::Counts, parallel };
     // The configured ignores that apply to this file.
-    // Making a path relative asks the file system for every component of
-    // it: not done when there is no ignore to match it against.
-    let ignores: Vec<&IgnoreRule> = match (&options.ignore_root, path) {
-        (Some(root), Some(path)) if !options.ignores.is_empty() => match relative_to(root, path) {
-            Some(relative) => options.ignores.iter().filter(|r| r.paths.is_match(&relative)).collect(),
-            None => Vec::new(),
-        },
-        _ => Vec::new(),
+    let ignores: Vec<&IgnoreRule> = match relative {
+        Some(relative) => options.ignores.iter().filter(|r| r.paths.is_match(relative)).collect(),
+        None => Vec::new(),
     };
     // A finding is kept unless a pragma silences its line or a configured
     // ignore its concept and rule.
@@ -611,6 +779,7 @@ pub fn check_document(
     }
     Ok(DocumentResult {
         path: document.path.clone(),
+        record: None,
         match_count,
         words,
         arabic: units.iter().any(|u| has_arabic_letter(&u.target.text)),
@@ -1085,7 +1254,7 @@ mod tests {
     fn number(input: &Input) -> usize {
         match input {
             Input::File { path, .. } => path.to_str().unwrap().parse().unwrap(),
-            Input::Stdin => usize::MAX,
+            Input::Stdin | Input::Record(_) => usize::MAX,
         }
     }
 
@@ -1096,8 +1265,8 @@ mod tests {
         let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let handed = AtomicUsize::new(0);
         // Every fifth file is slow: those after it finish first.
-        let process = |input: &Input| {
-            let i = number(input);
+        let process = |input: Input| {
+            let i = number(&input);
             let now = running.fetch_add(1, Ordering::SeqCst) + 1;
             most.fetch_max(now, Ordering::SeqCst);
             // Never more than `window` past the last handed on.
@@ -1141,6 +1310,7 @@ mod tests {
         let handed = AtomicUsize::new(0);
         let document = |i: usize, words: usize| DocumentResult {
             path: i.to_string(),
+            record: None,
             match_count: 0,
             words,
             arabic: true,
@@ -1154,8 +1324,8 @@ mod tests {
         // is not done until file 0 is handed on (or five seconds pass), so
         // that half the window (20 of 40) is never done in order before.
         let handed_before_one = AtomicUsize::new(usize::MAX);
-        let process = |input: &Input| {
-            let i = number(input);
+        let process = |input: Input| {
+            let i = number(&input);
             if i == 1 {
                 let waited = std::time::Instant::now();
                 while handed.load(Ordering::SeqCst) == 0 && waited.elapsed() < std::time::Duration::from_secs(5) {
@@ -1179,10 +1349,50 @@ mod tests {
     }
 
     #[test]
+    fn the_walk_waits_while_the_records_not_yet_checked_weigh_the_bound() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        // Records found weigh 1,000 bytes and more each; the walk finds
+        // them much faster than they are checked.
+        let file = Arc::new(crate::input::corpus::CorpusFile::default());
+        let record =
+            |i: usize| Input::Record(crate::input::corpus::Record { file: Arc::clone(&file), line: i + 1, text: "ن".repeat(500) });
+        let weight = record(0).weight();
+        let bound = 20 * weight;
+        let (found, checked, most) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+        let walk = |hand: &mut dyn FnMut(Input)| {
+            for i in 0..400 {
+                hand(record(i));
+                let held = found.fetch_add(weight, Ordering::SeqCst) + weight - checked.load(Ordering::SeqCst);
+                most.fetch_max(held, Ordering::SeqCst);
+            }
+        };
+        let process = |input: Input| {
+            std::thread::sleep(std::time::Duration::from_micros(300));
+            let Input::Record(record) = input else { panic!("only records") };
+            let line = record.line;
+            checked.fetch_add(weight, Ordering::SeqCst);
+            Processed::Skipped(line.to_string())
+        };
+        let pool = crate::threads::pool(2).build().unwrap();
+        let mut order = Vec::new();
+        check_in_window_holding(Some(&pool), &walk, 64, bound, &process, &mut |result, _, _| {
+            if let Processed::Skipped(line) = result {
+                order.push(line.parse::<usize>().unwrap());
+            }
+        });
+        assert_eq!(order, (1..=400).collect::<Vec<_>>());
+        // Never more than the bound (and the record being handed over) was
+        // found and not yet checked, though the window (64) had room for more.
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= bound + weight, "{} records held at once, the bound is {}", most / weight, bound / weight);
+    }
+
+    #[test]
     fn a_panic_while_checking_a_file_is_raised_not_waited_for() {
         let walk = |found: &mut dyn FnMut(Input)| numbered_inputs(100).into_iter().for_each(found);
-        let process = |input: &Input| {
-            assert!(number(input) != 7, "file seven");
+        let process = |input: Input| {
+            assert!(number(&input) != 7, "file seven");
             Processed::Skipped(String::new())
         };
         let pool = crate::threads::pool(2).build().unwrap();
@@ -1221,6 +1431,7 @@ mod tests {
             rule,
             severity: Severity::Error,
             path: "a.po".into(),
+            record: None,
             at: at.clone(),
             suggestion,
             replacement,

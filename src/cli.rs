@@ -13,8 +13,9 @@ use crate::check::{check_paths, relative_to, CheckOptions, Matchers};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::glossary::{Glossary, GlossaryFormat};
+use crate::input::corpus::{Corpus, CorpusFormat};
 use crate::input::walk::WalkOptions;
-use crate::input::{Encoding, Format, ReadOptions};
+use crate::input::{Encoding, InputFormat, ReadOptions};
 use crate::judge::{Rule, Severities, Severity};
 use crate::report::{self, Report};
 
@@ -171,9 +172,21 @@ struct InputArgs {
     jobs: Option<usize>,
 
     /// Read every input as this format instead of choosing by extension:
-    /// text, markdown, html, po, xliff, tmx, json, yaml, docx or odt.
+    /// text, markdown, html, po, xliff, tmx, json, yaml, docx or odt; or as a
+    /// corpus, each record a document named FILE#LINE: jsonl (JSON Lines) or
+    /// csv (with a header row).
     #[arg(long, value_parser = parse_input_format, value_name = "FORMAT")]
-    input_format: Option<Format>,
+    input_format: Option<InputFormat>,
+
+    /// With --input-format jsonl: the field holding each record's text, a
+    /// top-level key or a JSON Pointer (/article/body) [default: text].
+    #[arg(long, value_name = "NAME")]
+    text_field: Option<String>,
+
+    /// With --input-format csv: the header of the column holding each
+    /// record's text [default: text].
+    #[arg(long, value_name = "NAME")]
+    text_column: Option<String>,
 
     /// Check fuzzy PO entries and untranslated XLIFF targets too.
     #[arg(long)]
@@ -225,12 +238,11 @@ enum ReportFormat {
     Json,
 }
 
-/// Parses an `--input-format` name (the names of [`Format::ALL`]).
-fn parse_input_format(name: &str) -> std::result::Result<Format, String> {
-    Format::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = Format::ALL.iter().map(|(_, n, _)| *n).collect();
-        format!("unknown input format {name:?} (expected one of {})", names.join(", "))
-    })
+/// Parses an `--input-format` name (the names of [`Format::ALL`] and of
+/// [`CorpusFormat::ALL`]).
+fn parse_input_format(name: &str) -> std::result::Result<InputFormat, String> {
+    InputFormat::from_name(name)
+        .ok_or_else(|| format!("unknown input format {name:?} (expected one of {})", InputFormat::names().join(", ")))
 }
 
 #[derive(Debug, Args)]
@@ -553,7 +565,7 @@ impl Prepared {
 
     /// The error for an `include` that matched nothing, if it did.
     fn empty_include(&self, outcome: &crate::check::Outcome) -> Result<()> {
-        if self.include_names && outcome.documents.is_empty() && outcome.errors.is_empty() {
+        if self.include_names && outcome.document_count() == 0 && outcome.errors.is_empty() {
             let path = self.config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
             return Err(Error::new(
                 ErrorKind::Usage(format!("include: the globs {:?} match no file", self.config.include_patterns())),
@@ -633,26 +645,62 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         drop_findings: false,
         counts_only: false,
         stdin_path: input.stdin_filename.clone(),
-        read: ReadOptions {
-            format: match (input.input_format, config.input_format()) {
-                (Some(format), _) => Some(format),
-                (None, Some(name)) => Some(parse_input_format(name).map_err(|e| {
-                    Error::new(
-                        ErrorKind::Usage(format!("input-format: {e}")),
-                        config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-                    )
-                })?),
-                (None, None) => None,
-            },
-            include_fuzzy: input.include_fuzzy || config.include_fuzzy(),
-            source_locale: input
-                .source_locale
-                .clone()
-                .or_else(|| config.source_locale().map(str::to_string))
-                .unwrap_or_else(|| "en".into()),
-        },
+        read: read_options(input, &config)?,
     };
     Ok(Prepared { config, glossary, matchers, options, paths, root, include, exclude, use_include, include_names })
+}
+
+/// How inputs are read: the flags, else qamus.toml, else the defaults.
+/// `--text-field` asks for JSON Lines and `--text-column` for CSV: either
+/// without its format is a usage error.
+fn read_options(input: &InputArgs, config: &Config) -> Result<ReadOptions> {
+    let config_path = || config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let format = match (input.input_format, config.input_format()) {
+        (Some(format), _) => Some(format),
+        (None, Some(name)) => {
+            Some(parse_input_format(name).map_err(|e| Error::new(ErrorKind::Usage(format!("input-format: {e}")), config_path()))?)
+        }
+        (None, None) => None,
+    };
+    let corpus_format = match format {
+        Some(InputFormat::Corpus(corpus)) => Some(corpus),
+        _ => None,
+    };
+    for (flag, given, wanted) in
+        [("--text-field", &input.text_field, CorpusFormat::Jsonl), ("--text-column", &input.text_column, CorpusFormat::Csv)]
+    {
+        if given.is_some() && corpus_format != Some(wanted) {
+            return Err(Error::usage(format!(
+                "{flag} names the text of a {} corpus's records: give --input-format {} (or set input-format = {:?} in qamus.toml)",
+                if wanted == CorpusFormat::Jsonl { "JSON Lines" } else { "CSV" },
+                wanted.name(),
+                wanted.name()
+            )));
+        }
+    }
+    let corpus = match corpus_format {
+        None => None,
+        Some(format) => {
+            let (flag, from_config) = match format {
+                CorpusFormat::Jsonl => (&input.text_field, config.text_field()),
+                CorpusFormat::Csv => (&input.text_column, config.text_column()),
+            };
+            let field = flag.as_deref().or(from_config).unwrap_or(crate::input::corpus::DEFAULT_FIELD).to_string();
+            if field.is_empty() {
+                return Err(Error::usage(format!("{}: the name is empty", format.field_flag())));
+            }
+            Some(Corpus { format, field })
+        }
+    };
+    Ok(ReadOptions {
+        format: match format {
+            Some(InputFormat::Document(format)) => Some(format),
+            _ => None,
+        },
+        corpus,
+        include_fuzzy: input.include_fuzzy || config.include_fuzzy(),
+        source_locale: input.source_locale.clone().or_else(|| config.source_locale().map(str::to_string)).unwrap_or_else(|| "en".into()),
+    })
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
@@ -703,7 +751,8 @@ fn check(args: CheckArgs) -> Result<u8> {
         let mut write_error: Option<io::Error> = None;
         let mut on_document = |document: &mut crate::check::DocumentResult| {
             if let Some(baseline) = baseline.as_mut() {
-                baselined += baseline.filter(&document.path, &mut document.findings, glossary);
+                baselined +=
+                    baseline.filter(crate::input::corpus::file_of(&document.path, document.record), &mut document.findings, glossary);
             }
             for notice in &document.notices {
                 eprintln!("qamus: warning: {notice}");
@@ -963,7 +1012,8 @@ fn report_command(args: ReportArgs) -> Result<u8> {
             eprintln!("qamus: warning: {notice}");
         }
         if let Some(baseline) = baseline.as_mut() {
-            baselined += baseline.filter(&document.path, &mut document.findings, &prepared.glossary);
+            baselined +=
+                baseline.filter(crate::input::corpus::file_of(&document.path, document.record), &mut document.findings, &prepared.glossary);
         }
         collector.add(document);
         document.occurrences = Vec::new();

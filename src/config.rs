@@ -34,6 +34,8 @@ struct RawConfig {
     jobs: Option<usize>,
     source_by: Option<String>,
     input_format: Option<String>,
+    text_field: Option<String>,
+    text_column: Option<String>,
     include_fuzzy: bool,
     source_locale: Option<String>,
     severity: BTreeMap<String, String>,
@@ -166,6 +168,16 @@ impl Config {
     /// `input-format`, if set.
     pub fn input_format(&self) -> Option<&str> {
         self.raw.input_format.as_deref()
+    }
+
+    /// `text-field`, if set (the text of a JSON Lines record).
+    pub fn text_field(&self) -> Option<&str> {
+        self.raw.text_field.as_deref()
+    }
+
+    /// `text-column`, if set (the text of a CSV record).
+    pub fn text_column(&self) -> Option<&str> {
+        self.raw.text_column.as_deref()
     }
 
     /// `include-fuzzy`.
@@ -328,11 +340,18 @@ impl Config {
         set(&mut out, "encoding", raw.encoding.as_deref().map(quote), "\"utf-8\" where a file has no byte-order mark");
         set(&mut out, "jobs", raw.jobs.map(|j| j.to_string()), "one a core");
         if let Some(format) = &raw.input_format {
-            if crate::input::Format::from_name(format).is_none() {
+            if crate::input::InputFormat::from_name(format).is_none() {
                 return Err(self.error(format!("input-format: unknown format {format:?}")));
             }
         }
         set(&mut out, "input-format", raw.input_format.as_deref().map(quote), "by each file's extension");
+        for (key, value, what) in [("text-field", &raw.text_field, "JSON Lines"), ("text-column", &raw.text_column, "CSV")] {
+            if value.as_deref() == Some("") {
+                return Err(self.error(format!("{key}: the name is empty")));
+            }
+            let default = format!("\"{}\" (the text of a {what} corpus's records)", crate::input::corpus::DEFAULT_FIELD);
+            set(&mut out, key, value.as_deref().map(quote), &default);
+        }
         let _ = writeln!(out, "include-fuzzy = {}{}", raw.include_fuzzy, if raw.include_fuzzy { "" } else { "  # default" });
         set(&mut out, "source-locale", raw.source_locale.as_deref().map(quote), "\"en\"");
         set(&mut out, "source-by", raw.source_by.as_deref().map(quote), "\"file\" (qamus report)");
@@ -405,8 +424,16 @@ pub const STARTER: &str = r#"# qamus configuration. qamus reads the nearest qamu
 # jobs = 4
 
 # Read every input as one format instead of choosing by extension:
-# text, markdown, html, po, xliff, tmx, json or yaml.
+# text, markdown, html, po, xliff, tmx, json or yaml; or as a corpus whose
+# records are each a document named FILE#LINE: jsonl (JSON Lines, one
+# object a line) or csv (with a header row). A directory walk then reads
+# only .jsonl, .ndjson, .jsonlines, or .csv, .tsv files.
 # input-format = "po"
+
+# The text of each record of a corpus: for jsonl a top-level key, or a JSON
+# Pointer such as "/article/body"; for csv a column of the header.
+# text-field = "text"
+# text-column = "text"
 
 # Check fuzzy PO entries and untranslated XLIFF targets too.
 # include-fuzzy = false

@@ -312,6 +312,10 @@ pub struct Finding {
     pub severity: Severity,
     /// The document.
     pub path: String,
+    /// For a record of a corpus (`path` is then `FILE#LINE`), the line of
+    /// the file where the record starts; `at`'s lines and columns are in
+    /// the record's text.
+    pub record: Option<usize>,
     /// Where it is: the occurrence it points at.
     pub at: Occurrence,
     /// What to write instead, if anything: a glossary form.
@@ -323,6 +327,13 @@ pub struct Finding {
     pub message: String,
     /// For `mixed-renderings`: every rendering with its count.
     pub renderings: Vec<RenderingCount>,
+}
+
+impl Finding {
+    /// The file it is in, as shown: its path, without a record's `#LINE`.
+    pub fn file(&self) -> &str {
+        crate::input::corpus::file_of(&self.path, self.record)
+    }
 }
 
 /// How a message names a concept: `HMC (U.S.-Iraq Higher Military Commission)`,
@@ -476,6 +487,7 @@ impl FindingMaker<'_> {
                 rule,
                 severity,
                 path: String::new(),
+                record: None,
                 at,
                 suggestion: None,
                 replacement: None,
@@ -490,7 +502,17 @@ impl FindingMaker<'_> {
             }
             _ => None,
         };
-        Some(Finding { rule, severity, path: self.path.to_string(), at: at.clone(), suggestion, replacement, message, renderings })
+        Some(Finding {
+            rule,
+            severity,
+            path: self.path.to_string(),
+            record: None,
+            at: at.clone(),
+            suggestion,
+            replacement,
+            message,
+            renderings,
+        })
     }
 
     /// The findings each occurrence makes on its own (a forbidden or

@@ -23,6 +23,11 @@ impl Encoding {
         self.0.name()
     }
 
+    /// The encoding itself.
+    pub(crate) fn inner(self) -> &'static encoding_rs::Encoding {
+        self.0
+    }
+
     /// Whether it is UTF-8.
     pub fn is_utf8(self) -> bool {
         self.0 == encoding_rs::UTF_8

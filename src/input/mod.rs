@@ -6,6 +6,7 @@
 //! This module owns everything between a path on the command line and a string
 //! of Arabic to match; it neither matches nor judges.
 
+pub mod corpus;
 pub mod decode;
 pub mod html;
 pub mod locale;
@@ -189,11 +190,37 @@ impl Format {
 /// offset map in memory at once (about seven times the file's size).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
+/// What `--input-format` names: a document format, or a corpus format
+/// (every input a file of records, each record a document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Every input is one document of this format.
+    Document(Format),
+    /// Every input is a corpus of this format.
+    Corpus(corpus::CorpusFormat),
+}
+
+impl InputFormat {
+    /// The format named `name`: a name of [`Format::ALL`] or of
+    /// [`CorpusFormat::ALL`](corpus::CorpusFormat::ALL).
+    pub fn from_name(name: &str) -> Option<InputFormat> {
+        Format::from_name(name).map(InputFormat::Document).or_else(|| corpus::CorpusFormat::from_name(name).map(InputFormat::Corpus))
+    }
+
+    /// Every name, document formats first.
+    pub fn names() -> Vec<&'static str> {
+        Format::ALL.iter().map(|(_, n, _)| *n).chain(corpus::CorpusFormat::ALL.iter().map(|(_, n, _)| *n)).collect()
+    }
+}
+
 /// How to read inputs.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// The format of every input, instead of choosing by extension.
     pub format: Option<Format>,
+    /// Read every input as a corpus of records instead (`format` is then
+    /// not used).
+    pub corpus: Option<corpus::Corpus>,
     /// Read fuzzy PO entries and untranslated XLIFF targets too.
     pub include_fuzzy: bool,
     /// The locale code of source files beside Arabic locale files.
@@ -202,7 +229,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { format: None, include_fuzzy: false, source_locale: "en".into() }
+        ReadOptions { format: None, corpus: None, include_fuzzy: false, source_locale: "en".into() }
     }
 }
 

@@ -2,10 +2,13 @@
 //! named, directories walked recursively in a stable order (honouring
 //! `.gitignore`, `.ignore` and hidden files like ripgrep), `-` for stdin.
 //! Walk errors (permissions, broken links, loops) are reported, not skipped.
+//! When corpora are read (`--input-format jsonl|csv`), each file (and
+//! standard input) is read here, as it is found, into its records.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind};
+use crate::input::corpus::{self, Record};
 
 /// One input to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +22,24 @@ pub enum Input {
         /// Named on the command line.
         explicit: bool,
     },
+    /// A record of a corpus, read by the walk.
+    Record(Record),
+}
+
+/// What a record costs in memory beside its text (the input, the file's
+/// share, the allocator's), for [`Input::weight`].
+const RECORD_OVERHEAD: usize = 128;
+
+impl Input {
+    /// The memory an input holds while it waits to be checked: a record's
+    /// text, and its bookkeeping; 0 for a file, which is read only when it
+    /// is checked.
+    pub fn weight(&self) -> usize {
+        match self {
+            Input::Record(record) => record.text.capacity() + RECORD_OVERHEAD,
+            Input::Stdin | Input::File { .. } => 0,
+        }
+    }
 }
 
 /// How to walk directories.
@@ -34,38 +55,72 @@ pub struct WalkOptions {
 
 /// Expands `paths` into inputs, in order; errors are returned beside them.
 /// `keep` decides which files a directory walk picks up (named files are
-/// kept unless [`WalkOptions::force_exclude`]).
-pub fn inputs(paths: &[PathBuf], options: WalkOptions, keep: &dyn Fn(&Path) -> bool) -> (Vec<Input>, Vec<Error>) {
+/// kept unless [`WalkOptions::force_exclude`]). With `corpus`, every file
+/// is read as a corpus, and its records are the inputs (all of them held:
+/// [`each`] streams them).
+pub fn inputs(
+    paths: &[PathBuf],
+    options: WalkOptions,
+    keep: &dyn Fn(&Path) -> bool,
+    corpus: Option<corpus::Reading<'_>>,
+) -> (Vec<Input>, Vec<Error>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
-    each(paths, options, keep, &mut |input| inputs.push(input), &mut |error| errors.push(error));
+    each(paths, options, keep, corpus, &mut |input| inputs.push(input), &mut |error| errors.push(error));
     (inputs, errors)
 }
 
 /// [`inputs`], each input handed to `found` as soon as it is found, each
-/// error to `failed`, in order.
+/// error to `failed`, in order. With `corpus`, each file (and standard
+/// input) is read as it is found, each record handed on as it is read;
+/// a walk then picks up only the corpus format's extensions
+/// ([`CorpusFormat::is_walked`](corpus::CorpusFormat::is_walked)).
 pub fn each(
     paths: &[PathBuf],
     options: WalkOptions,
     keep: &dyn Fn(&Path) -> bool,
+    corpus: Option<corpus::Reading<'_>>,
     found: &mut dyn FnMut(Input),
     failed: &mut dyn FnMut(Error),
 ) {
+    let is_walked = |path: &Path| match corpus {
+        Some(reading) => reading.corpus.format.is_walked(path),
+        None => crate::input::Format::is_walked(path),
+    };
+    // What a walk picks up: what it reads, and kinds of document qamus does
+    // not read, to be passed over with a notice.
+    let picked = |path: &Path| is_walked(path) || (corpus.is_none() && crate::input::Format::unread(path).is_some());
+    let file = |path: PathBuf, explicit: bool, found: &mut dyn FnMut(Input), failed: &mut dyn FnMut(Error)| match corpus {
+        Some(reading) => corpus::read_path(&path, reading, &mut |record| found(Input::Record(record)), failed),
+        None => found(Input::File { path, explicit }),
+    };
     for path in paths {
         if path.as_os_str() == "-" {
-            found(Input::Stdin);
+            match corpus {
+                Some(reading) => corpus::read_stdin(reading, &mut |record| found(Input::Record(record)), failed),
+                None => found(Input::Stdin),
+            }
             continue;
         }
         match std::fs::metadata(path) {
             Err(e) => failed(crate::input::io_error(e, &display(path))),
-            Ok(meta) if meta.is_dir() => walk_dir(path, options, keep, found, failed),
-            Ok(_) if options.force_exclude && !(crate::input::Format::is_walked(path) && keep(path)) => {}
-            Ok(_) => found(Input::File { path: path.clone(), explicit: true }),
+            Ok(meta) if meta.is_dir() => walk_dir(path, options, keep, &picked, &mut |entry| match entry {
+                Ok(path) => file(path, false, found, failed),
+                Err(e) => failed(e),
+            }),
+            Ok(_) if options.force_exclude && !(is_walked(path) && keep(path)) => {}
+            Ok(_) => file(path.clone(), true, found, failed),
         }
     }
 }
 
-fn walk_dir(root: &Path, options: WalkOptions, keep: &dyn Fn(&Path) -> bool, found: &mut dyn FnMut(Input), failed: &mut dyn FnMut(Error)) {
+fn walk_dir(
+    root: &Path,
+    options: WalkOptions,
+    keep: &dyn Fn(&Path) -> bool,
+    is_walked: &dyn Fn(&Path) -> bool,
+    found: &mut dyn FnMut(Result<PathBuf, Error>),
+) {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(!options.hidden)
         .ignore(!options.no_ignore)
@@ -85,14 +140,11 @@ fn walk_dir(root: &Path, options: WalkOptions, keep: &dyn Fn(&Path) -> bool, fou
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                // Kinds of document qamus does not read are found too, to be
-                // passed over with a notice.
-                let picked = crate::input::Format::is_walked(entry.path()) || crate::input::Format::unread(entry.path()).is_some();
-                if is_file && picked && keep(entry.path()) {
-                    found(Input::File { path: entry.into_path(), explicit: false });
+                if is_file && is_walked(entry.path()) && keep(entry.path()) {
+                    found(Ok(entry.into_path()));
                 }
             }
-            Err(e) => failed(walk_error(e, root)),
+            Err(e) => found(Err(walk_error(e, root))),
         }
     }
 }

@@ -64,6 +64,8 @@ impl SourceBy {
 struct Use {
     count: usize,
     first_path: String,
+    /// The record `first_path` is, in a corpus.
+    first_record: Option<usize>,
     first: Occurrence,
 }
 
@@ -109,7 +111,8 @@ impl<'a> Collector<'a> {
         }
         self.files += 1;
         self.words += document.words;
-        let source = self.source_by.source(&document.path);
+        // A corpus file is one source, whatever its number of records.
+        let source = self.source_by.source(document.file());
         let entry = self.sources.entry(source.clone()).or_insert((0, 0));
         entry.0 += 1;
         entry.1 += document.words;
@@ -131,6 +134,7 @@ impl<'a> Collector<'a> {
             cell.entry(o.term).and_modify(|u| u.count += 1).or_insert_with(|| Use {
                 count: 1,
                 first_path: document.path.clone(),
+                first_record: document.record,
                 first: o.clone(),
             });
         }
@@ -230,6 +234,7 @@ impl<'a> Collector<'a> {
                             rule: Rule::CrossSource,
                             severity: level,
                             path: (*path).clone(),
+                            record: first.first_record,
                             at: first.first.clone(),
                             suggestion: Some(crate::judge::suggestion_for(&first.first, &concept.terms[dominant].text)),
                             replacement: None,

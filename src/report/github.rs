@@ -44,18 +44,31 @@ pub fn emit_document(
         if let Some(replacement) = &f.replacement {
             message.push_str(&format!("\nReplace «{}» with «{replacement}».", f.at.surface));
         }
-        writeln!(
-            out,
-            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            command(f.severity),
-            escape_property(&super::repo_path(root, &f.path)),
-            f.at.line,
-            f.at.column,
-            f.at.end_line,
-            f.at.end_column,
-            escape_property(&title),
-            escape_data(&super::isolate_arabic(&message))
-        )?;
+        let file = super::repo_path(root, f.file());
+        match f.record {
+            // A record of a corpus: the line where it starts in its file,
+            // and where in its text at the head of the message.
+            Some(record) => writeln!(
+                out,
+                "::{} file={},line={record},title={}::{}",
+                command(f.severity),
+                escape_property(&file),
+                escape_property(&title),
+                escape_data(&format!("{file}#{record}:{}:{}: {}", f.at.line, f.at.column, super::isolate_arabic(&message)))
+            )?,
+            None => writeln!(
+                out,
+                "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                command(f.severity),
+                escape_property(&file),
+                f.at.line,
+                f.at.column,
+                f.at.end_line,
+                f.at.end_column,
+                escape_property(&title),
+                escape_data(&super::isolate_arabic(&message))
+            )?,
+        }
     }
     Ok(())
 }
@@ -68,7 +81,7 @@ pub fn write_step_summary(report: &Report, path: &std::path::Path) -> io::Result
     use crate::words::plural;
     let mut text = format!(
         "## qamus\n\n{}, {}: {}, {}, {info} info, {}\n\n",
-        plural(report.outcome.documents.len(), "file"),
+        super::documents(report.outcome),
         plural(report.outcome.match_count(), "match"),
         plural(error, "error"),
         plural(warning, "warning"),
@@ -78,10 +91,14 @@ pub fn write_step_summary(report: &Report, path: &std::path::Path) -> io::Result
         text.push_str("| severity | location | rule | concept | found | use |\n|---|---|---|---|---|---|\n");
         for f in report.shown() {
             let concept = &report.glossary.concepts[f.at.concept];
+            let location = match f.record {
+                Some(record) => format!("{}#{record}", report.repo_path(f.file())),
+                None => report.repo_path(&f.path),
+            };
             text.push_str(&format!(
                 "| {} | `{}:{}:{}` | {} | {} | {} | {} |\n",
                 f.severity,
-                cell(&report.repo_path(&f.path)),
+                cell(&location),
                 f.at.line,
                 f.at.column,
                 f.rule.id(),

@@ -22,6 +22,8 @@ struct JsonReport<'a> {
 #[derive(Serialize)]
 struct JsonMatch<'a> {
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<usize>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -48,6 +50,8 @@ pub struct JsonFinding<'a> {
     rule: &'static str,
     severity: &'static str,
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<usize>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -82,6 +86,8 @@ struct JsonRendering<'a> {
 #[derive(Serialize)]
 struct JsonSummary {
     files: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    records: usize,
     matches: usize,
     findings: usize,
     error: usize,
@@ -90,6 +96,10 @@ struct JsonSummary {
     note: usize,
     hidden: usize,
     unreadable: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -106,6 +116,7 @@ pub fn finding<'a>(f: &'a Finding, glossary: &'a Glossary) -> JsonFinding<'a> {
         rule: f.rule.id(),
         severity: f.severity.as_str(),
         path: &f.path,
+        record: f.record,
         line: f.at.line,
         column: f.at.column,
         end_line: f.at.end_line,
@@ -139,6 +150,7 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             let term = &concept.terms[o.term];
             JsonMatch {
                 path: &d.path,
+                record: d.record,
                 line: o.line,
                 column: o.column,
                 end_line: o.end_line,
@@ -163,7 +175,8 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let findings = report.shown().map(|f| finding(f, glossary)).collect::<Vec<_>>();
     let [error, warning, info, note] = report.counts();
     let summary = JsonSummary {
-        files: report.outcome.documents.len(),
+        files: report.outcome.document_count(),
+        records: report.outcome.record_count(),
         matches: report.outcome.match_count(),
         findings: findings.len(),
         error,

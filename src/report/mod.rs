@@ -61,6 +61,19 @@ impl Report<'_> {
     }
 }
 
+/// The documents of a run, as a summary says them: `3 files`, `4
+/// records` (of corpora), `3 files, 4 records`.
+pub fn documents(outcome: &Outcome) -> String {
+    use crate::words::plural;
+    let records = outcome.record_count();
+    let files = outcome.document_count() - records;
+    match (files, records) {
+        (_, 0) => plural(files, "file"),
+        (0, _) => plural(records, "record"),
+        _ => format!("{}, {}", plural(files, "file"), plural(records, "record")),
+    }
+}
+
 /// See [`Report::repo_path`].
 pub fn repo_path(root: Option<&Path>, shown: &str) -> String {
     root.and_then(|root| crate::check::relative_to(root, &crate::input::walk::path_of(shown)))

@@ -54,27 +54,43 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .shown()
         .map(|f| {
             let concept = &report.glossary.concepts[f.at.concept];
-            let path = report.repo_path(&f.path);
+            let path = report.repo_path(f.file());
             let artifact = json!({ "uri": uri(&path), "uriBaseId": "%SRCROOT%" });
-            let region = json!({
-                "startLine": f.at.line,
-                "startColumn": f.at.column,
-                "endLine": f.at.end_line,
-                "endColumn": f.at.end_column,
-                "snippet": { "text": f.at.surface },
-            });
+            // A record of a corpus: the line where it starts in its file
+            // (its text's positions are not the file's: escaped in JSON, or
+            // in a quoted cell), and where in its text at the head of the
+            // message; no fix, which would be placed in the text.
+            let (region, message) = match f.record {
+                Some(record) => (
+                    json!({ "startLine": record }),
+                    format!("{path}#{record}:{}:{}: {}", f.at.line, f.at.column, super::isolate_arabic(&f.message)),
+                ),
+                None => (
+                    json!({
+                        "startLine": f.at.line,
+                        "startColumn": f.at.column,
+                        "endLine": f.at.end_line,
+                        "endColumn": f.at.end_column,
+                        "snippet": { "text": f.at.surface },
+                    }),
+                    super::isolate_arabic(&f.message).into_owned(),
+                ),
+            };
             let mut result = json!({
                 "ruleId": f.rule.id(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0),
                 "level": level(f.severity),
-                "message": { "text": super::isolate_arabic(&f.message) },
+                "message": { "text": message },
                 "locations": [{ "physicalLocation": { "artifactLocation": artifact, "region": region } }],
                 "partialFingerprints": {
                     "qamus/v1": fingerprint(&[&path, f.rule.id(), &concept.id, &f.at.surface, &f.at.context.before, &f.at.context.after]),
                 },
                 "properties": { "concept": concept.id, "en": concept.en, "severity": f.severity.as_str() },
             });
-            if let Some(replacement) = &f.replacement {
+            if let Some(record) = f.record {
+                result["properties"]["record"] = json!({ "line": record, "textLine": f.at.line, "textColumn": f.at.column });
+            }
+            if let Some(replacement) = f.replacement.as_ref().filter(|_| f.record.is_none()) {
                 result["fixes"] = json!([{
                     "description": { "text": format!("Replace «{}» with «{replacement}»", f.at.surface) },
                     "artifactChanges": [{

@@ -83,14 +83,8 @@ pub fn emit_summary(report: &Report, out: &mut dyn Write, colour: bool) -> io::R
             parts.push(format!("{count} {name}"));
         }
     }
-    let files = outcome.documents.len();
-    let matches = outcome.match_count();
-    let mut summary = format!(
-        "{files} {}, {matches} {}: {}",
-        if files == 1 { "file" } else { "files" },
-        if matches == 1 { "match" } else { "matches" },
-        parts.join(", ")
-    );
+    let mut summary =
+        format!("{}, {}: {}", super::documents(outcome), crate::words::plural(outcome.match_count(), "match"), parts.join(", "));
     let hidden = report.hidden();
     if hidden > 0 {
         summary.push_str(&format!(" ({hidden} hidden below {}; see them with --min-severity note)", report.min_severity));
