@@ -306,6 +306,17 @@ fn a_file_name_with_a_newline_or_bytes_that_are_not_utf8_is_escaped_and_given_ex
 }
 
 #[test]
+fn the_readme_main_job_finds_the_planted_renderings_and_reads_every_fixture() {
+    // `cargo run --release -- check fixtures/`, as the README says: exit 1
+    // (forbidden renderings on purpose), and no fixture unreadable (the
+    // broken ones are named by their tests, never walked).
+    let output = qamus(&["check", "fixtures/"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("error"), "{}", stderr(&output));
+    assert!(!stdout(&output).contains("unreadable"), "{}", stdout(&output));
+}
+
+#[test]
 fn crlf_and_cr_line_endings_keep_lines_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     for (name, newline) in [("crlf.txt", "\r\n"), ("cr.txt", "\r")] {
