@@ -1,15 +1,17 @@
-//! The `check` pipeline: inputs → documents → units → matches → located
-//! occurrences → pragmas → findings → configured ignores, for every file.
+//! The `check` pipeline: inputs → documents → pragmas and units → matches
+//! → located occurrences → findings → configured ignores, for every file.
 //! Files are checked in parallel, a bounded window of them at once, and
 //! handed on in input order, so output is the same whatever the number of
 //! jobs, and a printer can stream each document as soon as it and those
 //! before it are done. Read errors are collected beside the
-//! results and the run goes on.
+//! results and the run goes on. Within a document, each unit (and each
+//! chunk of a large one) is matched, placed, judged and tallied before
+//! the next is let go of: memory grows with a document's
+//! findings, not its matches, unless the output lists every occurrence.
 //!
 //! This module owns the order of the steps and turning unit offsets into file
 //! positions; each step's rules live in its own module.
 
-use std::mem::MaybeUninit;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,7 +22,7 @@ use crate::error::{Error, ErrorKind};
 use crate::glossary::{Glossary, TermRole};
 use crate::input::walk::{self, Input, WalkOptions};
 use crate::input::{pragmas, Document, Encoding, Format, LineIndex, ReadOptions, Unit};
-use crate::judge::{count_findings, judge_document, Context, Finding, Judging, Occurrence, Rule, Severities, UnitPair};
+use crate::judge::{Context, Finding, Judge, Judging, Occurrence, Rule, Severities, Tally, TermUses, UnitPair, Uses};
 use crate::matcher::english::EnglishMatcher;
 use crate::matcher::{Match, Matcher};
 use crate::normalize::tokens::line_ends_phrases;
@@ -42,6 +44,10 @@ pub struct CheckOptions {
     pub ignore_root: Option<PathBuf>,
     /// Keep every occurrence in the outcome (the JSON report needs them).
     pub keep_occurrences: bool,
+    /// Tally each document's uses of the glossary's renderings
+    /// ([`DocumentResult::uses`]), for the consistency report and `qamus
+    /// glossary`, which need no occurrence kept.
+    pub tally_uses: bool,
     /// Drop each document's findings once it has been handed on (to the
     /// printer that streams them), keeping only their counts, so that memory
     /// does not grow with the corpus.
@@ -51,7 +57,9 @@ pub struct CheckOptions {
     /// found without their surface, findings made bare — their rule,
     /// severity, concept and place, with no path, suggestion, message,
     /// replacement, context or written clitics.
-    /// [`CheckOptions::keep_occurrences`] wins over it.
+    /// [`CheckOptions::keep_occurrences`] wins over it; with
+    /// [`CheckOptions::tally_uses`], occurrences are placed and their
+    /// surfaces written, for the uses, and findings still made bare.
     pub counts_only: bool,
     /// How to read inputs.
     pub read: ReadOptions,
@@ -83,6 +91,12 @@ pub struct DocumentResult {
     /// line and concept, or a configured ignore of its concept for every
     /// rule or for `cross-source`. Empty when nothing is silenced.
     pub silenced: Vec<bool>,
+    /// Its uses of each Arabic rendering, by concept and term (empty
+    /// unless [`CheckOptions::tally_uses`]).
+    pub uses: Vec<TermUses>,
+    /// Whether an occurrence in it renders a concept in Arabic (not a
+    /// homonym; silenced or not), when [`CheckOptions::tally_uses`].
+    pub renders: bool,
     /// Its findings, in text order (empty once dropped; see
     /// [`CheckOptions::drop_findings`]).
     pub findings: Vec<Finding>,
@@ -679,116 +693,107 @@ fn check_document_at(
     relative: Option<&str>,
     options: &CheckOptions,
 ) -> Result<DocumentResult, Error> {
-    let (units, unit_notices) = document.units(&options.read, options.encoding)?;
     let parallel = options.jobs != 1;
+    // The pragma scan looks at every byte once (and at once only where the
+    // text holds a pragma): in a parallel run it goes on beside reading
+    // the units. Matches are judged as they are found, so pragmas are
+    // known first.
+    let units = || document.units(&options.read, options.encoding);
+    let scan_pragmas = || pragmas::scan_document(document);
+    let (units, suppressions) = if parallel { rayon::join(units, scan_pragmas) } else { (units(), scan_pragmas()) };
+    let (units, mut notices) = units?;
+    for (id, line) in &suppressions.named {
+        if !glossary.concepts.iter().any(|c| &c.id == id) {
+            notices.push(format!("{}:{line}: a qamus-ignore pragma names {id:?}, which is no concept of the glossary", document.path));
+        }
+    }
     // Contexts are made for every occurrence only when the output lists
-    // them all; otherwise only for those the findings point at (below), and
-    // for none in a count.
-    let detail = match (options.keep_occurrences, options.counts_only) {
+    // them all; otherwise only for those the findings point at, and for
+    // none in a count.
+    // (Tallied uses keep their first occurrence's place and context.)
+    let detail = match (options.keep_occurrences, options.counts_only && !options.tally_uses) {
         (true, _) => Detail::Full,
         (false, true) => Detail::Counts,
         (false, false) => Detail::Located,
     };
-    let find = || find_occurrences(glossary, matchers, document, &units, parallel, detail);
-    let scan_pragmas = || pragmas::scan_document(document);
-    // The pragma scan looks at every byte once: in a parallel run it goes on
-    // beside the matching rather than after it.
-    let (Found { mut occurrences, sites, mut pairs, words }, suppressions) =
-        if parallel { rayon::join(find, scan_pragmas) } else { (find(), scan_pragmas()) };
-    if detail == Detail::Counts && !suppressions.is_empty() {
-        give_lines(document, &mut occurrences, &mut pairs, parallel);
-    }
-    let match_count = occurrences.len();
-    let mut notices = unit_notices;
-    if !suppressions.is_empty() {
-        for (id, line) in &suppressions.named {
-            if !glossary.concepts.iter().any(|c| &c.id == id) {
-                notices.push(format!("{}:{line}: a qamus-ignore pragma names {id:?}, which is no concept of the glossary", document.path));
-            }
-        }
-    }
-    // Silenced occurrences are left out of judging; the pairs keep their
-    // indices, so mark them rather than remove them.
-    // With no pragma, as nearly always, nothing is silenced: no list is
-    // made, and no occurrence's concept is looked up.
-    let silenced: Vec<bool> = if suppressions.is_empty() {
-        Vec::new()
-    } else {
-        occurrences.iter().map(|o| suppressions.covers(o.line, &glossary.concepts[o.concept].id)).collect()
-    };
-    let judging = Judging { severities: &options.severities, with_messages: detail != Detail::Counts, parallel };
+    // Findings are counted, not listed: made bare.
+    let counted = options.counts_only && !options.keep_occurrences;
     // The configured ignores that apply to this file.
     let ignores: Vec<&IgnoreRule> = match relative {
         Some(relative) => options.ignores.iter().filter(|r| r.paths.is_match(relative)).collect(),
         None => Vec::new(),
     };
-    // A finding is kept unless a pragma silences its line or a configured
-    // ignore its concept and rule.
-    // With neither, as nearly always, every finding is kept and no concept
-    // is looked up (with a large glossary, a cache miss a finding).
-    let filtered = !suppressions.is_empty() || !ignores.is_empty();
-    let keep = |f: &Finding| {
-        if !filtered {
-            return true;
+    // A count places occurrences by their bytes alone (lines and columns
+    // left 0): it needs lines only for `qamus-ignore` pragmas, which few
+    // documents have (no columns: counting the characters between matches
+    // was a few per cent of a count with many matches).
+    let lines = (detail != Detail::Counts || !suppressions.is_empty()).then(|| {
+        if parallel {
+            LineIndex::new_in_pieces(&document.text)
+        } else {
+            LineIndex::new(&document.text)
         }
-        let concept = &glossary.concepts[f.at.concept].id;
-        let silenced = suppressions.covers(f.at.line, concept);
-        let ignored = ignores.iter().any(|rule| {
-            let concept_hit = rule.concepts.is_empty() || rule.concepts.contains(concept);
-            let rule_hit = rule.rules.is_empty() || rule.rules.contains(&f.rule);
-            concept_hit && rule_hit
-        });
-        !(silenced || ignored)
+    });
+    let judging = Judging { severities: &options.severities, with_messages: !counted, parallel };
+    let pass = Pass {
+        glossary,
+        matchers,
+        document,
+        units: &units,
+        detail,
+        counted,
+        lines,
+        suppressions: &suppressions,
+        ignores: &ignores,
+        judge: Judge::new(glossary, &document.path, judging),
+        tally_uses: options.tally_uses,
+        parallel,
+        in_file: !matches!(document.format, Format::Docx | Format::Odt),
     };
-    let mut finding_counts = [0; 4];
-    let mut findings = Vec::new();
-    if detail == Detail::Counts {
-        finding_counts = count_findings(glossary, &document.path, &occurrences, &silenced, &pairs, judging, &keep);
-    } else {
-        findings = judge_document(glossary, &document.path, &occurrences, &silenced, &pairs, judging);
-        if filtered {
-            findings.retain(keep);
-        }
-    }
-    // What the report must leave out of its matrix (see `DocumentResult::silenced`).
-    let mut out_of_report = Vec::new();
-    if options.keep_occurrences && filtered {
-        out_of_report = occurrences
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let concept = &glossary.concepts[o.concept].id;
-                silenced.get(i).copied().unwrap_or(false)
-                    || ignores.iter().any(|rule| {
-                        (rule.concepts.is_empty() || rule.concepts.contains(concept))
-                            && (rule.rules.is_empty() || rule.rules.contains(&Rule::CrossSource))
-                    })
-            })
-            .collect();
-    }
-    if !options.keep_occurrences {
-        if detail != Detail::Counts {
-            give_contexts(&mut findings, &occurrences, &sites, &units);
-        }
-        // Hundreds of thousands of occurrences in one large file took tens
-        // of milliseconds to free on one thread, at the end of the run.
-        if parallel && occurrences.len() >= 1 << 16 {
-            std::mem::take(&mut occurrences).into_par_iter().with_min_len(1 << 14).for_each(drop);
-        }
-        occurrences = Vec::new();
-    }
+    let (mut whole, tally) = pass.run();
+    let about_concepts = pass.judge.whole(tally);
+    pass.keep(about_concepts, &mut whole);
+    let Piece { mut findings, counts, uses, renders, occurrences, out_of_report, matches, words } = whole;
+    sort_by_place(&mut findings);
     Ok(DocumentResult {
         path: document.path.clone(),
         record: None,
-        match_count,
+        match_count: matches,
         words,
         arabic: units.iter().any(|u| has_arabic_letter(&u.target.text)),
         occurrences,
         silenced: out_of_report,
+        uses: uses.into_sorted(),
+        renders,
         findings,
-        finding_counts,
+        finding_counts: counts,
         notices,
     })
+}
+
+/// Sorts findings by place, then rule, those alike staying in order, as
+/// `sort_by_key` would, without its scratch room of half the findings
+/// (for a document of many findings, tens of megabytes): findings judged
+/// piece by piece come nearly in order, and only keys are sorted.
+fn sort_by_place(findings: &mut [Finding]) {
+    let key = |f: &Finding| (f.at.byte_start, f.rule);
+    if findings.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_unstable_by_key(|&i| (key(&findings[i]), i));
+    // Put each finding in its place, cycle by cycle: `order[k]` is where
+    // the finding that belongs at `k` stands.
+    for start in 0..order.len() {
+        let mut k = start;
+        while order[k] != start {
+            let from = order[k];
+            findings.swap(k, from);
+            order[k] = k;
+            k = from;
+        }
+        order[k] = k;
+    }
 }
 
 /// Whether a text holds a letter of the Arabic script (digits, punctuation
@@ -798,44 +803,6 @@ fn has_arabic_letter(text: &str) -> bool {
         matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
             && c.is_alphabetic()
     })
-}
-
-/// Gives a count's occurrences, and its units' anchors, the lines
-/// [`find_occurrences`] leaves 0 for a count (no columns).
-fn give_lines(document: &Document, occurrences: &mut [Occurrence], pairs: &mut [UnitPair], parallel: bool) {
-    let text = &document.text;
-    let lines = if parallel { LineIndex::new_in_pieces(text) } else { LineIndex::new(text) };
-    let mut cursor = LineIndex::START;
-    for occurrence in occurrences.iter_mut().chain(pairs.iter_mut().map(|pair| &mut pair.anchor)) {
-        occurrence.line = lines.line_with(occurrence.byte_start - document.byte_offset, &mut cursor);
-        occurrence.end_line = lines.line_with(occurrence.byte_end - document.byte_offset, &mut cursor);
-    }
-}
-
-/// Gives each finding that points at an occurrence the occurrence's context
-/// (a finding about a whole unit points at its first line and has none).
-fn give_contexts(findings: &mut [Finding], occurrences: &[Occurrence], sites: &[Site], units: &[Unit]) {
-    if findings.is_empty() {
-        return;
-    }
-    let key = |o: &Occurrence| (o.byte_start, o.byte_end, o.concept, o.term);
-    // Occurrences come in file order for every format but the odd one out;
-    // a map is made only then.
-    let sorted = occurrences.windows(2).all(|w| w[0].byte_start <= w[1].byte_start);
-    let map: rustc_hash::FxHashMap<_, usize> =
-        if sorted { Default::default() } else { occurrences.iter().enumerate().map(|(i, o)| (key(o), i)).collect() };
-    for finding in findings.iter_mut().filter(|f| f.rule != Rule::MissingRendering) {
-        let wanted = key(&finding.at);
-        let index = if sorted {
-            let first = occurrences.partition_point(|o| o.byte_start < wanted.0);
-            occurrences[first..].iter().take_while(|o| o.byte_start == wanted.0).position(|o| key(o) == wanted).map(|i| first + i)
-        } else {
-            map.get(&wanted).copied()
-        };
-        if let Some(i) = index {
-            finding.at.context = sites[i].context(units);
-        }
-    }
 }
 
 /// The matchers a run uses.
@@ -871,18 +838,6 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
     Some(walk::display(path.strip_prefix(root).ok()?))
 }
 
-/// What [`find_occurrences`] finds in a document.
-pub struct Found {
-    /// Every occurrence, located in the file, in unit order.
-    pub occurrences: Vec<Occurrence>,
-    /// Where each occurrence stands in its unit, to make its context later.
-    pub sites: Vec<Site>,
-    /// For units with a source, what the bilingual check needs.
-    pub pairs: Vec<UnitPair>,
-    /// The number of words in the units.
-    pub words: usize,
-}
-
 /// Where an occurrence stands: its unit (an index into the document's units)
 /// and its byte range in the unit's text.
 #[derive(Debug, Clone)]
@@ -901,7 +856,7 @@ impl Site {
     }
 }
 
-/// How much of each occurrence [`find_occurrences`] writes out.
+/// How much of each occurrence a check writes out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
     /// What judging needs and no more: no surface, no context, no line or
@@ -916,194 +871,333 @@ pub enum Detail {
     Full,
 }
 
-/// Every occurrence in a document's units, located in the file, written out
-/// as `detail` asks; for units with a source, what the bilingual check
-/// needs; and the number of words in the units.
-/// With `parallel`, a large unit is cut into chunks matched in parallel
-/// (see [`find_in_chunks`]).
-pub fn find_occurrences(
-    glossary: &Glossary,
-    matchers: &Matchers,
-    document: &Document,
-    units: &[Unit],
-    parallel: bool,
+/// One document being checked: what the pieces of its units (each unit, or
+/// each chunk of a large one) are checked with. Each piece is matched,
+/// placed, judged and tallied, and its occurrences let go of unless the
+/// output lists them all ([`Detail::Full`]): memory grows with a
+/// document's findings, not with its matches.
+struct Pass<'a> {
+    glossary: &'a Glossary,
+    matchers: &'a Matchers,
+    document: &'a Document,
+    units: &'a [Unit],
     detail: Detail,
-) -> Found {
-    let matcher = &matchers.arabic;
-    let text = &document.text;
-    // A Word or OpenDocument file's text is not its bytes: no replacement
-    // can be made in it (a SARIF fix would edit the zip).
-    let in_file = !matches!(document.format, Format::Docx | Format::Odt);
-    // A count places occurrences by their bytes alone (lines and columns
-    // left 0): it needs lines only for `qamus-ignore` pragmas, which few
-    // documents have, and is given them then ([`give_lines`]); no columns
-    // (counting the characters between matches was a few per cent of a
-    // count with many matches), and no line index (a pass over the text).
-    let lines = (detail != Detail::Counts).then(|| if parallel { LineIndex::new_in_pieces(text) } else { LineIndex::new(text) });
-    // An occurrence placed at a byte range of the document, its other fields
-    // blank; `cursor` makes positions asked in order cost their distance.
-    let placed = |start: usize, end: usize, cursor: &mut (usize, usize, usize)| {
-        let ((line, column), (end_line, end_column)) = match &lines {
+    /// Whether findings are counted ([`CheckOptions::counts_only`]), not listed.
+    counted: bool,
+    /// The document's lines, when positions are wanted.
+    lines: Option<LineIndex>,
+    suppressions: &'a pragmas::Suppressions,
+    /// The configured ignores that apply to the document.
+    ignores: &'a [&'a IgnoreRule],
+    judge: Judge<'a>,
+    tally_uses: bool,
+    parallel: bool,
+    /// Whether the document's text is the file's (not a Word or
+    /// OpenDocument file's, in which no replacement can be made: a SARIF
+    /// fix would edit the zip).
+    in_file: bool,
+}
+
+/// What a piece of a document comes to, or the pieces so far.
+#[derive(Default)]
+struct Piece {
+    /// The findings kept (not in a count).
+    findings: Vec<Finding>,
+    /// The findings kept, per severity (a count).
+    counts: [usize; 4],
+    /// See [`DocumentResult::uses`].
+    uses: Uses,
+    /// See [`DocumentResult::renders`].
+    renders: bool,
+    /// Every occurrence ([`Detail::Full`]).
+    occurrences: Vec<Occurrence>,
+    /// See [`DocumentResult::silenced`].
+    out_of_report: Vec<bool>,
+    /// Occurrences found.
+    matches: usize,
+    /// Words.
+    words: usize,
+}
+
+impl Piece {
+    /// Adds the piece after this one.
+    fn append(&mut self, mut later: Piece) {
+        self.findings.append(&mut later.findings);
+        for (total, count) in self.counts.iter_mut().zip(later.counts) {
+            *total += count;
+        }
+        if self.uses.is_empty() {
+            self.uses = later.uses;
+        } else {
+            self.uses.append(later.uses);
+        }
+        self.renders |= later.renders;
+        if self.occurrences.is_empty() {
+            self.occurrences = later.occurrences;
+        } else {
+            self.occurrences.append(&mut later.occurrences);
+        }
+        self.out_of_report.append(&mut later.out_of_report);
+        self.matches += later.matches;
+        self.words += later.words;
+    }
+}
+
+impl Pass<'_> {
+    /// Whether anything may silence a finding here: a pragma, or a
+    /// configured ignore. With neither, as nearly always, every finding is
+    /// kept and no concept is looked up (with a large glossary, a cache
+    /// miss a finding).
+    fn filtered(&self) -> bool {
+        !self.suppressions.is_empty() || !self.ignores.is_empty()
+    }
+
+    /// Keeps in `into` the findings that no pragma silences on their line
+    /// and no configured ignore silences for their concept and rule:
+    /// listed, or counted in a count.
+    fn keep(&self, findings: Vec<Finding>, into: &mut Piece) {
+        let kept = |f: &Finding| {
+            if !self.filtered() {
+                return true;
+            }
+            let concept = &self.glossary.concepts[f.at.concept].id;
+            let silenced = self.suppressions.covers(f.at.line, concept);
+            let ignored = self.ignores.iter().any(|rule| {
+                let concept_hit = rule.concepts.is_empty() || rule.concepts.contains(concept);
+                let rule_hit = rule.rules.is_empty() || rule.rules.contains(&f.rule);
+                concept_hit && rule_hit
+            });
+            !(silenced || ignored)
+        };
+        if self.counted {
+            for finding in findings.iter().filter(|f| kept(f)) {
+                into.counts[finding.severity.index()] += 1;
+            }
+        } else if into.findings.is_empty() && !self.filtered() {
+            into.findings = findings;
+        } else {
+            into.findings.extend(findings.into_iter().filter(kept));
+        }
+    }
+
+    /// An occurrence placed at a byte range of the document's text, its
+    /// other fields blank; `cursor` makes positions asked in order cost
+    /// their distance.
+    fn placed(&self, start: usize, end: usize, cursor: &mut (usize, usize, usize)) -> Occurrence {
+        let text = &self.document.text;
+        let ((line, column), (end_line, end_column)) = match &self.lines {
+            Some(lines) if self.detail == Detail::Counts => ((lines.line_with(start, cursor), 0), (lines.line_with(end, cursor), 0)),
             Some(lines) => (lines.position_with(text, start, cursor), lines.position_with(text, end, cursor)),
             None => ((0, 0), (0, 0)),
         };
         Occurrence {
-            concept: 0,
-            term: 0,
             line,
             column,
             end_line,
             end_column,
-            byte_start: document.byte_offset + start,
-            byte_end: document.byte_offset + end,
-            surface: String::new(),
-            verbatim: false,
-            kind: crate::matcher::MatchKind::Exact,
-            orthographic: false,
-            article: false,
-            proclitics: String::new(),
-            prefix: String::new(),
-            suffix: String::new(),
-            homonym: false,
+            byte_start: self.document.byte_offset + start,
+            byte_end: self.document.byte_offset + end,
             in_arabic: true,
-            context: Context::default(),
+            ..Occurrence::default()
         }
-    };
-    let mut occurrences = Vec::new();
-    let mut sites = Vec::new();
-    let mut pairs = Vec::new();
-    let mut words = 0;
-    let mut anchor_cursor = LineIndex::START;
-    // The last note read, with its scope: the segments of one XLIFF unit
-    // share their notes, which are read once, not once a segment.
-    let mut last_note: Option<(Arc<str>, Option<pragmas::Scope>)> = None;
-    // The last source matched (under which notes), with the concepts it
-    // names: the forms of a PO entry share their source, matched once.
-    let mut last_source: Option<LastSource> = None;
-    for (unit_index, unit) in units.iter().enumerate() {
-        let target = &unit.target;
-        let first = occurrences.len();
-        // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
-        let silenced = match &unit.note {
-            Some(note) => match &last_note {
-                Some((last, scope)) if Arc::ptr_eq(last, note) => scope.clone(),
-                _ => last_note.insert((Arc::clone(note), pragmas::note_scope(note))).1.clone(),
-            },
-            None => None,
-        };
-        let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
-        let (mut parts, unit_words) = find_in_chunks(matcher, &target.text, CHUNK_BYTES, parallel);
-        words += unit_words;
-        if silenced.is_some() {
-            for matches in &mut parts {
-                matches.retain(|m| !silenced_concept(m.concept));
-            }
-        }
-        // Each chunk's matches are placed with a cursor of its own, in
-        // parallel when the unit was cut into chunks, straight into their
-        // places at the end of `occurrences` and `sites`: one slice of spare
-        // room a chunk, as long as its matches. Nothing is moved afterwards,
-        // which for one large file was a pass over all its occurrences on
-        // one thread.
-        let placed_count: usize = parts.iter().map(Vec::len).sum();
-        occurrences.reserve(placed_count);
-        sites.reserve(placed_count);
-        {
-            let mut occurrence_room = &mut occurrences.spare_capacity_mut()[..placed_count];
-            let mut site_room = &mut sites.spare_capacity_mut()[..placed_count];
-            let mut jobs = Vec::with_capacity(parts.len());
-            for matches in parts {
-                let (occurrence_slots, rest) = std::mem::take(&mut occurrence_room).split_at_mut(matches.len());
-                occurrence_room = rest;
-                let (site_slots, rest) = std::mem::take(&mut site_room).split_at_mut(matches.len());
-                site_room = rest;
-                jobs.push((matches, occurrence_slots, site_slots));
-            }
-            let place_part =
-                |(matches, occurrence_slots, site_slots): (Vec<Match>, &mut [MaybeUninit<Occurrence>], &mut [MaybeUninit<Site>])| {
-                    let mut cursor = LineIndex::START;
-                    for ((m, occurrence_slot), site_slot) in matches.into_iter().zip(occurrence_slots).zip(site_slots) {
-                        let start = target.map.start(m.span.start);
-                        let end = target.map.end(m.span.end).max(start);
-                        // The line is looked at only for what needs it: whether an
-                        // acronym stands in Arabic text, and a full listing's context.
-                        let acronym = m.role == TermRole::Acronym;
-                        let unit_line = (acronym || detail == Detail::Full).then(|| line_around(&target.text, m.span.start));
-                        site_slot.write(Site { unit: unit_index, span: m.span.clone() });
-                        occurrence_slot.write(Occurrence {
-                            concept: m.concept,
-                            term: m.term,
-                            surface: if detail == Detail::Counts { String::new() } else { target.text[m.span.clone()].to_string() },
-                            verbatim: in_file && text[start..end] == target.text[m.span.clone()],
-                            kind: m.kind,
-                            orthographic: m.orthographic,
-                            article: m.article,
-                            proclitics: m.proclitics,
-                            prefix: m.prefix,
-                            suffix: m.suffix,
-                            in_arabic: acronym
-                                && unit_line
-                                    .clone()
-                                    .is_some_and(|line| target.text[line].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))),
-                            context: match unit_line {
-                                Some(line) if detail == Detail::Full => context(&target.shown, line, m.span.clone()),
-                                _ => Context::default(),
-                            },
-                            ..placed(start, end, &mut cursor)
-                        });
+    }
+
+    /// Checks every unit: what they come to, and the tally of the
+    /// occurrences judged for [`Judge::whole`].
+    fn run(&self) -> (Piece, Tally) {
+        let glossary = self.glossary;
+        let mut whole = Piece::default();
+        let mut tally = Tally::default();
+        let mut anchor_cursor = LineIndex::START;
+        // The last note read, with its scope: the segments of one XLIFF unit
+        // share their notes, which are read once, not once a segment.
+        let mut last_note: Option<(Arc<str>, Option<pragmas::Scope>)> = None;
+        // The last source matched (under which notes), with the concepts it
+        // names: the forms of a PO entry share their source, matched once.
+        let mut last_source: Option<LastSource> = None;
+        for (unit_index, unit) in self.units.iter().enumerate() {
+            let target = &unit.target;
+            // A `qamus-ignore` in the unit's note silences the unit (for its concepts).
+            let silenced = match &unit.note {
+                Some(note) => match &last_note {
+                    Some((last, scope)) if Arc::ptr_eq(last, note) => scope.clone(),
+                    _ => last_note.insert((Arc::clone(note), pragmas::note_scope(note))).1.clone(),
+                },
+                None => None,
+            };
+            let silenced_concept = |c: usize| silenced.as_ref().is_some_and(|s| s.covers(&glossary.concepts[c].id));
+            let find = |range: std::ops::Range<usize>| {
+                let (mut matches, words) = self.matchers.arabic.find_counting_words(&target.text[range.clone()]);
+                for m in &mut matches {
+                    m.span = m.span.start + range.start..m.span.end + range.start;
+                }
+                if silenced.is_some() {
+                    matches.retain(|m| !silenced_concept(m.concept));
+                }
+                (matches, words)
+            };
+            let Some(source) = &unit.source else {
+                // A large unit is matched in chunks: at once in a parallel
+                // run, in turn otherwise, each judged and let go of before
+                // the next.
+                let cuts = chunk_cuts(&target.text, CHUNK_BYTES);
+                if self.parallel && cuts.len() > 2 {
+                    // A few chunks a thread at a time, so that the findings of
+                    // chunks done but not yet gathered stay few.
+                    let at_once = 2 * rayon::current_num_threads();
+                    let chunks: Vec<&[usize]> = cuts.windows(2).collect();
+                    for batch in chunks.chunks(at_once) {
+                        let pieces: Vec<(Piece, Tally)> = batch
+                            .par_iter()
+                            .with_max_len(1)
+                            .map(|w| {
+                                let (matches, words) = find(w[0]..w[1]);
+                                let mut piece_tally = Tally::default();
+                                (self.piece(unit_index, matches, words, None, &mut piece_tally), piece_tally)
+                            })
+                            .collect();
+                        for (piece, piece_tally) in pieces {
+                            whole.append(piece);
+                            tally.append(piece_tally);
+                        }
                     }
-                };
-            if parallel && jobs.len() > 1 {
-                jobs.into_par_iter().with_max_len(1).for_each(place_part);
-            } else {
-                jobs.into_iter().for_each(place_part);
-            }
-        }
-        // SAFETY: the first `placed_count` spare slots of both vectors were
-        // cut into one slice a chunk, exactly as long as its matches, and
-        // `place_part` wrote every slot of its slices (one occurrence and one
-        // site a match; the zips run over equal lengths). Had it panicked,
-        // this would not be reached and the written values would only leak.
-        unsafe {
-            occurrences.set_len(occurrences.len() + placed_count);
-            sites.set_len(sites.len() + placed_count);
-        }
-        let Some(source) = &unit.source else { continue };
-        let source_concepts = match &last_source {
-            Some(last) if last.is_of(source, unit) => last.concepts.clone(),
-            _ => {
-                let mut source_concepts: Vec<(usize, String)> = Vec::new();
-                for m in matchers.english(glossary).find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
-                    if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
-                        source_concepts.push((m.concept, source.shown[m.span].to_string()));
+                } else {
+                    for w in cuts.windows(2) {
+                        let (matches, words) = find(w[0]..w[1]);
+                        whole.append(self.piece(unit_index, matches, words, None, &mut tally));
                     }
                 }
-                last_source =
-                    Some(LastSource { text: Arc::clone(&source.text), note: unit.note.clone(), concepts: source_concepts.clone() });
-                source_concepts
+                continue;
+            };
+            // A unit with a source is matched whole: the bilingual check
+            // looks at all of it.
+            let source_concepts = match &last_source {
+                Some(last) if last.is_of(source, unit) => last.concepts.clone(),
+                _ => {
+                    let mut source_concepts: Vec<(usize, String)> = Vec::new();
+                    for m in self.matchers.english(glossary).find(&source.text).into_iter().filter(|m| !silenced_concept(m.concept)) {
+                        if !source_concepts.iter().any(|(c, _)| *c == m.concept) {
+                            source_concepts.push((m.concept, source.shown[m.span].to_string()));
+                        }
+                    }
+                    last_source =
+                        Some(LastSource { text: Arc::clone(&source.text), note: unit.note.clone(), concepts: source_concepts.clone() });
+                    source_concepts
+                }
+            };
+            // The anchor of a finding about the whole target: its first line.
+            let trimmed_start = target.text.len() - target.text.trim_start().len();
+            let first_line = line_around(&target.text, trimmed_start);
+            let first_line = trimmed_start.max(first_line.start)..first_line.end;
+            let start = target.map.start(first_line.start);
+            let end = target.map.end(first_line.end).max(start);
+            let surface: String = target.shown[first_line].chars().take(80).collect();
+            let (matches, words) = find(0..target.text.len());
+            let pair = UnitPair {
+                source_concepts,
+                occurrences: 0..matches.len(),
+                id: unit.id.clone(),
+                anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..self.placed(start, end, &mut anchor_cursor) },
+            };
+            whole.append(self.piece(unit_index, matches, words, Some(&pair), &mut tally));
+        }
+        (whole, tally)
+    }
+
+    /// Places, judges and tallies the matches of one piece of a unit (the
+    /// whole unit when `pair` gives its source), the occurrences judged
+    /// going into `tally`.
+    fn piece(&self, unit_index: usize, matches: Vec<Match>, words: usize, pair: Option<&UnitPair>, tally: &mut Tally) -> Piece {
+        let glossary = self.glossary;
+        let detail = self.detail;
+        let target = &self.units[unit_index].target;
+        let text = &self.document.text;
+        let mut piece = Piece { matches: matches.len(), words, ..Piece::default() };
+        let mut cursor = LineIndex::START;
+        let mut sites = Vec::with_capacity(if detail == Detail::Located { matches.len() } else { 0 });
+        let mut occurrences = Vec::with_capacity(matches.len());
+        for m in matches {
+            let start = target.map.start(m.span.start);
+            let end = target.map.end(m.span.end).max(start);
+            // The line is looked at only for what needs it: whether an
+            // acronym stands in Arabic text, and a full listing's context.
+            let acronym = m.role == TermRole::Acronym;
+            let unit_line = (acronym || detail == Detail::Full).then(|| line_around(&target.text, m.span.start));
+            occurrences.push(Occurrence {
+                concept: m.concept,
+                term: m.term,
+                surface: if detail == Detail::Counts { String::new() } else { target.text[m.span.clone()].to_string() },
+                verbatim: self.in_file && text[start..end] == target.text[m.span.clone()],
+                kind: m.kind,
+                orthographic: m.orthographic,
+                article: m.article,
+                proclitics: m.proclitics,
+                prefix: m.prefix,
+                suffix: m.suffix,
+                in_arabic: acronym
+                    && unit_line.clone().is_some_and(|line| target.text[line].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))),
+                context: match unit_line {
+                    Some(line) if detail == Detail::Full => context(&target.shown, line, m.span.clone()),
+                    _ => Context::default(),
+                },
+                ..self.placed(start, end, &mut cursor)
+            });
+            if detail == Detail::Located {
+                sites.push(Site { unit: unit_index, span: m.span });
+            }
+        }
+        // The source decides the sense: an occurrence of a concept the
+        // source does not name is a homonym here (or a mistranslation,
+        // which `unexpected-rendering` reports), not a rendering to judge.
+        if let Some(pair) = pair {
+            for occurrence in &mut occurrences {
+                occurrence.homonym = !pair.source_concepts.iter().any(|(c, _)| *c == occurrence.concept);
+            }
+        }
+        // Silenced occurrences are left out of judging. With no pragma, as
+        // nearly always, nothing is silenced: no concept is looked up.
+        let silenced = |o: &Occurrence| !self.suppressions.is_empty() && self.suppressions.covers(o.line, &glossary.concepts[o.concept].id);
+        let judged_at: Vec<usize> = (0..occurrences.len()).filter(|&i| !occurrences[i].homonym && !silenced(&occurrences[i])).collect();
+        let judged: Vec<&Occurrence> = judged_at.iter().map(|&i| &occurrences[i]).collect();
+        let context_at = |i: usize| (detail == Detail::Located).then(|| sites[i].context(self.units));
+        let findings = self.judge.each(&judged, tally, &|k| context_at(judged_at[k]));
+        self.keep(findings, &mut piece);
+        if let Some(pair) = pair {
+            let findings = self.judge.unit(pair, &occurrences, &context_at);
+            self.keep(findings, &mut piece);
+        }
+        // What a comparison across sources leaves out: what a pragma
+        // silences, and a concept a configured ignore silences for every
+        // rule or for `cross-source`.
+        let out_of_report = |o: &Occurrence| {
+            self.filtered() && {
+                let concept = &glossary.concepts[o.concept].id;
+                silenced(o)
+                    || self.ignores.iter().any(|rule| {
+                        (rule.concepts.is_empty() || rule.concepts.contains(concept))
+                            && (rule.rules.is_empty() || rule.rules.contains(&Rule::CrossSource))
+                    })
             }
         };
-        // The source decides the sense: an occurrence of a concept the
-        // source does not name is a homonym here (or a mistranslation, which
-        // `unexpected-rendering` reports), not a rendering to judge.
-        for occurrence in &mut occurrences[first..] {
-            occurrence.homonym = !source_concepts.iter().any(|(c, _)| *c == occurrence.concept);
+        if self.tally_uses {
+            for (i, o) in occurrences.iter().enumerate() {
+                if o.homonym || glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
+                    continue;
+                }
+                piece.renders = true;
+                if !out_of_report(o) {
+                    piece.uses.add(o, || context_at(i));
+                }
+            }
         }
-        // The anchor of a finding about the whole target: its first line.
-        let trimmed_start = target.text.len() - target.text.trim_start().len();
-        let first_line = line_around(&target.text, trimmed_start);
-        let first_line = trimmed_start.max(first_line.start)..first_line.end;
-        let start = target.map.start(first_line.start);
-        let end = target.map.end(first_line.end).max(start);
-        let surface: String = target.shown[first_line].chars().take(80).collect();
-        pairs.push(UnitPair {
-            source_concepts,
-            occurrences: first..occurrences.len(),
-            id: unit.id.clone(),
-            anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..placed(start, end, &mut anchor_cursor) },
-        });
+        if detail == Detail::Full {
+            if self.filtered() {
+                piece.out_of_report = occurrences.iter().map(out_of_report).collect();
+            }
+            piece.occurrences = occurrences;
+        }
+        piece
     }
-    Found { occurrences, sites, pairs, words }
 }
 
 /// A unit's source as matched, with the notes it was matched under (they
@@ -1133,31 +1227,38 @@ impl LastSource {
 /// large file's).
 pub const CHUNK_BYTES: usize = 4 << 20;
 
-/// [`Matcher::find_counting_words`] on a large text cut into chunks at line
-/// breaks that no phrase runs across ([`line_ends_phrases`]), matched in
-/// parallel (on the current rayon pool) when `parallel`, in turn otherwise:
-/// the matches of each chunk in order (spans in the whole text), and the
-/// word count, are those of the whole text. A text with no such line break
-/// (one long line) is matched whole. `chunk` is the chunk size
-/// ([`CHUNK_BYTES`] in a run; 0 matches every text whole).
-pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize, parallel: bool) -> (Vec<Vec<Match>>, usize) {
-    if chunk == 0 || text.len() < 2 * chunk {
-        let (matches, words) = matcher.find_counting_words(text);
-        return (vec![matches], words);
-    }
+/// Where a text is cut into chunks of about `chunk` bytes, at line breaks
+/// that no phrase runs across ([`line_ends_phrases`]): the offsets where
+/// each chunk starts, then the text's length. A text shorter than two
+/// chunks, or with no such line break (one long line), is one chunk; so is
+/// every text when `chunk` is 0.
+pub fn chunk_cuts(text: &str, chunk: usize) -> Vec<usize> {
     let mut cuts = vec![0];
-    let mut from = chunk;
-    while from < text.len() {
-        let cut = memchr::memchr_iter(b'\n', &text.as_bytes()[from..]).map(|i| from + i).find(|&i| line_ends_phrases(text, i));
-        match cut {
-            Some(newline) if text.len() - newline > chunk / 2 => {
-                cuts.push(newline + 1);
-                from = newline + 1 + chunk;
+    if chunk != 0 && text.len() >= 2 * chunk {
+        let mut from = chunk;
+        while from < text.len() {
+            let cut = memchr::memchr_iter(b'\n', &text.as_bytes()[from..]).map(|i| from + i).find(|&i| line_ends_phrases(text, i));
+            match cut {
+                Some(newline) if text.len() - newline > chunk / 2 => {
+                    cuts.push(newline + 1);
+                    from = newline + 1 + chunk;
+                }
+                _ => break,
             }
-            _ => break,
         }
     }
     cuts.push(text.len());
+    cuts
+}
+
+/// [`Matcher::find_counting_words`] on a text cut into chunks
+/// ([`chunk_cuts`]), matched in parallel (on the current rayon pool) when
+/// `parallel`, in turn otherwise: the matches of each chunk in order
+/// (spans in the whole text), and the word count, are those of the whole
+/// text. (A run judges each chunk's matches before the next chunk's are
+/// found; this gathers them all.)
+pub fn find_in_chunks(matcher: &Matcher, text: &str, chunk: usize, parallel: bool) -> (Vec<Vec<Match>>, usize) {
+    let cuts = chunk_cuts(text, chunk);
     let match_chunk = |w: &[usize]| {
         let (mut matches, words) = matcher.find_counting_words(&text[w[0]..w[1]]);
         for m in &mut matches {
@@ -1223,30 +1324,6 @@ fn context(text: &str, line: std::ops::Range<usize>, surface: std::ops::Range<us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::units::{OffsetMap, Side};
-    use crate::judge::Severity;
-    use std::sync::Arc;
-
-    fn unit(text: &str, start: usize) -> Unit {
-        let text = Arc::new(crate::input::Text::from(text));
-        Unit::monolingual(Side { text: Arc::clone(&text), shown: text, map: OffsetMap::identity(start, 0) })
-    }
-
-    fn occurrence(concept: usize, byte_start: usize, byte_end: usize) -> Occurrence {
-        Occurrence {
-            concept,
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-            byte_start,
-            byte_end,
-            in_arabic: true,
-            verbatim: true,
-            ..Occurrence::default()
-        }
-    }
-
     fn numbered_inputs(n: usize) -> Vec<Input> {
         (0..n).map(|i| Input::File { path: PathBuf::from(i.to_string()), explicit: true }).collect()
     }
@@ -1316,6 +1393,8 @@ mod tests {
             arabic: true,
             occurrences: Vec::new(),
             silenced: Vec::new(),
+            uses: Vec::new(),
+            renders: false,
             findings: Vec::new(),
             finding_counts: [0; 4],
             notices: Vec::new(),
@@ -1425,46 +1504,41 @@ mod tests {
         assert!(catalogue.findings.iter().any(|f| matches!(f.rule, Rule::MissingRendering | Rule::UnexpectedRendering)));
     }
 
-    fn finding(rule: Rule, at: &Occurrence) -> Finding {
-        let (suggestion, replacement, renderings) = (None, None, Vec::new());
-        Finding {
-            rule,
-            severity: Severity::Error,
-            path: "a.po".into(),
-            record: None,
-            at: at.clone(),
-            suggestion,
-            replacement,
-            message: String::new(),
-            renderings,
-        }
-    }
-
     #[test]
-    fn findings_get_the_context_of_their_occurrence_in_or_out_of_file_order() {
-        // Two units; the second stands earlier in the file than the first.
-        let units = [unit("قال إن الحوار الأمني المشترك انعقد", 500), unit("وعقدت اللجنة العسكرية العليا اجتماعا", 100)];
-        let span = |u: usize, word: &str| {
-            let text = &units[u].target.text;
-            let at = text.find(word).unwrap();
-            at..at + word.len()
-        };
-        let sites = [Site { unit: 0, span: span(0, "الحوار") }, Site { unit: 1, span: span(1, "اللجنة") }];
-        for order in [[0, 1], [1, 0]] {
-            let starts = [500, 100];
-            let occurrences: Vec<Occurrence> = order.iter().map(|&u| occurrence(u, starts[u], starts[u] + 10)).collect();
-            let sites: Vec<Site> = order.iter().map(|&u| sites[u].clone()).collect();
-            let mut findings = vec![
-                finding(Rule::ForbiddenRendering, &occurrence(1, 100, 110)),
-                finding(Rule::MissingRendering, &occurrence(0, 500, 510)),
-                finding(Rule::DeprecatedRendering, &occurrence(0, 500, 510)),
-            ];
-            give_contexts(&mut findings, &occurrences, &sites, &units);
-            assert_eq!(findings[0].at.context.before, "وعقدت ", "{order:?}");
-            assert_eq!(findings[0].at.context.after, " العسكرية العليا اجتماعا", "{order:?}");
-            // A finding about a whole unit keeps no context.
-            assert_eq!(findings[1].at.context, Context::default(), "{order:?}");
-            assert_eq!(findings[2].at.context.before, "قال إن ", "{order:?}");
+    fn findings_are_alike_whether_occurrences_are_kept_listed_or_counted() {
+        let glossary = Glossary::embedded().unwrap();
+        let matchers = Matchers::new(&glossary);
+        for (path, format) in [
+            ("fixtures/articles/hmc-mixed-renderings.txt", Format::Text),
+            ("fixtures/articles/weekly-brief.md", Format::Markdown),
+            ("fixtures/translations/statement.ar.po", Format::Po),
+            ("fixtures/translations/statement.xlf", Format::Xliff),
+            ("fixtures/translations/memory.tmx", Format::Tmx),
+            ("fixtures/translations/page.html", Format::Html),
+        ] {
+            let bytes = std::fs::read(path).unwrap();
+            let document = Document::from_bytes(path, bytes, None, format).unwrap();
+            let run = |keep_occurrences, counts_only| {
+                let options = CheckOptions { jobs: 1, keep_occurrences, counts_only, ..CheckOptions::default() };
+                check_document(&glossary, &matchers, &document, None, &options).unwrap()
+            };
+            let (full, listed, counted) = (run(true, false), run(false, false), run(false, true));
+            assert!(!full.findings.is_empty(), "{path}: no finding");
+            assert!(listed.occurrences.is_empty() && counted.occurrences.is_empty());
+            assert!(listed.findings == full.findings, "{path}: findings differ when occurrences are not kept");
+            // A finding at an occurrence has its context; one about a whole
+            // unit has none.
+            for finding in &full.findings {
+                let at = &finding.at;
+                let occurrence =
+                    full.occurrences.iter().find(|o| (o.byte_start, o.byte_end, o.concept) == (at.byte_start, at.byte_end, at.concept));
+                match occurrence {
+                    Some(o) if finding.rule != Rule::MissingRendering => assert_eq!(at.context, o.context, "{path}: {finding:?}"),
+                    _ => assert_eq!(at.context, Context::default(), "{path}: {finding:?}"),
+                }
+            }
+            assert_eq!(counted.finding_counts, listed.severity_counts(), "{path}");
+            assert_eq!((counted.match_count, counted.words), (full.match_count, full.words), "{path}");
         }
     }
 }

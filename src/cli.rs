@@ -642,6 +642,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         ignores: config.ignores(&glossary)?,
         ignore_root: Some(root.clone()),
         keep_occurrences: false,
+        tally_uses: false,
         drop_findings: false,
         counts_only: false,
         stdin_path: input.stdin_filename.clone(),
@@ -939,7 +940,9 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
         None => format_of_output(args.output.as_deref(), &known)?.unwrap_or(GlossaryOutput::Csv),
     };
     let mut prepared = prepare(&args.input)?;
-    prepared.options.keep_occurrences = true;
+    prepared.options.tally_uses = true;
+    // Its findings are not shown: counted, not made.
+    prepared.options.counts_only = true;
     let glossary = &prepared.glossary;
     if args.test {
         let (count, failures) = crate::glossary::selftest::run(glossary);
@@ -958,8 +961,8 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
             for notice in &document.notices {
                 eprintln!("qamus: warning: {notice}");
             }
-            attested.add(glossary, &document.path, &document.occurrences);
-            document.occurrences = Vec::new();
+            attested.add_document(&document.path, &document.uses);
+            document.uses = Vec::new();
             document.findings = Vec::new();
         };
         let walk_filter = |path: &Path| prepared.walk_filter(path);
@@ -990,7 +993,7 @@ const LEFT_OUT_TOLD: usize = 10;
 
 fn report_command(args: ReportArgs) -> Result<u8> {
     let mut prepared = prepare(&args.input)?;
-    prepared.options.keep_occurrences = true;
+    prepared.options.tally_uses = true;
     let spec = args.source_by.clone().or_else(|| prepared.config.source_by().map(str::to_string)).unwrap_or_else(|| "file".into());
     let source_by = crate::report::consistency::SourceBy::parse(&spec).map_err(Error::usage)?;
     let known = [
@@ -1016,7 +1019,7 @@ fn report_command(args: ReportArgs) -> Result<u8> {
                 baseline.filter(crate::input::corpus::file_of(&document.path, document.record), &mut document.findings, &prepared.glossary);
         }
         collector.add(document);
-        document.occurrences = Vec::new();
+        document.uses = Vec::new();
         document.findings = Vec::new();
     };
     let walk_filter = |path: &Path| prepared.walk_filter(path);

@@ -516,23 +516,18 @@ impl FindingMaker<'_> {
     }
 
     /// The findings each occurrence makes on its own (a forbidden or
-    /// deprecated rendering, a folded spelling), in order.
-    fn of_each(&self, occurrences: &[&Occurrence]) -> Vec<Finding> {
+    /// deprecated rendering, a folded spelling), in order; a finding at the
+    /// `k`-th occurrence takes `context(k)` when it gives one.
+    fn of_each(&self, occurrences: &[&Occurrence], context: &dyn Fn(usize) -> Option<Context>) -> Vec<Finding> {
         let glossary = self.glossary;
         let mut findings = Vec::new();
-        let mut push = |rule: Rule,
-                        at: &Occurrence,
-                        suggestion: Option<String>,
-                        message: &mut dyn FnMut() -> String,
-                        renderings: Vec<RenderingCount>| {
-            findings.extend(self.make(rule, at, suggestion, message, renderings));
-        };
         // A term's note is cut from its concept's once per document (or
         // piece), however many findings repeat it.
         let mut notes: rustc_hash::FxHashMap<(usize, usize), String> = Default::default();
-        for &occ in occurrences {
+        for (k, &occ) in occurrences.iter().enumerate() {
             let concept = &glossary.concepts[occ.concept];
             let term = &concept.terms[occ.term];
+            let made = findings.len();
             let mut note = || {
                 notes
                     .entry((occ.concept, occ.term))
@@ -546,7 +541,7 @@ impl FindingMaker<'_> {
                         _ => (Rule::DeprecatedRendering, "deprecated", " instead"),
                     };
                     let suggestion = suggestion_for(occ, concept.preferred());
-                    push(
+                    findings.extend(self.make(
                         rule,
                         occ,
                         Some(suggestion.clone()),
@@ -560,12 +555,12 @@ impl FindingMaker<'_> {
                             )
                         },
                         Vec::new(),
-                    )
+                    ))
                 }
                 Status::Preferred | Status::Admitted => {}
             }
             if occ.orthographic {
-                push(
+                findings.extend(self.make(
                     Rule::OrthographicVariant,
                     occ,
                     Some(term.text.clone()),
@@ -579,64 +574,101 @@ impl FindingMaker<'_> {
                         )
                     },
                     Vec::new(),
-                );
+                ));
+            }
+            if findings.len() > made && self.judging.with_messages {
+                if let Some(context) = context(k) {
+                    for finding in &mut findings[made..] {
+                        finding.at.context = context.clone();
+                    }
+                }
             }
         }
         findings
     }
 }
 
-/// How often each term of a concept is used in a document's occurrences,
-/// and where first: what the rules about a concept as a whole (mixed
-/// renderings, a bare acronym) need, tallied in one pass over the
-/// occurrences rather than by grouping them.
+/// How often each term of a concept is used among a document's
+/// occurrences judged, and where first: what the rules about a concept as a
+/// whole (mixed renderings, a bare acronym) need, tallied as the
+/// occurrences are judged, piece by piece, rather than by keeping them.
+/// A piece judged apart (at once with others) is tallied apart and
+/// [`Tally::append`]ed in order.
 #[derive(Default)]
-struct TermTally {
+pub struct Tally {
     /// By (concept, term).
     uses: rustc_hash::FxHashMap<(usize, usize), TermUse>,
+    /// How many occurrences were judged: the ordinal of the next.
+    judged: usize,
 }
 
 /// One term's use in a document.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct TermUse {
     term: usize,
     /// Occurrences of it.
     count: usize,
-    /// Index of the first, among the occurrences judged.
+    /// Ordinal of the first, among the occurrences judged.
     first: usize,
-    /// Index of the first that stands on a line holding Arabic letters
-    /// (asked of acronyms only: see [`Occurrence::in_arabic`]).
-    first_in_arabic: Option<usize>,
+    /// The first, with its context where findings have one.
+    at: Occurrence,
+    /// The first that stands on a line holding Arabic letters (asked of
+    /// acronyms only: see [`Occurrence::in_arabic`]), with its ordinal.
+    in_arabic: Option<(usize, Occurrence)>,
 }
 
-impl TermTally {
-    /// The tally of `piece`, the occurrences judged from index `base` on.
-    fn of(glossary: &Glossary, piece: &[&Occurrence], base: usize) -> TermTally {
-        let mut tally = TermTally::default();
-        for (k, o) in piece.iter().enumerate() {
+impl Tally {
+    /// Tallies `piece`, the next occurrences judged; `context(k)`, the
+    /// context of the piece's `k`-th, is asked only of a term's first use.
+    fn record(&mut self, glossary: &Glossary, piece: &[&Occurrence], context: &dyn Fn(usize) -> Option<Context>) {
+        let base = self.judged;
+        for (k, &o) in piece.iter().enumerate() {
             let index = base + k;
-            let found =
-                tally.uses.entry((o.concept, o.term)).or_insert(TermUse { term: o.term, count: 0, first: index, first_in_arabic: None });
+            let with_context = || {
+                let mut at = o.clone();
+                if let Some(context) = context(k) {
+                    at.context = context;
+                }
+                at
+            };
+            let found = self.uses.entry((o.concept, o.term)).or_insert_with(|| TermUse {
+                term: o.term,
+                count: 0,
+                first: index,
+                at: with_context(),
+                in_arabic: None,
+            });
             found.count += 1;
             // The glossary is looked at last: with a large one, reaching a
             // term is two cache misses, and `in_arabic` is rarely true.
-            if o.in_arabic && found.first_in_arabic.is_none() && glossary.concepts[o.concept].terms[o.term].role == TermRole::Acronym {
-                found.first_in_arabic = Some(index);
+            if o.in_arabic && found.in_arabic.is_none() && glossary.concepts[o.concept].terms[o.term].role == TermRole::Acronym {
+                found.in_arabic = Some((index, with_context()));
             }
         }
-        tally
+        self.judged += piece.len();
     }
 
-    /// Adds the tally of a later piece.
-    fn add(&mut self, later: TermTally) {
-        for (key, use_) in later.uses {
-            self.uses
-                .entry(key)
-                .and_modify(|known| {
+    /// Adds the tally of the occurrences judged next, tallied apart.
+    pub fn append(&mut self, later: Tally) {
+        let base = self.judged;
+        self.judged += later.judged;
+        for (key, mut use_) in later.uses {
+            use_.first += base;
+            if let Some((index, _)) = &mut use_.in_arabic {
+                *index += base;
+            }
+            match self.uses.entry(key) {
+                std::collections::hash_map::Entry::Occupied(mut known) => {
+                    let known = known.get_mut();
                     known.count += use_.count;
-                    known.first_in_arabic = known.first_in_arabic.or(use_.first_in_arabic);
-                })
-                .or_insert(use_);
+                    if known.in_arabic.is_none() {
+                        known.in_arabic = use_.in_arabic;
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(room) => {
+                    room.insert(use_);
+                }
+            }
         }
     }
 
@@ -644,7 +676,7 @@ impl TermTally {
     /// first appearance.
     fn by_concept(self) -> Vec<(usize, Vec<TermUse>)> {
         let mut uses: Vec<((usize, usize), TermUse)> = self.uses.into_iter().collect();
-        uses.sort_unstable_by_key(|&((concept, _), use_)| (concept, use_.first));
+        uses.sort_unstable_by_key(|((concept, _), use_)| (*concept, use_.first));
         let mut concepts: Vec<(usize, Vec<TermUse>)> = Vec::new();
         for ((concept, _), use_) in uses {
             match concepts.last_mut() {
@@ -656,197 +688,50 @@ impl TermTally {
     }
 }
 
-/// Judges the occurrences of one document (in text order); `silenced[i]`
-/// leaves occurrence `i` out (a pragma); `pairs` are its translation units.
-pub fn judge_document(
-    glossary: &Glossary,
-    path: &str,
-    all: &[Occurrence],
-    silenced: &[bool],
-    pairs: &[UnitPair],
-    judging: Judging<'_>,
-) -> Vec<Finding> {
-    let occurrences = unsilenced(all, silenced);
-    let maker = FindingMaker { glossary, path, judging };
-    // A document judged whole, as nearly always, makes one list: nothing
-    // to gather.
-    let (pieces, tally) = judge_each(&maker, &occurrences, judging.parallel, |findings| findings);
-    let mut findings = match <[Vec<Finding>; 1]>::try_from(pieces) {
-        Ok([whole]) => whole,
-        Err(pieces) => {
-            let mut findings = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
-            for mut piece in pieces {
-                findings.append(&mut piece);
-            }
-            findings
-        }
-    };
-    findings.extend(judge_whole(&maker, tally, &occurrences, all, pairs));
-    findings.sort_by_key(|f| (f.at.byte_start, f.rule));
-    findings
+/// Judges one document as its occurrences are found, without keeping them:
+/// each piece of occurrences in text order ([`Judge::each`]), each
+/// translation unit ([`Judge::unit`]), then the concepts of the whole
+/// document from the [`Tally`] of the pieces ([`Judge::whole`]). Sorted by
+/// place, the findings are those [`judge_document`] makes of the
+/// occurrences all at once.
+pub struct Judge<'a> {
+    maker: FindingMaker<'a>,
 }
 
-/// The findings [`judge_document`] makes, per severity in
-/// [`Severity::ALL`] order, counting only those `keep` keeps: what a count
-/// needs, without gathering findings into one list, sorting them or
-/// freeing them one by one (for one large file, a tenth of a second on one
-/// thread at the end of a two-job run). A large document is judged in
-/// pieces, at once when `judging.parallel`, each counted as it is made.
-pub fn count_findings(
-    glossary: &Glossary,
-    path: &str,
-    all: &[Occurrence],
-    silenced: &[bool],
-    pairs: &[UnitPair],
-    judging: Judging<'_>,
-    keep: &(dyn Fn(&Finding) -> bool + Sync),
-) -> [usize; 4] {
-    let occurrences = unsilenced(all, silenced);
-    let maker = FindingMaker { glossary, path, judging };
-    let count = |findings: Vec<Finding>| {
-        let mut counts = [0; 4];
-        for finding in findings.iter().filter(|f| keep(f)) {
-            counts[finding.severity.index()] += 1;
-        }
-        counts
-    };
-    let (pieces, tally) = judge_each(&maker, &occurrences, true, count);
-    let whole = count(judge_whole(&maker, tally, &occurrences, all, pairs));
-    pieces.iter().fold(whole, |mut total, piece| {
-        for (total, count) in total.iter_mut().zip(piece) {
-            *total += count;
-        }
-        total
-    })
-}
-
-/// The occurrences judged: neither silenced nor homonyms (see
-/// [`Occurrence::homonym`]).
-fn unsilenced<'a>(all: &'a [Occurrence], silenced: &[bool]) -> Vec<&'a Occurrence> {
-    all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(o, s)| !**s && !o.homonym).map(|(o, _)| o).collect()
-}
-
-/// Each occurrence's own findings, handed to `each` a piece at a time in
-/// order, and the tally of the terms used. A large document is cut into
-/// pieces when `cut` (judged at once when the run is parallel); otherwise
-/// it is one piece (none when there are no occurrences).
-fn judge_each<T: Send>(
-    maker: &FindingMaker<'_>,
-    occurrences: &[&Occurrence],
-    cut: bool,
-    each: impl Fn(Vec<Finding>) -> T + Sync,
-) -> (Vec<T>, TermTally) {
-    let glossary = maker.glossary;
-    let size = if cut && occurrences.len() >= 2 * JUDGING_PIECE { JUDGING_PIECE } else { occurrences.len().max(1) };
-    let judge = |(k, piece): (usize, &[&Occurrence])| (each(maker.of_each(piece)), TermTally::of(glossary, piece, k * size));
-    let pieces: Vec<(T, TermTally)> = if maker.judging.parallel && size < occurrences.len() {
-        use rayon::prelude::*;
-        occurrences.par_chunks(size).enumerate().map(judge).collect()
-    } else {
-        occurrences.chunks(size).enumerate().map(judge).collect()
-    };
-    let mut tally = TermTally::default();
-    let mut made = Vec::with_capacity(pieces.len());
-    for (piece, piece_tally) in pieces {
-        made.push(piece);
-        if tally.uses.is_empty() {
-            tally = piece_tally;
-        } else {
-            tally.add(piece_tally);
-        }
+impl<'a> Judge<'a> {
+    /// A judge for the document at `path`.
+    pub fn new(glossary: &'a Glossary, path: &'a str, judging: Judging<'a>) -> Judge<'a> {
+        Judge { maker: FindingMaker { glossary, path, judging } }
     }
-    (made, tally)
-}
 
-/// The findings about a concept in the whole document (mixed renderings, a
-/// bare acronym) and about translation units (a missing or unexpected
-/// rendering), from the tally of the terms used; unsorted.
-fn judge_whole(
-    maker: &FindingMaker<'_>,
-    tally: TermTally,
-    occurrences: &[&Occurrence],
-    all: &[Occurrence],
-    pairs: &[UnitPair],
-) -> Vec<Finding> {
-    let glossary = maker.glossary;
-    let mut findings = Vec::new();
-    let mut push =
-        |rule: Rule, at: &Occurrence, suggestion: Option<String>, message: &mut dyn FnMut() -> String, renderings: Vec<RenderingCount>| {
-            findings.extend(maker.make(rule, at, suggestion, message, renderings));
-        };
-    // Per concept, in glossary order: the Arabic renderings used, and
-    // acronyms used bare.
-    for (c, terms) in tally.by_concept() {
-        let concept = &glossary.concepts[c];
-        let role = |t: &TermUse| concept.terms[t.term].role;
-        if !terms.iter().any(|t| role(t) == TermRole::Arabic) {
-            let acronyms = terms.iter().filter(|t| role(t) == TermRole::Acronym);
-            let count: usize = acronyms.clone().map(|t| t.count).sum();
-            if let Some(first) = acronyms.filter_map(|t| t.first_in_arabic).min().map(|i| occurrences[i]) {
-                let times = if count == 1 { "once".to_string() } else { format!("{count} times") };
-                push(
-                    Rule::BareAcronym,
-                    first,
-                    Some(concept.preferred().to_string()),
-                    &mut || {
-                        format!(
-                        "{} is used {times} in Arabic text, but the document never gives its Arabic rendering; write «{}» ({}) at the first mention.",
-                        first.surface,
-                        concept.preferred(),
-                        concept.en
-                    )
-                    },
-                    Vec::new(),
-                );
-            }
-            continue;
-        }
-        // Most concepts of a document are rendered one way: nothing to list.
-        if terms.iter().filter(|t| role(t) == TermRole::Arabic).nth(1).is_none() {
-            continue;
-        }
-        // In order of first appearance, as `by_concept` gives them.
-        let mut renderings: Vec<(usize, RenderingCount, &Occurrence)> = terms
-            .iter()
-            .filter(|t| role(t) == TermRole::Arabic)
-            .map(|t| {
-                let term = &concept.terms[t.term];
-                let first = occurrences[t.first];
-                (t.first, RenderingCount { form: term.text.clone(), status: term.status, count: t.count, first_line: first.line }, first)
-            })
-            .collect();
-        // Most used first; ties by first appearance. The finding points at the
-        // first occurrence of a rendering other than the preferred one (not
-        // of one other than the most used, which may be a deprecated form:
-        // then the preferred form would be marked as the one out of line).
-        renderings.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.2.byte_start.cmp(&b.2.byte_start)));
-        let at = renderings
-            .iter()
-            .filter(|(_, r, _)| r.status != Status::Preferred)
-            .min_by_key(|(first, _, _)| *first)
-            .map_or(renderings[1].2, |(_, _, o)| *o);
-        let renderings: Vec<RenderingCount> = renderings.into_iter().map(|(_, r, _)| r).collect();
-        let list = || -> Vec<String> {
-            renderings.iter().map(|r| format!("«{}» ×{} (line {}, {})", r.form, r.count, r.first_line, r.status.as_str())).collect()
-        };
-        push(
-            Rule::MixedRenderings,
-            at,
-            Some(suggestion_for(at, concept.preferred())),
-            &mut || format!("{} is rendered {} ways in this document: {}.", display_name(concept), renderings.len(), list().join(", ")),
-            renderings.clone(),
-        );
+    /// The findings each occurrence of `piece` makes on its own, the piece
+    /// being the occurrences judged after those `tally` holds, in text order
+    /// (none silenced, none a homonym), which `tally` then holds too. A
+    /// finding at the piece's `k`-th occurrence, and a term first used
+    /// there, takes `context(k)` when it gives one (else the occurrence's
+    /// own).
+    pub fn each(&self, piece: &[&Occurrence], tally: &mut Tally, context: &dyn Fn(usize) -> Option<Context>) -> Vec<Finding> {
+        let findings = self.maker.of_each(piece, context);
+        tally.record(self.maker.glossary, piece, context);
+        findings
     }
-    for pair in pairs {
-        let target = &all[pair.occurrences.clone()];
-        let live = |o: &&Occurrence| glossary.concepts[o.concept].terms[o.term].role == TermRole::Arabic;
+
+    /// The findings about a translation unit (a missing or unexpected
+    /// rendering): `target` is every occurrence in it, homonyms and those a
+    /// pragma silences included; a finding at `target[k]` takes
+    /// `context(k)` when it gives one.
+    pub fn unit(&self, pair: &UnitPair, target: &[Occurrence], context: &dyn Fn(usize) -> Option<Context>) -> Vec<Finding> {
+        let maker = &self.maker;
+        let glossary = maker.glossary;
+        let mut findings = Vec::new();
+        let live = |o: &Occurrence| glossary.concepts[o.concept].terms[o.term].role == TermRole::Arabic;
         for (concept, english) in &pair.source_concepts {
-            if target.iter().filter(live).any(|o| o.concept == *concept) {
+            if target.iter().any(|o| o.concept == *concept && live(o)) {
                 continue;
             }
             let c = &glossary.concepts[*concept];
             let at = Occurrence { concept: *concept, ..pair.anchor.clone() };
-            push(
+            findings.extend(maker.make(
                 Rule::MissingRendering,
                 &at,
                 Some(c.preferred().to_string()),
@@ -858,36 +743,289 @@ fn judge_whole(
                     )
                 },
                 Vec::new(),
-            );
+            ));
         }
         let mut reported = Vec::new();
-        for o in target.iter().filter(live) {
+        for (k, o) in target.iter().enumerate().filter(|(_, o)| live(o)) {
             if pair.source_concepts.iter().any(|(c, _)| *c == o.concept) || reported.contains(&o.concept) {
                 continue;
             }
             reported.push(o.concept);
             let c = &glossary.concepts[o.concept];
-            push(
-                Rule::UnexpectedRendering,
-                o,
-                None,
-                &mut || {
-                    let status = c.terms[o.term].status;
-                    let form = if matches!(status, Status::Deprecated | Status::Forbidden) {
-                        format!("a {} rendering of {}", status.as_str(), display_name(c))
-                    } else {
-                        format!("a rendering of {}", display_name(c))
-                    };
-                    format!(
-                        "«{}» is {form}, which the source does not name: here it is another word of the same spelling, or a mistranslation; check the translation.",
-                        o.surface
+            let made = maker.make(Rule::UnexpectedRendering, o, None, &mut || {
+                let status = c.terms[o.term].status;
+                let form = if matches!(status, Status::Deprecated | Status::Forbidden) {
+                    format!("a {} rendering of {}", status.as_str(), display_name(c))
+                } else {
+                    format!("a rendering of {}", display_name(c))
+                };
+                format!(
+                    "«{}» is {form}, which the source does not name: here it is another word of the same spelling, or a mistranslation; check the translation.",
+                    o.surface
+                )
+            }, Vec::new());
+            findings.extend(made.map(|mut finding| {
+                if maker.judging.with_messages {
+                    if let Some(context) = context(k) {
+                        finding.at.context = context;
+                    }
+                }
+                finding
+            }));
+        }
+        findings
+    }
+
+    /// The findings about a concept in the whole document (mixed
+    /// renderings, a bare acronym), from the tally of every occurrence
+    /// judged; unsorted.
+    pub fn whole(&self, tally: Tally) -> Vec<Finding> {
+        let maker = &self.maker;
+        let glossary = maker.glossary;
+        let mut findings = Vec::new();
+        // Per concept, in glossary order: the Arabic renderings used, and
+        // acronyms used bare.
+        for (c, terms) in tally.by_concept() {
+            let concept = &glossary.concepts[c];
+            let role = |t: &TermUse| concept.terms[t.term].role;
+            if !terms.iter().any(|t| role(t) == TermRole::Arabic) {
+                let acronyms = terms.iter().filter(|t| role(t) == TermRole::Acronym);
+                let count: usize = acronyms.clone().map(|t| t.count).sum();
+                if let Some((_, first)) = acronyms.filter_map(|t| t.in_arabic.as_ref()).min_by_key(|(index, _)| *index) {
+                    let times = if count == 1 { "once".to_string() } else { format!("{count} times") };
+                    findings.extend(maker.make(
+                        Rule::BareAcronym,
+                        first,
+                        Some(concept.preferred().to_string()),
+                        &mut || {
+                            format!(
+                        "{} is used {times} in Arabic text, but the document never gives its Arabic rendering; write «{}» ({}) at the first mention.",
+                        first.surface,
+                        concept.preferred(),
+                        concept.en
                     )
-                },
-                Vec::new(),
-            );
+                        },
+                        Vec::new(),
+                    ));
+                }
+                continue;
+            }
+            // Most concepts of a document are rendered one way: nothing to list.
+            if terms.iter().filter(|t| role(t) == TermRole::Arabic).nth(1).is_none() {
+                continue;
+            }
+            // In order of first appearance, as `by_concept` gives them.
+            let mut renderings: Vec<(usize, RenderingCount, &Occurrence)> = terms
+                .iter()
+                .filter(|t| role(t) == TermRole::Arabic)
+                .map(|t| {
+                    let term = &concept.terms[t.term];
+                    (t.first, RenderingCount { form: term.text.clone(), status: term.status, count: t.count, first_line: t.at.line }, &t.at)
+                })
+                .collect();
+            // Most used first; ties by first appearance. The finding points at the
+            // first occurrence of a rendering other than the preferred one (not
+            // of one other than the most used, which may be a deprecated form:
+            // then the preferred form would be marked as the one out of line).
+            renderings.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.2.byte_start.cmp(&b.2.byte_start)));
+            let at = renderings
+                .iter()
+                .filter(|(_, r, _)| r.status != Status::Preferred)
+                .min_by_key(|(first, _, _)| *first)
+                .map_or(renderings[1].2, |(_, _, o)| *o);
+            let renderings: Vec<RenderingCount> = renderings.into_iter().map(|(_, r, _)| r).collect();
+            let list = || -> Vec<String> {
+                renderings.iter().map(|r| format!("«{}» ×{} (line {}, {})", r.form, r.count, r.first_line, r.status.as_str())).collect()
+            };
+            findings.extend(maker.make(
+                Rule::MixedRenderings,
+                at,
+                Some(suggestion_for(at, concept.preferred())),
+                &mut || format!("{} is rendered {} ways in this document: {}.", display_name(concept), renderings.len(), list().join(", ")),
+                renderings.clone(),
+            ));
+        }
+        findings
+    }
+}
+
+/// Judges the occurrences of one document (in text order) all at once;
+/// `silenced[i]` leaves occurrence `i` out (a pragma); `pairs` are its
+/// translation units. With `judging.parallel`, a document of many
+/// occurrences is judged in pieces at once. (A run judges as it finds, with
+/// a [`Judge`].)
+pub fn judge_document(
+    glossary: &Glossary,
+    path: &str,
+    all: &[Occurrence],
+    silenced: &[bool],
+    pairs: &[UnitPair],
+    judging: Judging<'_>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    judge_all(glossary, path, all, silenced, pairs, judging, &mut |mut made| findings.append(&mut made));
+    findings.sort_by_key(|f| (f.at.byte_start, f.rule));
+    findings
+}
+
+/// The findings [`judge_document`] makes, per severity in
+/// [`Severity::ALL`] order, counting only those `keep` keeps.
+pub fn count_findings(
+    glossary: &Glossary,
+    path: &str,
+    all: &[Occurrence],
+    silenced: &[bool],
+    pairs: &[UnitPair],
+    judging: Judging<'_>,
+    keep: &(dyn Fn(&Finding) -> bool + Sync),
+) -> [usize; 4] {
+    let mut counts = [0; 4];
+    judge_all(glossary, path, all, silenced, pairs, judging, &mut |made| {
+        for finding in made.iter().filter(|f| keep(f)) {
+            counts[finding.severity.index()] += 1;
+        }
+    });
+    counts
+}
+
+/// Every finding of a document's occurrences, handed to `take` a batch at
+/// a time, unsorted.
+fn judge_all(
+    glossary: &Glossary,
+    path: &str,
+    all: &[Occurrence],
+    silenced: &[bool],
+    pairs: &[UnitPair],
+    judging: Judging<'_>,
+    take: &mut dyn FnMut(Vec<Finding>),
+) {
+    let occurrences: Vec<&Occurrence> =
+        all.iter().zip(silenced.iter().chain(std::iter::repeat(&false))).filter(|(o, s)| !**s && !o.homonym).map(|(o, _)| o).collect();
+    let judge = Judge::new(glossary, path, judging);
+    let own = |_: usize| None;
+    let mut tally = Tally::default();
+    if judging.parallel && occurrences.len() >= 2 * JUDGING_PIECE {
+        use rayon::prelude::*;
+        let pieces: Vec<(Vec<Finding>, Tally)> = occurrences
+            .par_chunks(JUDGING_PIECE)
+            .map(|piece| {
+                let mut tally = Tally::default();
+                (judge.each(piece, &mut tally, &own), tally)
+            })
+            .collect();
+        for (findings, piece_tally) in pieces {
+            take(findings);
+            tally.append(piece_tally);
+        }
+    } else {
+        take(judge.each(&occurrences, &mut tally, &own));
+    }
+    for pair in pairs {
+        take(judge.unit(pair, &all[pair.occurrences.clone()], &own));
+    }
+    take(judge.whole(tally));
+}
+
+/// What a document attests of each Arabic rendering: how often it uses
+/// it, its first use, and its plainest (the first written as the form is,
+/// else the first with clitics read, else the first): what the
+/// consistency report and `qamus glossary` take of a document, tallied as
+/// its occurrences are found rather than kept. A homonym renders no
+/// concept and is not counted; neither is what a pragma or a configured
+/// ignore keeps out of a comparison across sources.
+#[derive(Debug, Clone, Default)]
+pub struct Uses {
+    /// By (concept, term).
+    terms: rustc_hash::FxHashMap<(usize, usize), TermUses>,
+}
+
+/// A document's uses of one rendering (see [`Uses`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermUses {
+    /// Index of the concept in the glossary.
+    pub concept: usize,
+    /// Index of the term in the concept.
+    pub term: usize,
+    /// Occurrences.
+    pub count: usize,
+    /// The first, with its context.
+    pub first: Occurrence,
+    /// The plainest, with its context, when it is not the first.
+    pub plainest: Option<Occurrence>,
+}
+
+impl TermUses {
+    /// The plainest occurrence (see [`Uses`]).
+    pub fn example(&self) -> &Occurrence {
+        self.plainest.as_ref().unwrap_or(&self.first)
+    }
+}
+
+/// How plain an occurrence is, as an example of its form: 0 written as the
+/// form is, 1 with clitics read, 2 otherwise (inflected, a construct).
+pub fn plainness(kind: MatchKind) -> u8 {
+    match kind {
+        MatchKind::Exact => 0,
+        MatchKind::Clitic => 1,
+        _ => 2,
+    }
+}
+
+impl Uses {
+    /// Counts `o`, a rendering's occurrence after those counted already;
+    /// `context` gives its context when it is kept (the first use, or a
+    /// plainer one) and it has none of its own.
+    pub fn add(&mut self, o: &Occurrence, context: impl Fn() -> Option<Context>) {
+        let with_context = || {
+            let mut kept = o.clone();
+            if let Some(context) = context() {
+                kept.context = context;
+            }
+            kept
+        };
+        match self.terms.entry((o.concept, o.term)) {
+            std::collections::hash_map::Entry::Occupied(mut known) => {
+                let known = known.get_mut();
+                known.count += 1;
+                if plainness(o.kind) < plainness(known.example().kind) {
+                    known.plainest = Some(with_context());
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(room) => {
+                room.insert(TermUses { concept: o.concept, term: o.term, count: 1, first: with_context(), plainest: None });
+            }
         }
     }
-    findings
+
+    /// Adds the uses counted apart of the occurrences after these.
+    pub fn append(&mut self, later: Uses) {
+        for (key, later) in later.terms {
+            match self.terms.entry(key) {
+                std::collections::hash_map::Entry::Occupied(mut known) => {
+                    let known = known.get_mut();
+                    known.count += later.count;
+                    if plainness(later.example().kind) < plainness(known.example().kind) {
+                        known.plainest = Some(later.example().clone());
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(room) => {
+                    room.insert(later);
+                }
+            }
+        }
+    }
+
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The renderings used, by concept and term in glossary order.
+    pub fn into_sorted(self) -> Vec<TermUses> {
+        let mut terms: Vec<TermUses> = self.terms.into_values().collect();
+        terms.sort_unstable_by_key(|t| (t.concept, t.term));
+        terms
+    }
 }
 
 #[cfg(test)]

@@ -10,9 +10,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Concept, Glossary, Status, TermRole};
-use crate::judge::Occurrence;
-use crate::matcher::MatchKind;
+use super::{Concept, Glossary, Status};
+use crate::judge::{plainness, TermUses};
 
 /// One example of a rendering in context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,32 +98,25 @@ impl Attested {
         Attested { renderings: glossary.concepts.iter().map(|c| vec![Rendering::default(); c.terms.len()]).collect(), documents: 0 }
     }
 
-    /// Counts the Arabic renderings among a document's occurrences (not a
-    /// homonym: a form in a translation unit whose source does not name its
-    /// concept renders no concept there).
-    pub fn add<'o>(&mut self, glossary: &Glossary, path: &str, occurrences: impl IntoIterator<Item = &'o Occurrence>) {
+    /// Counts one document's uses of the renderings (see
+    /// [`crate::judge::Uses`]: no homonym, nothing silenced).
+    pub fn add_document(&mut self, path: &str, uses: &[TermUses]) {
         self.documents += 1;
-        for o in occurrences {
-            if o.homonym || glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
-                continue;
-            }
-            let rendering = &mut self.renderings[o.concept][o.term];
-            rendering.count += 1;
+        for uses in uses {
+            let rendering = &mut self.renderings[uses.concept][uses.term];
+            rendering.count += uses.count;
             if !rendering.sources.contains(path) {
                 rendering.sources.insert(path.to_string());
             }
-            let rank = match o.kind {
-                MatchKind::Exact => 0,
-                MatchKind::Clitic => 1,
-                _ => 2,
-            };
+            let example = uses.example();
+            let rank = plainness(example.kind);
             if rendering.example.is_none() || rank < rendering.example_rank {
                 rendering.example_rank = rank;
-                let surface = o.surface.replace(['\n', '\r'], " ");
+                let surface = example.surface.replace(['\n', '\r'], " ");
                 rendering.example = Some(Example {
-                    text: format!("{}⟦{surface}⟧{}", o.context.before, o.context.after),
+                    text: format!("{}⟦{surface}⟧{}", example.context.before, example.context.after),
                     path: path.to_string(),
-                    line: o.line,
+                    line: example.line,
                 });
             }
         }

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::check::DocumentResult;
 use crate::glossary::attested::{Attested, Row};
-use crate::glossary::{Glossary, Status, TermRole};
+use crate::glossary::{Glossary, Status};
 use crate::input::Format;
 use crate::judge::{display_name, Finding, Occurrence, Rule, Severities, Severity};
 
@@ -104,8 +104,8 @@ impl<'a> Collector<'a> {
 
     /// Takes in one document (its occurrences must have been kept), unless
     /// it is no Arabic target (see [`LeftOut`]): then it is only listed.
-    pub fn add(&mut self, document: &DocumentResult) {
-        if let Some(left) = LeftOut::of(self.glossary, document) {
+    pub fn add(&mut self, document: &mut DocumentResult) {
+        if let Some(left) = LeftOut::of(document) {
             self.left_out.push(left);
             return;
         }
@@ -117,29 +117,19 @@ impl<'a> Collector<'a> {
         entry.0 += 1;
         entry.1 += document.words;
         let index = self.sources.get_index_of(&source).unwrap_or(0);
-        // A homonym (a form in a unit whose source does not name its
-        // concept) renders no concept there; what a pragma or a configured
-        // ignore silences is left out, as `check` leaves it out.
-        let counted = document
-            .occurrences
-            .iter()
-            .enumerate()
-            .filter(|(i, o)| !document.silenced.get(*i).copied().unwrap_or(false) && !o.homonym)
-            .map(|(_, o)| o);
-        for o in counted.clone() {
-            if self.glossary.concepts[o.concept].terms[o.term].role != TermRole::Arabic {
-                continue;
-            }
-            let cell = self.cells.entry((o.concept, index)).or_default();
-            cell.entry(o.term).and_modify(|u| u.count += 1).or_insert_with(|| Use {
-                count: 1,
+        // Homonyms and what a pragma or a configured ignore silences are
+        // not in a document's uses, as `check` leaves them out.
+        for uses in &document.uses {
+            let cell = self.cells.entry((uses.concept, index)).or_default();
+            cell.entry(uses.term).and_modify(|u| u.count += uses.count).or_insert_with(|| Use {
+                count: uses.count,
                 first_path: document.path.clone(),
                 first_record: document.record,
-                first: o.clone(),
+                first: uses.first.clone(),
             });
         }
-        self.attested.add(self.glossary, &document.path, counted);
-        self.findings.extend(document.findings.iter().cloned());
+        self.attested.add_document(&document.path, &document.uses);
+        self.findings.append(&mut document.findings);
     }
 
     /// The report, with the `cross-source` findings.
@@ -595,12 +585,10 @@ pub struct LeftOut {
 
 impl LeftOut {
     /// Why `document` is no source, if it is none.
-    pub fn of(glossary: &Glossary, document: &DocumentResult) -> Option<LeftOut> {
+    pub fn of(document: &DocumentResult) -> Option<LeftOut> {
         let named = Format::named_language(Path::new(&document.path)).filter(|language| *language != "ar");
         if let Some(language) = named {
-            let rendered =
-                document.occurrences.iter().any(|o| !o.homonym && glossary.concepts[o.concept].terms[o.term].role == TermRole::Arabic);
-            if !rendered {
+            if !document.renders {
                 return Some(LeftOut { path: document.path.clone(), reason: "locale", language: Some(language.to_string()) });
             }
         }
