@@ -142,8 +142,9 @@ impl Baseline {
         self.counts.iter().filter(|(e, _)| self.seen.contains(&e.path)).map(|(_, n)| n).sum()
     }
 
-    /// Writes the findings as a baseline file, atomically.
-    pub fn write(path: &Path, findings: &[Finding], glossary: &Glossary) -> Result<()> {
+    /// The findings as the baseline file to be written at `path` (its
+    /// paths are relative to the root above it), its bytes.
+    pub fn to_bytes(path: &Path, findings: &[Finding], glossary: &Glossary) -> Result<Vec<u8>> {
         let root = root_of(path)?;
         let mut paths: HashMap<&str, String> = HashMap::new();
         let mut entries = Vec::with_capacity(findings.len());
@@ -154,9 +155,9 @@ impl Baseline {
             entries.push(entry(f, stored, glossary));
         }
         let file = File { version: VERSION, findings: entries };
-        crate::output::write_atomic(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, &file)?;
-            writeln!(w)
-        })
+        let shown = path.display().to_string();
+        let mut bytes = serde_json::to_vec_pretty(&file).map_err(|e| crate::input::io_error(e.into(), &shown))?;
+        bytes.push(b'\n');
+        Ok(bytes)
     }
 }

@@ -8,16 +8,16 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::baseline::Baseline;
-use crate::check::{check_paths, relative_to, CheckOptions, Matchers};
-use crate::config::Config;
-use crate::error::{Error, ErrorKind, Result};
-use crate::glossary::{Glossary, GlossaryFormat};
-use crate::input::corpus::{Corpus, CorpusFormat};
-use crate::input::walk::WalkOptions;
-use crate::input::{Encoding, InputFormat, ReadOptions};
-use crate::judge::{Rule, Severities, Severity};
-use crate::report::{self, Report};
+use qamus::baseline::Baseline;
+use qamus::check::{check_paths, relative_to, CheckOptions, Matchers};
+use qamus::config::Config;
+use qamus::error::{Error, ErrorKind, Result};
+use qamus::glossary::{Glossary, GlossaryFormat};
+use qamus::input::corpus::{Corpus, CorpusFormat};
+use qamus::input::walk::WalkOptions;
+use qamus::input::{Encoding, InputFormat, ReadOptions};
+use qamus::judge::{Rule, Severities, Severity};
+use qamus::report::{self, Report};
 
 /// qamus: Arabic↔English terminology checker.
 #[derive(Debug, Parser)]
@@ -389,7 +389,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
             if path.exists() && !force {
                 return Err(Error::new(ErrorKind::Usage("already exists; pass --force to replace it".into()), path.display().to_string()));
             }
-            crate::output::write_atomic(&path, |w| w.write_all(crate::config::STARTER.as_bytes()))?;
+            crate::output::write_atomic(&path, |w| w.write_all(qamus::config::STARTER.as_bytes()))?;
             eprintln!("qamus: wrote {}", path.display());
             Ok(0)
         }
@@ -411,7 +411,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
                     let path = dir.join(format!("{name}.1"));
                     crate::output::write_atomic(&path, |out| out.write_all(page))?;
                 }
-                eprintln!("qamus: wrote {} in {}", crate::words::plural(pages.len(), "manual page"), dir.display());
+                eprintln!("qamus: wrote {} in {}", qamus::words::plural(pages.len(), "manual page"), dir.display());
                 return Ok(0);
             }
             let wanted = command.map_or_else(|| "qamus".to_string(), |c| format!("qamus-{c}"));
@@ -564,7 +564,7 @@ impl Prepared {
     }
 
     /// The error for an `include` that matched nothing, if it did.
-    fn empty_include(&self, outcome: &crate::check::Outcome) -> Result<()> {
+    fn empty_include(&self, outcome: &qamus::check::Outcome) -> Result<()> {
         if self.include_names && outcome.document_count() == 0 && outcome.errors.is_empty() {
             let path = self.config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
             return Err(Error::new(
@@ -585,13 +585,13 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
     };
     // `--jobs` bounds every parallel step, loading the glossary included
     // (0, or none given: one thread a core).
-    let (jobs, notice) = crate::threads::bounded_jobs(input.jobs.or(config.jobs()).unwrap_or(0));
+    let (jobs, notice) = qamus::threads::bounded_jobs(input.jobs.or(config.jobs()).unwrap_or(0));
     if let Some(notice) = notice {
         eprintln!("qamus: warning: {notice}");
     }
     // Fails only if the global pool already exists (a second command in one
     // process, as in tests), which then keeps its size.
-    let _ = crate::threads::pool(jobs).build_global();
+    let _ = qamus::threads::pool(jobs).build_global();
     let glossary = if !input.glossaries.is_empty() {
         Glossary::load_files(&input.glossaries, input.glossary_format)?
     } else if !config.glossaries().is_empty() {
@@ -686,7 +686,7 @@ fn read_options(input: &InputArgs, config: &Config) -> Result<ReadOptions> {
                 CorpusFormat::Jsonl => (&input.text_field, config.text_field()),
                 CorpusFormat::Csv => (&input.text_column, config.text_column()),
             };
-            let field = flag.as_deref().or(from_config).unwrap_or(crate::input::corpus::DEFAULT_FIELD).to_string();
+            let field = flag.as_deref().or(from_config).unwrap_or(qamus::input::corpus::DEFAULT_FIELD).to_string();
             if field.is_empty() {
                 return Err(Error::usage(format!("{}: the name is empty", format.field_flag())));
             }
@@ -745,15 +745,15 @@ fn check(args: CheckArgs) -> Result<u8> {
             ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         };
     let show_progress = io::stderr().is_terminal() && !to_terminal && std::env::var_os("CI").is_none();
-    let repo_root = report::repository_root();
+    let repo_root = repository_root();
     let mut baselined = 0;
 
-    let mut run = |out: &mut dyn Write| -> io::Result<crate::check::Outcome> {
+    let mut run = |out: &mut dyn Write| -> io::Result<qamus::check::Outcome> {
         let mut write_error: Option<io::Error> = None;
-        let mut on_document = |document: &mut crate::check::DocumentResult| {
+        let mut on_document = |document: &mut qamus::check::DocumentResult| {
             if let Some(baseline) = baseline.as_mut() {
                 baselined +=
-                    baseline.filter(crate::input::corpus::file_of(&document.path, document.record), &mut document.findings, glossary);
+                    baseline.filter(qamus::input::corpus::file_of(&document.path, document.record), &mut document.findings, glossary);
             }
             for notice in &document.notices {
                 eprintln!("qamus: warning: {notice}");
@@ -775,7 +775,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         // `total` is 0 while the walk is still finding files.
         let mut progress = |done: usize, total: usize| {
             if show_progress && total == 0 {
-                eprint!("\rqamus: {}", crate::words::plural(done, "file"));
+                eprint!("\rqamus: {}", qamus::words::plural(done, "file"));
             } else if show_progress && total > 1 {
                 eprint!("\rqamus: {done}/{total} files");
                 if done == total {
@@ -838,8 +838,9 @@ fn check(args: CheckArgs) -> Result<u8> {
     prepared.empty_include(&outcome)?;
     if let Some(path) = &args.write_baseline {
         let findings: Vec<_> = outcome.findings().cloned().collect();
-        Baseline::write(path, &findings, glossary)?;
-        eprintln!("qamus: recorded {} in {}", crate::report::consistency::plural(findings.len(), "finding"), path.display());
+        let bytes = Baseline::to_bytes(path, &findings, glossary)?;
+        crate::output::write_atomic(path, |w| w.write_all(&bytes))?;
+        eprintln!("qamus: recorded {} in {}", qamus::report::consistency::plural(findings.len(), "finding"), path.display());
         return Ok(if outcome.errors.is_empty() { 0 } else { 2 });
     }
     if !outcome.errors.is_empty() {
@@ -945,19 +946,19 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
     prepared.options.counts_only = true;
     let glossary = &prepared.glossary;
     if args.test {
-        let (count, failures) = crate::glossary::selftest::run(glossary);
+        let (count, failures) = qamus::glossary::selftest::run(glossary);
         for failure in &failures {
             eprintln!("qamus: {failure}");
         }
         println!("{} passed, {} failed", count - failures.len(), failures.len());
         return Ok(u8::from(!failures.is_empty()));
     }
-    let mut attested = crate::glossary::attested::Attested::new(glossary);
+    let mut attested = qamus::glossary::attested::Attested::new(glossary);
     // No path: no corpus (not the current folder, as for `check`).
     let outcome = if args.input.paths.is_empty() {
-        crate::check::Outcome::default()
+        qamus::check::Outcome::default()
     } else {
-        let mut on_document = |document: &mut crate::check::DocumentResult| {
+        let mut on_document = |document: &mut qamus::check::DocumentResult| {
             for notice in &document.notices {
                 eprintln!("qamus: warning: {notice}");
             }
@@ -978,10 +979,10 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
     let (en_locale, ar_locale) = args.locales.split_once(',').map(|(a, b)| (a.trim(), b.trim())).unwrap_or(("en", "ar"));
     let write = |out: &mut dyn Write| -> io::Result<()> {
         match format {
-            GlossaryOutput::Csv => crate::glossary::csv::write(glossary, &rows, args.bom, out),
-            GlossaryOutput::CatCsv => crate::glossary::csv::write_cat(&rows, (en_locale, ar_locale), args.bom, out),
-            GlossaryOutput::Tbx => crate::glossary::tbx::write(&rows, out),
-            GlossaryOutput::Json => crate::glossary::attested::write_json(&rows, out),
+            GlossaryOutput::Csv => qamus::glossary::csv::write(glossary, &rows, args.bom, out),
+            GlossaryOutput::CatCsv => qamus::glossary::csv::write_cat(&rows, (en_locale, ar_locale), args.bom, out),
+            GlossaryOutput::Tbx => qamus::glossary::tbx::write(&rows, out),
+            GlossaryOutput::Json => qamus::glossary::attested::write_json(&rows, out),
         }
     };
     write_output(args.output.as_deref(), write)?;
@@ -995,7 +996,7 @@ fn report_command(args: ReportArgs) -> Result<u8> {
     let mut prepared = prepare(&args.input)?;
     prepared.options.tally_uses = true;
     let spec = args.source_by.clone().or_else(|| prepared.config.source_by().map(str::to_string)).unwrap_or_else(|| "file".into());
-    let source_by = crate::report::consistency::SourceBy::parse(&spec).map_err(Error::usage)?;
+    let source_by = qamus::report::consistency::SourceBy::parse(&spec).map_err(Error::usage)?;
     let known = [
         ("md", ReportFormat::Markdown),
         ("markdown", ReportFormat::Markdown),
@@ -1009,14 +1010,14 @@ fn report_command(args: ReportArgs) -> Result<u8> {
     };
     let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let mut baselined = 0;
-    let mut collector = crate::report::consistency::Collector::new(&prepared.glossary, source_by, prepared.options.severities.clone());
-    let mut on_document = |document: &mut crate::check::DocumentResult| {
+    let mut collector = qamus::report::consistency::Collector::new(&prepared.glossary, source_by, prepared.options.severities.clone());
+    let mut on_document = |document: &mut qamus::check::DocumentResult| {
         for notice in &document.notices {
             eprintln!("qamus: warning: {notice}");
         }
         if let Some(baseline) = baseline.as_mut() {
             baselined +=
-                baseline.filter(crate::input::corpus::file_of(&document.path, document.record), &mut document.findings, &prepared.glossary);
+                baseline.filter(qamus::input::corpus::file_of(&document.path, document.record), &mut document.findings, &prepared.glossary);
         }
         collector.add(document);
         document.uses = Vec::new();
@@ -1042,20 +1043,20 @@ fn report_command(args: ReportArgs) -> Result<u8> {
         tell_baseline(baselined, baseline);
     }
     prepared.empty_include(&outcome)?;
-    let data = collector.finish(crate::report::consistency::generated_at());
+    let data = collector.finish(generated_at());
     for left in data.left_out.iter().take(LEFT_OUT_TOLD) {
         eprintln!("qamus: {}: not a source of the report: {}", left.path, left.why());
     }
     if data.left_out.len() > LEFT_OUT_TOLD {
         eprintln!(
             "qamus: and {} more not sources of the report (the JSON report lists them all, in left_out)",
-            crate::report::consistency::plural(data.left_out.len() - LEFT_OUT_TOLD, "file")
+            qamus::report::consistency::plural(data.left_out.len() - LEFT_OUT_TOLD, "file")
         );
     }
     let write = |out: &mut dyn Write| -> io::Result<()> {
         match format {
-            ReportFormat::Markdown => crate::report::markdown::emit(&data, out),
-            ReportFormat::Html => crate::report::html::emit(&data, out),
+            ReportFormat::Markdown => qamus::report::markdown::emit(&data, out),
+            ReportFormat::Html => qamus::report::html::emit(&data, out),
             ReportFormat::Json => {
                 serde_json::to_writer_pretty(&mut *out, &data)?;
                 writeln!(out)
@@ -1069,7 +1070,7 @@ fn report_command(args: ReportArgs) -> Result<u8> {
 /// Says on stderr how many findings a baseline left out, and how many of
 /// its entries for the files checked matched nothing (fixed since).
 fn tell_baseline(baselined: usize, baseline: &Baseline) {
-    use crate::report::consistency::plural;
+    use qamus::report::consistency::plural;
     if baselined > 0 {
         let verb = if baselined == 1 { "was" } else { "were" };
         eprintln!("qamus: {} recorded in the baseline {verb} not reported", plural(baselined, "finding"));
@@ -1093,6 +1094,27 @@ fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> io::R
             write(&mut out).and_then(|_| out.flush()).map_err(stdout_error)
         }
     }
+}
+
+/// The time for a report's header: `SOURCE_DATE_EPOCH` when set
+/// (reproducible builds and tests), else now; as `YYYY-MM-DD HH:MM UTC`.
+fn generated_at() -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64));
+    qamus::report::consistency::format_utc(seconds)
+}
+
+/// The root of the repository the run is in: `$GITHUB_WORKSPACE` when set,
+/// else the nearest ancestor of the current directory with a `.git`, else the
+/// current directory; made canonical.
+fn repository_root() -> Option<PathBuf> {
+    if let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) {
+        return std::fs::canonicalize(workspace).ok();
+    }
+    let cwd = std::fs::canonicalize(std::env::current_dir().ok()?).ok()?;
+    Some(cwd.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&cwd).to_path_buf())
 }
 
 #[cfg(test)]

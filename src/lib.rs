@@ -11,11 +11,14 @@
 //!       ─▶ report (terminal, json, jsonl, sarif, github) ─▶ exit code
 //! ```
 //!
-//! [`check`] strings the steps together; [`cli`] is the command line.
+//! [`check`] strings the steps together. The library prints nothing, reads
+//! no command line and sets no exit code: the `qamus` binary (`src/main.rs`,
+//! `src/cli.rs`) does, over this library.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod baseline;
 pub mod check;
-pub mod cli;
 pub mod config;
 pub mod error;
 pub mod glossary;
@@ -23,7 +26,6 @@ pub mod input;
 pub mod judge;
 pub mod matcher;
 pub mod normalize;
-pub mod output;
 pub mod report;
 #[doc(hidden)]
 pub mod synthetic;

@@ -3,6 +3,9 @@
 
 use std::process::ExitCode;
 
+mod cli;
+mod output;
+
 fn main() -> ExitCode {
     // Not taking the settings only leaves glibc's defaults.
     tune_allocator();
@@ -13,11 +16,11 @@ fn main() -> ExitCode {
         reserve_thread_heap();
         qamus::threads::set_worker_start(reserve_thread_heap);
     }
-    match qamus::cli::run(std::env::args_os()) {
+    match cli::run(std::env::args_os()) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             if let qamus::ErrorKind::Io(io) = &e.kind {
-                if qamus::cli::is_broken_pipe(io) {
+                if cli::is_broken_pipe(io) {
                     return ExitCode::SUCCESS;
                 }
             }

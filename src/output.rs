@@ -44,7 +44,7 @@ use std::fs::{File, Metadata};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, ErrorKind, Result};
+use qamus::error::{Error, ErrorKind, Result};
 
 /// How many symbolic links are followed before giving up, as Linux does.
 const MAX_LINKS: usize = 40;

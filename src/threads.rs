@@ -35,7 +35,7 @@ pub fn bounded_jobs(requested: usize) -> (usize, Option<String>) {
 
 /// A pool builder for `jobs` threads (0: rayon's default, the number of
 /// cores or `RAYON_NUM_THREADS`) whose threads run the worker-start hook.
-pub(crate) fn pool(jobs: usize) -> rayon::ThreadPoolBuilder {
+pub fn pool(jobs: usize) -> rayon::ThreadPoolBuilder {
     rayon::ThreadPoolBuilder::new().num_threads(jobs).start_handler(|_| {
         if let Some(start) = WORKER_START.get() {
             start();

@@ -17,7 +17,10 @@ const CASES: &[(&str, &[&str])] = &[
     ("check-corpus-csv-text", &["check", "--input-format", "csv", "--text-column", "body", "fixtures/corpus/archive.csv"]),
     ("check-fixtures-count", &["check", "--count", "fixtures"]),
     ("check-articles-json", &["check", "--format", "json", "fixtures/articles"]),
-    ("check-translations-json", &["check", "--format", "json", "fixtures/translations/statement.ar.po", "fixtures/translations/statement.xlf"]),
+    (
+        "check-translations-json",
+        &["check", "--format", "json", "fixtures/translations/statement.ar.po", "fixtures/translations/statement.xlf"],
+    ),
     ("check-translations-jsonl", &["check", "--format", "jsonl", "fixtures/translations"]),
     ("check-translations-sarif", &["check", "--format", "sarif", "fixtures/translations", "fixtures/articles"]),
     ("check-translations-github", &["check", "--format", "github", "fixtures/translations", "fixtures/articles"]),
@@ -66,11 +69,16 @@ fn every_output_is_as_reviewed() {
         }
         let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; bless with QAMUS_BLESS=1", path.display()));
         if got != expected {
-            let line = got.lines().zip(expected.lines()).position(|(a, b)| a != b).map_or("the end".to_string(), |i| format!("line {}", i + 1));
+            let line =
+                got.lines().zip(expected.lines()).position(|(a, b)| a != b).map_or("the end".to_string(), |i| format!("line {}", i + 1));
             changed.push(format!("{name} (first difference at {line})"));
         }
     }
-    assert!(changed.is_empty(), "outputs changed: {}; review with QAMUS_BLESS=1 cargo test --test outputs and git diff", changed.join(", "));
+    assert!(
+        changed.is_empty(),
+        "outputs changed: {}; review with QAMUS_BLESS=1 cargo test --test outputs and git diff",
+        changed.join(", ")
+    );
 }
 
 /// Each case's output says something: a snapshot of an error or of

@@ -613,16 +613,6 @@ pub struct Unseen {
     pub label: String,
 }
 
-/// The time for the header: `SOURCE_DATE_EPOCH` when set (reproducible
-/// builds and tests), else now; as `YYYY-MM-DD HH:MM UTC`.
-pub fn generated_at() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64));
-    format_utc(seconds)
-}
-
 /// Seconds since 1970 as `YYYY-MM-DD HH:MM UTC`.
 pub fn format_utc(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);

@@ -80,24 +80,6 @@ pub fn repo_path(root: Option<&Path>, shown: &str) -> String {
         .unwrap_or_else(|| shown.trim_start_matches("./").to_string())
 }
 
-/// The root of the repository the run is in: `$GITHUB_WORKSPACE` when set,
-/// else the nearest ancestor of the current directory with a `.git`, else the
-/// current directory; made canonical.
-pub fn repository_root() -> Option<PathBuf> {
-    if let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) {
-        return std::fs::canonicalize(workspace).ok();
-    }
-    let cwd = std::fs::canonicalize(std::env::current_dir().ok()?).ok()?;
-    let mut dir = Some(cwd.as_path());
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return Some(d.to_path_buf());
-        }
-        dir = d.parent();
-    }
-    Some(cwd)
-}
-
 /// Percent-encodes what may not stand in a URI reference (keeps `/`): the
 /// bytes of the path a shown name stands for (see
 /// [`crate::input::walk::display`]), so that a name that is not UTF-8 is
