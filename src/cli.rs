@@ -16,7 +16,7 @@ use qamus::glossary::{Glossary, GlossaryFormat};
 use qamus::input::corpus::{Corpus, CorpusFormat};
 use qamus::input::walk::WalkOptions;
 use qamus::input::{Encoding, InputFormat, ReadOptions};
-use qamus::judge::{Rule, Severities, Severity};
+use qamus::judge::{Severities, Severity};
 use qamus::report::{self, Report};
 
 /// qamus: Arabic↔English terminology checker.
@@ -35,8 +35,12 @@ enum Command {
     Glossary(Box<GlossaryArgs>),
     /// The cross-source consistency report: Markdown, HTML or JSON.
     Report(Box<ReportArgs>),
-    /// List the rules with their ids and default severities.
-    Rules,
+    /// List the rules: id, default severity, scope, whether they offer a fix, what they find.
+    Rules {
+        /// How to list them.
+        #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Write a commented starter qamus.toml.
     Init {
         /// Where to write it.
@@ -299,6 +303,16 @@ fn parse_glossary_format(name: &str) -> std::result::Result<GlossaryFormat, Stri
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RulesFormat {
+    /// One rule a line.
+    Text,
+    /// The Markdown table of the README.
+    Markdown,
+    /// A JSON array, for scripts.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     /// One finding a line, for people.
     Text,
@@ -378,11 +392,34 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<u8> {
             stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(stdout_error)?;
             Ok(0)
         }
-        Command::Rules => {
-            for rule in Rule::ALL {
-                writeln!(stdout, "{:<22} {:<8} {}", rule.id(), rule.default_severity().as_str(), rule.description())
-                    .map_err(stdout_error)?;
-            }
+        Command::Rules { format } => {
+            let text = match format {
+                RulesFormat::Text => qamus::judge::RULES
+                    .iter()
+                    .map(|r| {
+                        let fix = if r.fix { "fix" } else { "-" };
+                        format!("{:<22} {:<8} {:<11} {:<4} {}\n", r.id, r.default_severity.as_str(), r.scope.as_str(), fix, r.summary)
+                    })
+                    .collect(),
+                RulesFormat::Markdown => qamus::judge::rules_table(),
+                RulesFormat::Json => {
+                    let rules: Vec<serde_json::Value> = qamus::judge::RULES
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "id": r.id,
+                                "default_severity": r.default_severity.as_str(),
+                                "scope": r.scope.as_str(),
+                                "fix": r.fix,
+                                "summary": r.summary,
+                                "help": r.help,
+                            })
+                        })
+                        .collect();
+                    serde_json::to_string_pretty(&rules).map_err(io::Error::from).map_err(stdout_error)? + "\n"
+                }
+            };
+            stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(stdout_error)?;
             Ok(0)
         }
         Command::Init { path, force } => {

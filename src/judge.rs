@@ -69,7 +69,10 @@ impl FromStr for Severity {
     }
 }
 
-/// A rule: what it checks, its stable id and its default severity.
+/// A rule: what it checks, its stable id and its default severity. What
+/// is said of each is in one place, the registry [`RULES`], from which
+/// `qamus rules`, the README's table of rules and SARIF's rule metadata are
+/// made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
     /// A forbidden form: a known mistranslation.
@@ -90,60 +93,173 @@ pub enum Rule {
     CrossSource,
 }
 
+/// What a rule looks at to make one finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One occurrence.
+    Occurrence,
+    /// A concept across a document.
+    Document,
+    /// A translation unit: its source and its target.
+    Unit,
+    /// A concept across the sources of a corpus (`qamus report`).
+    Corpus,
+}
+
+impl Scope {
+    /// Its name, as `qamus rules` and SARIF give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Occurrence => "occurrence",
+            Scope::Document => "document",
+            Scope::Unit => "unit",
+            Scope::Corpus => "corpus",
+        }
+    }
+}
+
+/// What the registry says of a rule.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    /// The rule.
+    pub rule: Rule,
+    /// Its stable id.
+    pub id: &'static str,
+    /// Its severity unless a run says otherwise.
+    pub default_severity: Severity,
+    /// What one finding is about.
+    pub scope: Scope,
+    /// Whether its findings carry a replacement a fix may make.
+    pub fix: bool,
+    /// One line on what it checks.
+    pub summary: &'static str,
+    /// What it finds, in full.
+    pub help: &'static str,
+}
+
+/// Every rule, in the order they are documented (the order of [`Rule`]).
+pub const RULES: [RuleInfo; 8] = [
+    RuleInfo {
+        rule: Rule::ForbiddenRendering,
+        id: "forbidden-rendering",
+        default_severity: Severity::Error,
+        scope: Scope::Occurrence,
+        fix: true,
+        summary: "a rendering the glossary marks forbidden: a known mistranslation",
+        help: "a form the glossary marks forbidden: a known mistranslation. The message names the concept, the preferred form and the glossary's note",
+    },
+    RuleInfo {
+        rule: Rule::DeprecatedRendering,
+        id: "deprecated-rendering",
+        default_severity: Severity::Warning,
+        scope: Scope::Occurrence,
+        fix: true,
+        summary: "a rendering the glossary marks deprecated: use the preferred one instead",
+        help: "a deprecated form: use the preferred one",
+    },
+    RuleInfo {
+        rule: Rule::MixedRenderings,
+        id: "mixed-renderings",
+        default_severity: Severity::Warning,
+        scope: Scope::Document,
+        fix: false,
+        summary: "one document renders one concept with lexically different forms",
+        help: "one document renders one concept with lexically different forms (clitics, inflection, listed forms and folding do not make forms different); one finding per concept per document, listing each form with its count and first line, at the first use of a form other than the preferred one",
+    },
+    RuleInfo {
+        rule: Rule::BareAcronym,
+        id: "bare-acronym",
+        default_severity: Severity::Info,
+        scope: Scope::Document,
+        fix: false,
+        summary: "a Latin acronym in Arabic text where the document never gives the concept's Arabic rendering",
+        help: "a Latin acronym (HMC, CJTF-OIR) on a line of Arabic where the document never gives the concept's Arabic rendering; one finding per concept per document",
+    },
+    RuleInfo {
+        rule: Rule::OrthographicVariant,
+        id: "orthographic-variant",
+        default_severity: Severity::Note,
+        scope: Scope::Occurrence,
+        fix: true,
+        summary: "a form that matched only after folding letters (hamza, final ى, Persian letters, spelling variants)",
+        help: "a form that matched only after folding letters (hamza, final ى, Persian ی/ک, a declared spelling variant); hidden unless asked for (`--min-severity note` or `--severity orthographic-variant=info`)",
+    },
+    RuleInfo {
+        rule: Rule::MissingRendering,
+        id: "missing-rendering",
+        default_severity: Severity::Warning,
+        scope: Scope::Unit,
+        fix: false,
+        summary: "a translation unit whose source names a concept that its Arabic target does not render",
+        help: "in a translation unit, the English source names a concept the Arabic target does not render (see the bilingual rules)",
+    },
+    RuleInfo {
+        rule: Rule::UnexpectedRendering,
+        id: "unexpected-rendering",
+        default_severity: Severity::Info,
+        scope: Scope::Unit,
+        fix: false,
+        summary: "a translation unit whose Arabic target holds a form of a concept its source does not name: a homonym there, or a mistranslation",
+        help: "in a translation unit, the Arabic target holds a form of a concept the source does not name (a homonym there, or a mistranslation); such a form is not judged by the rules above",
+    },
+    RuleInfo {
+        rule: Rule::CrossSource,
+        id: "cross-source",
+        default_severity: Severity::Warning,
+        scope: Scope::Corpus,
+        fix: false,
+        summary: "sources of a corpus render one concept with lexically different forms (qamus report)",
+        help: "`qamus report` only: sources of a corpus render one concept with lexically different forms",
+    },
+];
+
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 8] = [
-        Rule::ForbiddenRendering,
-        Rule::DeprecatedRendering,
-        Rule::MixedRenderings,
-        Rule::BareAcronym,
-        Rule::OrthographicVariant,
-        Rule::MissingRendering,
-        Rule::UnexpectedRendering,
-        Rule::CrossSource,
-    ];
+    pub const ALL: [Rule; 8] = {
+        let mut all = [Rule::ForbiddenRendering; 8];
+        let mut i = 0;
+        while i < RULES.len() {
+            all[i] = RULES[i].rule;
+            i += 1;
+        }
+        all
+    };
+
+    /// What the registry says of it.
+    pub fn info(self) -> &'static RuleInfo {
+        &RULES[self as usize]
+    }
 
     /// The stable id.
     pub fn id(self) -> &'static str {
-        match self {
-            Rule::ForbiddenRendering => "forbidden-rendering",
-            Rule::DeprecatedRendering => "deprecated-rendering",
-            Rule::MixedRenderings => "mixed-renderings",
-            Rule::BareAcronym => "bare-acronym",
-            Rule::OrthographicVariant => "orthographic-variant",
-            Rule::MissingRendering => "missing-rendering",
-            Rule::UnexpectedRendering => "unexpected-rendering",
-            Rule::CrossSource => "cross-source",
-        }
+        self.info().id
     }
 
     /// The severity unless a run says otherwise.
     pub fn default_severity(self) -> Severity {
-        match self {
-            Rule::ForbiddenRendering => Severity::Error,
-            Rule::DeprecatedRendering | Rule::MixedRenderings | Rule::MissingRendering | Rule::CrossSource => Severity::Warning,
-            Rule::BareAcronym | Rule::UnexpectedRendering => Severity::Info,
-            Rule::OrthographicVariant => Severity::Note,
-        }
+        self.info().default_severity
     }
 
     /// One line on what the rule checks.
     pub fn description(self) -> &'static str {
-        match self {
-            Rule::ForbiddenRendering => "a rendering the glossary marks forbidden: a known mistranslation",
-            Rule::DeprecatedRendering => "a rendering the glossary marks deprecated: use the preferred one instead",
-            Rule::MixedRenderings => "one document renders one concept with lexically different forms",
-            Rule::BareAcronym => "a Latin acronym in Arabic text where the document never gives the concept's Arabic rendering",
-            Rule::OrthographicVariant => {
-                "a form that matched only after folding letters (hamza, final ى, Persian letters, spelling variants)"
-            }
-            Rule::MissingRendering => "a translation unit whose source names a concept that its Arabic target does not render",
-            Rule::UnexpectedRendering => {
-                "a translation unit whose Arabic target holds a form of a concept its source does not name: a homonym there, or a mistranslation"
-            }
-            Rule::CrossSource => "sources of a corpus render one concept with lexically different forms (qamus report)",
-        }
+        self.info().summary
     }
+}
+
+/// The rules as the README's Markdown table gives them.
+pub fn rules_table() -> String {
+    let mut table = String::from("| rule | default | scope | fix | finds |\n|---|---|---|---|---|\n");
+    for info in &RULES {
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            info.id,
+            info.default_severity.as_str(),
+            info.scope.as_str(),
+            if info.fix { "yes" } else { "no" },
+            info.help
+        ));
+    }
+    table
 }
 
 impl FromStr for Rule {
@@ -1031,6 +1147,23 @@ impl Uses {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_registry_holds_every_rule_in_its_place_and_the_readme_its_table() {
+        for (i, info) in RULES.iter().enumerate() {
+            assert_eq!(info.rule as usize, i, "{} out of place", info.id);
+            assert_eq!(Rule::ALL[i], info.rule);
+            assert_eq!(info.id.parse::<Rule>(), Ok(info.rule));
+        }
+        // A rule offers a fix exactly when its findings carry a replacement.
+        let fixable: Vec<Rule> = RULES.iter().filter(|i| i.fix).map(|i| i.rule).collect();
+        assert_eq!(fixable, [Rule::ForbiddenRendering, Rule::DeprecatedRendering, Rule::OrthographicVariant]);
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        assert!(
+            readme.contains(&rules_table()),
+            "the README's table of rules is not the registry's: `qamus rules --format markdown` writes it"
+        );
+    }
 
     #[test]
     fn severities_parse_rule_level_settings() {

@@ -37,16 +37,16 @@ fn fingerprint(parts: &[&str]) -> String {
 
 /// Writes the report as one SARIF log.
 pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<Value> = Rule::ALL
+    let rules: Vec<Value> = crate::judge::RULES
         .iter()
         .map(|rule| {
             json!({
-                "id": rule.id(),
-                "name": rule.id(),
-                "shortDescription": { "text": rule.description() },
-                "fullDescription": { "text": rule.description() },
-                "defaultConfiguration": { "level": level(rule.default_severity()) },
-                "properties": { "tags": ["terminology", "arabic"] },
+                "id": rule.id,
+                "name": rule.id,
+                "shortDescription": { "text": rule.summary },
+                "fullDescription": { "text": rule.help },
+                "defaultConfiguration": { "level": level(rule.default_severity) },
+                "properties": { "tags": ["terminology", "arabic"], "scope": rule.scope.as_str(), "fix": rule.fix },
             })
         })
         .collect();
