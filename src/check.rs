@@ -1078,8 +1078,7 @@ pub fn find_occurrences(
                         source_concepts.push((m.concept, source.shown[m.span].to_string()));
                     }
                 }
-                last_source =
-                    Some(LastSource { text: Arc::clone(&source.text), note: unit.note.clone(), concepts: source_concepts.clone() });
+                last_source = Some(LastSource { text: source.text.clone(), note: unit.note.clone(), concepts: source_concepts.clone() });
                 source_concepts
             }
         };
@@ -1088,6 +1087,12 @@ pub fn find_occurrences(
         // `unexpected-rendering` reports), not a rendering to judge.
         for occurrence in &mut occurrences[first..] {
             occurrence.homonym = !source_concepts.iter().any(|(c, _)| *c == occurrence.concept);
+        }
+        // A unit whose source names no concept and whose target has no
+        // occurrence gives no finding: no pair is kept for it (a catalogue
+        // of many short strings kept one a string, 300 bytes each).
+        if source_concepts.is_empty() && first == occurrences.len() {
+            continue;
         }
         // The anchor of a finding about the whole target: its first line.
         let trimmed_start = target.text.len() - target.text.trim_start().len();
@@ -1099,7 +1104,7 @@ pub fn find_occurrences(
         pairs.push(UnitPair {
             source_concepts,
             occurrences: first..occurrences.len(),
-            id: unit.id.clone(),
+            id: unit.id.as_deref().map(Arc::from),
             anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..placed(start, end, &mut anchor_cursor) },
         });
     }
@@ -1110,7 +1115,7 @@ pub fn find_occurrences(
 /// may silence concepts), and the concepts it names with their first
 /// English surface.
 struct LastSource {
-    text: Arc<crate::input::Text>,
+    text: crate::input::TextRef,
     note: Option<Arc<str>>,
     concepts: Vec<(usize, String)>,
 }
@@ -1123,7 +1128,7 @@ impl LastSource {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        Arc::ptr_eq(&self.text, &source.text) && same_note
+        crate::input::TextRef::same(&self.text, &source.text) && same_note
     }
 }
 
@@ -1229,7 +1234,7 @@ mod tests {
 
     fn unit(text: &str, start: usize) -> Unit {
         let text = Arc::new(crate::input::Text::from(text));
-        Unit::monolingual(Side { text: Arc::clone(&text), shown: text, map: OffsetMap::identity(start, 0) })
+        Unit::monolingual(Side { text: Arc::clone(&text).into(), shown: text.into(), map: OffsetMap::identity(start, 0) })
     }
 
     fn occurrence(concept: usize, byte_start: usize, byte_end: usize) -> Occurrence {
