@@ -7,6 +7,7 @@
 //! cargo run --release --example gen_corpus -- corpus DIR MEGABYTES [FILES] [PLANTED_CONCEPTS]
 //! cargo run --release --example gen_corpus -- glossary FILE.csv CONCEPTS [FORMS.txt]
 //! cargo run --release --example gen_corpus -- pathological DIR BYTES
+//! cargo run --release --example gen_corpus -- short-strings DIR BYTES
 //! ```
 //!
 //! A corpus plants, one word in `PLANT_EVERY`, a form of the shipped
@@ -15,7 +16,10 @@
 //! `rg -F -f` reads: every Arabic form, one per line. `pathological` writes
 //! each reader's pathological inputs (`synthetic::pathological`) of about
 //! BYTES bytes, as `DIR/KIND.EXTENSION`: `qamus check` reads them in time
-//! linear in their size.
+//! linear in their size. `short-strings` writes locale files and
+//! catalogues of many short strings (`synthetic::short_strings`) of about
+//! BYTES bytes each, under their usual names (`DIR/ar.json` beside its
+//! English twin `DIR/en.json`, …), to measure the memory a document costs.
 
 use qamus::synthetic;
 
@@ -46,6 +50,13 @@ fn pathological(dir: &str, bytes: usize) {
     }
 }
 
+fn short_strings(dir: &str, bytes: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    for &(kind, name) in synthetic::SHORT_STRINGS {
+        std::fs::write(format!("{dir}/{name}"), synthetic::short_strings(kind, bytes).unwrap()).unwrap();
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -57,9 +68,10 @@ fn main() {
         ),
         Some("glossary") if args.len() >= 3 => glossary(&args[1], args[2].parse().unwrap(), args.get(3).map(String::as_str)),
         Some("pathological") if args.len() >= 3 => pathological(&args[1], args[2].parse().unwrap()),
+        Some("short-strings") if args.len() >= 3 => short_strings(&args[1], args[2].parse().unwrap()),
         _ => {
             eprintln!(
-                "usage: gen_corpus corpus DIR MEGABYTES [FILES] [PLANTED_CONCEPTS] | glossary FILE.csv CONCEPTS [FORMS.txt] | pathological DIR BYTES"
+                "usage: gen_corpus corpus DIR MEGABYTES [FILES] [PLANTED_CONCEPTS] | glossary FILE.csv CONCEPTS [FORMS.txt] | pathological DIR BYTES | short-strings DIR BYTES"
             );
             std::process::exit(2);
         }

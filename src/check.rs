@@ -1081,10 +1081,18 @@ impl Pass<'_> {
                         }
                     }
                     last_source =
-                        Some(LastSource { text: Arc::clone(&source.text), note: unit.note.clone(), concepts: source_concepts.clone() });
+                        Some(LastSource { text: source.text.clone(), note: unit.note.clone(), concepts: source_concepts.clone() });
                     source_concepts
                 }
             };
+            let (matches, words) = find(0..target.text.len());
+            // A unit whose source names no concept and whose target has no
+            // occurrence gives no finding: no pair is made for it (a
+            // catalogue of many short strings).
+            if source_concepts.is_empty() && matches.is_empty() {
+                whole.words += words;
+                continue;
+            }
             // The anchor of a finding about the whole target: its first line.
             let trimmed_start = target.text.len() - target.text.trim_start().len();
             let first_line = line_around(&target.text, trimmed_start);
@@ -1092,11 +1100,10 @@ impl Pass<'_> {
             let start = target.map.start(first_line.start);
             let end = target.map.end(first_line.end).max(start);
             let surface: String = target.shown[first_line].chars().take(80).collect();
-            let (matches, words) = find(0..target.text.len());
             let pair = UnitPair {
                 source_concepts,
                 occurrences: 0..matches.len(),
-                id: unit.id.clone(),
+                id: unit.id.as_deref().map(Arc::from),
                 anchor: Occurrence { surface: surface.replace('\u{1F}', " "), ..self.placed(start, end, &mut anchor_cursor) },
             };
             whole.append(self.piece(unit_index, matches, words, Some(&pair), &mut tally));
@@ -1204,7 +1211,7 @@ impl Pass<'_> {
 /// may silence concepts), and the concepts it names with their first
 /// English surface.
 struct LastSource {
-    text: Arc<crate::input::Text>,
+    text: crate::input::TextRef,
     note: Option<Arc<str>>,
     concepts: Vec<(usize, String)>,
 }
@@ -1217,7 +1224,7 @@ impl LastSource {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        Arc::ptr_eq(&self.text, &source.text) && same_note
+        crate::input::TextRef::same(&self.text, &source.text) && same_note
     }
 }
 

@@ -580,6 +580,74 @@ pub fn pathological(kind: &str, bytes: usize) -> Option<String> {
     })
 }
 
+/// The files of many short strings that measure what a unit costs in
+/// memory (see [`short_strings`]), by name, with their file names: the
+/// Arabic locale files are checked with their English twins beside them.
+pub const SHORT_STRINGS: &[(&str, &str)] = &[
+    ("json", "ar.json"),
+    ("json-en", "en.json"),
+    ("yaml", "ar.yml"),
+    ("yaml-en", "en.yml"),
+    ("po", "ar.po"),
+    ("xliff", "ar.xlf"),
+    ("tmx", "ar.tmx"),
+];
+
+/// Interface words, Arabic and English, that no glossary concept names.
+const SHORT_WORDS: &[(&str, &str)] = &[
+    ("ملف", "File"),
+    ("حفظ", "Save"),
+    ("فتح", "Open"),
+    ("إغلاق", "Close"),
+    ("نسخ", "Copy"),
+    ("لصق", "Paste"),
+    ("بحث", "Search"),
+    ("طباعة", "Print"),
+];
+
+/// A file of about `bytes` bytes of many short strings, each a word and a
+/// number under a key of its own, as a locale file or a catalogue of an
+/// interface holds (`json`, `yaml`: Arabic locale files; `json-en`,
+/// `yaml-en`: their English twins, key for key; `po`, `xliff`, `tmx`: the
+/// Arabic and the English of each string). What memory a document costs
+/// beyond its text grows with its units: these have as many as a file of
+/// real strings can. `None` for a kind not in [`SHORT_STRINGS`].
+pub fn short_strings(kind: &str, bytes: usize) -> Option<String> {
+    let entry = |n: usize| -> String {
+        let (ar, en) = SHORT_WORDS[n % SHORT_WORDS.len()];
+        match kind {
+            "json" => format!("{}\"k{n}\": \"{ar} {n}\"", if n == 0 { "{\n  " } else { ",\n  " }),
+            "json-en" => format!("{}\"k{n}\": \"{en} {n}\"", if n == 0 { "{\n  " } else { ",\n  " }),
+            "yaml" => format!("  k{n}: {ar} {n}\n"),
+            "yaml-en" => format!("  k{n}: {en} {n}\n"),
+            "po" => format!("msgid \"{en} {n}\"\nmsgstr \"{ar} {n}\"\n\n"),
+            "xliff" => format!("<trans-unit id=\"k{n}\"><source>{en} {n}</source><target>{ar} {n}</target></trans-unit>\n"),
+            _ => format!("<tu><tuv xml:lang=\"en\"><seg>{en} {n}</seg></tuv><tuv xml:lang=\"ar\"><seg>{ar} {n}</seg></tuv></tu>\n"),
+        }
+    };
+    let (head, tail) = match kind {
+        "json" | "json-en" => ("", "\n}\n"),
+        "yaml" => ("ar:\n", ""),
+        "yaml-en" => ("en:\n", ""),
+        "po" => ("msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n", ""),
+        "xliff" => (
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff version=\"1.2\"><file source-language=\"en\" target-language=\"ar\" datatype=\"plaintext\" original=\"ui\"><body>\n",
+            "</body></file></xliff>\n",
+        ),
+        "tmx" => ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n", "</body></tmx>\n"),
+        _ => return None,
+    };
+    let mut text = String::with_capacity(bytes + 256);
+    text.push_str(head);
+    let mut n = 0;
+    while text.len() + tail.len() < bytes || n == 0 {
+        text.push_str(&entry(n));
+        n += 1;
+    }
+    text.push_str(tail);
+    Some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

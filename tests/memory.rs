@@ -80,6 +80,64 @@ fn the_counter_sees_what_is_allocated() {
     assert_eq!(kept.len(), 16 << 20);
 }
 
+/// Bytes of each generated document of short strings.
+const SHORT_STRINGS_BYTES: usize = 4 << 20;
+
+/// The most checking a document of many short strings may hold at once
+/// above its text, as a multiple of the bytes it reads (its file, and the
+/// English twin beside a locale file): what README.md documents. Before
+/// units were made small (issue 31, item 13), JSON and YAML locale files
+/// of short strings held 14 to 17 times that, a PO 18, XLIFF and TMX 8;
+/// now at most 10 (the list of units grows by doubling, and its unused
+/// room is counted here, though a process's memory counts only what is
+/// written).
+const SHORT_STRINGS_BOUND: usize = 12;
+
+/// Writes the generated files `kinds` (`synthetic::SHORT_STRINGS`) to a
+/// directory, reads the first as a document, and checks it (the English
+/// twin, if written, is read beside it): the peak above the document's
+/// text, with the bytes read (the files' sizes).
+fn short_strings_peak(kinds: &[&str], counts_only: bool) -> (usize, usize, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut read = 0;
+    let mut first = None;
+    for &kind in kinds {
+        let name = qamus::synthetic::SHORT_STRINGS.iter().find(|(k, _)| *k == kind).unwrap().1;
+        let text = qamus::synthetic::short_strings(kind, SHORT_STRINGS_BYTES).unwrap();
+        read += text.len();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        first.get_or_insert(path);
+    }
+    let path = first.unwrap();
+    let glossary = qamus::Glossary::embedded().unwrap();
+    let matchers = qamus::check::Matchers::new(&glossary);
+    let options = qamus::check::CheckOptions { jobs: 1, counts_only, ..Default::default() };
+    let document = qamus::input::Document::read(&path, &path.display().to_string(), None, None).unwrap();
+    let (result, peak) = peak_of(|| qamus::check::check_document(&glossary, &matchers, &document, Some(&path), &options).unwrap());
+    // Strings each under a key of its own, and none a glossary term.
+    assert!(result.words > 50_000 && result.match_count == 0, "{kinds:?}: {} words, {} matches", result.words, result.match_count);
+    (peak, read, document.text.len())
+}
+
+#[test]
+fn locale_files_and_catalogues_of_short_strings_cost_a_small_multiple_of_their_size() {
+    let _alone = alone();
+    for kinds in [&["json"][..], &["json", "json-en"], &["yaml"], &["yaml", "yaml-en"], &["po"], &["xliff"], &["tmx"]] {
+        for counts_only in [true, false] {
+            let (peak, read, _) = short_strings_peak(kinds, counts_only);
+            eprintln!(
+                "{kinds:?} counts_only {counts_only}: peak {peak} above the text, {:.1} times the {read} bytes read",
+                peak as f64 / read as f64
+            );
+            assert!(
+                peak <= SHORT_STRINGS_BOUND * read,
+                "{kinds:?} (counts only: {counts_only}): {peak} bytes at the peak, more than {SHORT_STRINGS_BOUND} times the {read} bytes read"
+            );
+        }
+    }
+}
+
 use qamus::check::{check_document, CheckOptions, DocumentResult, Matchers, CHUNK_BYTES};
 use qamus::glossary::Glossary;
 use qamus::input::{Document, Format};

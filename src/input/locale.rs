@@ -10,37 +10,119 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser};
 
-use super::units::{Side, Unit, UnitBuilder};
+use super::units::{Side, TextRef, Texts, Unit, UnitBuilder};
+use super::Text;
 use crate::error::{Error, Result};
+
+/// What a reader hands each string to: its key path (one key a level),
+/// the string, and where its text is kept.
+type Emit<'a> = dyn FnMut(&[String], Side, &mut Texts) + 'a;
 
 /// The strings of a JSON document, by key path.
 pub fn json_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
-    let mut scanner = Json { text, bytes: text.as_bytes(), at: 0, path, out: Vec::new(), depth: 0 };
+    strings(false, text, path)
+}
+
+/// The strings of a JSON (or, `yaml`, YAML) document, by key path, each
+/// with its own text.
+fn strings(yaml: bool, text: &str, path: &str) -> Result<Vec<(String, Side)>> {
+    let mut texts = Texts::new(None);
+    let mut out = Vec::new();
+    each_string(yaml, text, path, &mut texts, &mut |key, side, _| out.push((key.join("."), side)))?;
+    texts.fix(|fix| out.iter_mut().for_each(|(_, side)| side.fix(fix)));
+    Ok(out)
+}
+
+/// Hands every string of a JSON or YAML text to `emit`.
+fn each_string(yaml: bool, text: &str, path: &str, texts: &mut Texts, emit: &mut Emit<'_>) -> Result<()> {
+    if yaml {
+        return each_yaml_string(text, path, texts, emit);
+    }
+    let mut scanner = Json { text, bytes: text.as_bytes(), at: 0, path, texts, emit, depth: 0 };
     scanner.ws();
     scanner.value(&mut Vec::new())?;
     scanner.ws();
     if scanner.at < text.len() {
         return Err(scanner.error("text after the JSON value"));
     }
-    Ok(scanner.out)
+    Ok(())
+}
+
+/// The strings of a locale file `doc` (YAML if `yaml`, else JSON), by
+/// key path, each a slice of `doc` where the file holds it unchanged.
+pub fn keyed_strings(yaml: bool, doc: &Arc<Text>, path: &str) -> Result<Vec<(TextRef, Side)>> {
+    let mut texts = Texts::new(Some(Arc::clone(doc)));
+    let mut out = Vec::new();
+    each_string(yaml, doc, path, &mut texts, &mut |key, side, texts| out.push((texts.push_parts(key, "."), side)))?;
+    texts.fix(|fix| {
+        for (key, side) in &mut out {
+            fix(key);
+            side.fix(fix);
+        }
+    });
+    Ok(out)
+}
+
+/// The units of a locale file `doc` (YAML if `yaml`, else JSON), without
+/// their sources (see [`give_sources`]). A unit costs no more than it holds: its
+/// text a slice of `doc` where the file holds it unchanged, its key path
+/// in one arena, no list of them all made beside the units.
+pub fn document_units(yaml: bool, doc: &Arc<Text>, path: &str) -> Result<Vec<Unit>> {
+    let mut texts = Texts::new(Some(Arc::clone(doc)));
+    let mut units = Vec::new();
+    each_string(yaml, doc, path, &mut texts, &mut |key, target, texts| {
+        if !texts.text_of(&target.text).trim().is_empty() {
+            units.push(Unit { target, source: None, id: Some(texts.push_parts(key, ".")), note: None });
+        }
+    })?;
+    texts.fix_units(&mut units);
+    Ok(units)
+}
+
+/// Gives each unit of [`document_units`] the source file's string for its
+/// key ([`units`] says which), from the source's [`keyed_strings`].
+pub fn give_sources(units: &mut [Unit], sources: &[(TextRef, Side)]) {
+    let by_key: HashMap<&str, &Side> = sources.iter().map(|(k, s)| (without_locale_root(k), s)).collect();
+    for unit in units {
+        let key = unit.id.as_deref().map_or("", without_locale_root);
+        unit.source = source_of(key, |k| by_key.get(k).copied());
+    }
+}
+
+/// The source of `key` among the strings `get` finds (see [`units`]).
+fn source_of<'s>(key: &str, get: impl Fn(&str) -> Option<&'s Side>) -> Option<Side> {
+    if let Some(side) = get(key) {
+        return Some(side.clone());
+    }
+    let (base, separator, _) = plural_key(key)?;
+    let mut name = String::with_capacity(key.len() + 6);
+    ["other", "one", "many", "few", "two", "zero"].iter().find_map(|category| {
+        name.clear();
+        name.push_str(base);
+        name.push(separator);
+        name.push_str(category);
+        get(&name).cloned()
+    })
 }
 
 /// Deepest nesting accepted in JSON and YAML.
 pub const MAX_DEPTH: usize = 256;
 
-struct Json<'a> {
+struct Json<'a, 'e> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
     path: &'a str,
-    out: Vec<(String, Side)>,
+    texts: &'a mut Texts,
+    emit: &'a mut Emit<'e>,
     depth: usize,
 }
 
-impl Json<'_> {
+impl Json<'_, '_> {
     fn error(&self, message: &str) -> Error {
         let mut at = self.at.min(self.text.len());
         while !self.text.is_char_boundary(at) {
@@ -80,11 +162,11 @@ impl Json<'_> {
                 }
                 loop {
                     self.ws();
-                    let name = self.string()?.text;
+                    let name = self.string()?.finished_text();
                     self.ws();
                     self.expect(b':')?;
                     self.ws();
-                    key.push(name.to_string());
+                    key.push(name);
                     self.value(key)?;
                     key.pop();
                     self.ws();
@@ -130,8 +212,8 @@ impl Json<'_> {
                 Ok(())
             }
             Some(b'"') => {
-                let side = self.string()?;
-                self.out.push((key.join("."), side));
+                let side = self.string()?.finish_in(self.texts);
+                (self.emit)(key, side, self.texts);
                 Ok(())
             }
             Some(_) => {
@@ -159,7 +241,7 @@ impl Json<'_> {
         Ok(())
     }
 
-    fn string(&mut self) -> Result<Side> {
+    fn string(&mut self) -> Result<UnitBuilder> {
         self.expect(b'"')?;
         let mut builder = UnitBuilder::new();
         let mut run = self.at;
@@ -169,7 +251,7 @@ impl Json<'_> {
                 Some(b'"') => {
                     builder.copy(&self.text[run..self.at], run);
                     self.at += 1;
-                    return Ok(builder.finish());
+                    return Ok(builder);
                 }
                 Some(b'\\') => {
                     builder.copy(&self.text[run..self.at], run);
@@ -211,11 +293,15 @@ impl Json<'_> {
 
 /// The string scalars of a YAML document, by key path.
 pub fn yaml_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
+    strings(true, text, path)
+}
+
+/// Hands every string scalar of a YAML text to `emit`.
+fn each_yaml_string(text: &str, path: &str, texts: &mut Texts, emit: &mut Emit<'_>) -> Result<()> {
     // saphyr reports positions in characters; they are mapped to bytes by a
     // cursor that moves from one to the next (a table of every character's
     // byte was eight bytes a character: 2.4 GB for a 300 MB file).
     let mut cursor = CharCursor { text, chars: 0, bytes: 0 };
-    let mut out = Vec::new();
     // Per open collection: is it a mapping, and, for a mapping, whether the next scalar is a key.
     let mut stack: Vec<(bool, bool, usize)> = Vec::new();
     let mut key: Vec<String> = Vec::new();
@@ -256,13 +342,13 @@ pub fn yaml_strings(text: &str, path: &str) -> Result<Vec<(String, Side)>> {
                 }
                 let start = cursor.byte_of(span.start.index());
                 let end = cursor.byte_of(span.end.index()).max(start);
-                out.push((key.join("."), align(&value, &text[start..end], start)));
+                emit(&key, align(&value, &text[start..end], start).finish_in(texts), texts);
                 after_value(&mut stack, &mut key);
             }
             _ => {}
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Turns character indices into byte offsets of `text`, moving from the last
@@ -317,7 +403,7 @@ fn after_value(stack: &mut [(bool, bool, usize)], key: &mut Vec<String>) {
 
 /// Aligns a decoded scalar with its raw text (quotes, escapes, folding),
 /// greedily, so each decoded character maps to where it stands in the file.
-fn align(decoded: &str, raw: &str, raw_start: usize) -> Side {
+fn align(decoded: &str, raw: &str, raw_start: usize) -> UnitBuilder {
     let mut builder = UnitBuilder::new();
     let mut at = 0;
     for c in decoded.chars() {
@@ -348,7 +434,7 @@ fn align(decoded: &str, raw: &str, raw_start: usize) -> Side {
             None => builder.escape(s, raw_start + at, 0),
         }
     }
-    builder.finish()
+    builder
 }
 
 /// Locale codes: `ar`, `ar-IQ`, `ar_SA`, `en-US`.
@@ -421,21 +507,12 @@ fn plural_key(key: &str) -> Option<(&str, char, &str)> {
 pub fn units(strings: Vec<(String, Side)>, sources: Option<Vec<(String, Side)>>) -> Vec<Unit> {
     let sources: HashMap<String, Side> =
         sources.unwrap_or_default().into_iter().map(|(k, s)| (without_locale_root(&k).to_string(), s)).collect();
-    let source_of = |key: &str| -> Option<Side> {
-        if let Some(side) = sources.get(key) {
-            return Some(side.clone());
-        }
-        let (base, separator, _) = plural_key(key)?;
-        ["other", "one", "many", "few", "two", "zero"]
-            .iter()
-            .find_map(|category| sources.get(&format!("{base}{separator}{category}")).cloned())
-    };
     strings
         .into_iter()
         .filter(|(_, side)| !side.text.trim().is_empty())
         .map(|(key, target)| {
-            let source = source_of(without_locale_root(&key));
-            Unit { target, source, id: Some(key.into()), note: None }
+            let source = source_of(without_locale_root(&key), |k| sources.get(k));
+            Unit { target, source, id: Some(TextRef::whole(Arc::new(Text::from(key)))), note: None }
         })
         .collect()
 }

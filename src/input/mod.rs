@@ -251,7 +251,7 @@ pub struct Document {
 }
 
 pub use text::Text;
-pub use units::{OffsetMap, Side, Unit};
+pub use units::{OffsetMap, Side, TextRef, Texts, Unit};
 
 impl Document {
     /// Decodes `bytes` read from `path`.
@@ -342,25 +342,34 @@ impl Document {
     }
 
     fn units_noting(&self, options: &ReadOptions, encoding: Option<Encoding>, notices: &mut Vec<String>) -> Result<Vec<Unit>> {
-        let whole =
-            |text: Arc<Text>| vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), shown: Arc::clone(&text), text })];
+        let whole = |text: Arc<Text>| {
+            vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), shown: Arc::clone(&text).into(), text: text.into() })]
+        };
         Ok(match self.format {
             Format::Text | Format::Docx | Format::Odt => whole(Arc::clone(&self.text)),
             Format::Markdown => whole(Arc::new(markdown::prose(&self.text).into())),
             Format::Html => vec![Unit::monolingual(html::prose(&self.text))],
-            Format::Po => po::units(&self.text, &self.path, options.include_fuzzy)?,
-            Format::Xliff => xml::xliff_units(&self.text, &self.path, options.include_fuzzy)?,
-            Format::Tmx => xml::tmx_units(&self.text, &self.path)?,
-            Format::Json | Format::Yaml => {
-                let strings = |text: &str, path: &str| match self.format {
-                    Format::Json => locale::json_strings(text, path),
-                    _ => locale::yaml_strings(text, path),
+            Format::Po | Format::Xliff | Format::Tmx => {
+                // Units that are slices of the text unchanged share it.
+                let mut texts = Texts::new(Some(Arc::clone(&self.text)));
+                let mut units = match self.format {
+                    Format::Po => po::units_in(&self.text, &self.path, options.include_fuzzy, &mut texts)?,
+                    Format::Xliff => xml::xliff_units_in(&self.text, &self.path, options.include_fuzzy, &mut texts)?,
+                    _ => xml::tmx_units_in(&self.text, &self.path, &mut texts)?,
                 };
-                let targets = strings(&self.text, &self.path)?;
+                texts.fix_units(&mut units);
+                units
+            }
+            Format::Json | Format::Yaml => {
+                let yaml = self.format == Format::Yaml;
+                // The Arabic file is read first: its errors come before the source's.
+                let mut units = locale::document_units(yaml, &self.text, &self.path)?;
                 let sources = match locale::source_path(&walk::path_of(&self.path), &options.source_locale) {
                     Some(source) if source.is_file() => {
                         let shown = walk::display(&source);
-                        match Document::read(&source, &shown, encoding, Some(self.format)).and_then(|d| strings(&d.text, &shown)) {
+                        match Document::read(&source, &shown, encoding, Some(self.format))
+                            .and_then(|d| locale::keyed_strings(yaml, &d.text, &shown))
+                        {
                             Ok(strings) => Some(strings),
                             Err(e) => {
                                 notices.push(format!(
@@ -381,7 +390,10 @@ impl Document {
                     }
                     None => None,
                 };
-                locale::units(targets, sources)
+                if let Some(sources) = sources {
+                    locale::give_sources(&mut units, &sources);
+                }
+                units
             }
         })
     }

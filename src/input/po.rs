@@ -4,7 +4,7 @@
 //! entries unless asked for. Each translated `msgstr` is a unit whose source
 //! is the `msgid` (`msgid_plural` for the plural forms after the first).
 
-use super::units::{Side, Unit, UnitBuilder};
+use super::units::{Side, Texts, Unit, UnitBuilder};
 use crate::error::{Error, Result};
 
 #[derive(Default)]
@@ -27,6 +27,15 @@ enum Field {
 
 /// The units of a PO text.
 pub fn units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Unit>> {
+    let mut texts = Texts::new(None);
+    let mut units = units_in(text, path, include_fuzzy, &mut texts)?;
+    texts.fix_units(&mut units);
+    Ok(units)
+}
+
+/// [`units`], their text kept in `texts` (and not yet given them: see
+/// [`Texts::fix`]).
+pub fn units_in(text: &str, path: &str, include_fuzzy: bool, texts: &mut Texts) -> Result<Vec<Unit>> {
     let mut units = Vec::new();
     let mut entry = Entry::default();
     let mut field: Option<Field> = None;
@@ -41,8 +50,8 @@ pub fn units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Unit>> {
         let indent = line.len() - trimmed.len();
         let at = |col_byte: usize| line[..col_byte.min(line.len())].chars().count() + 1;
         if trimmed.is_empty() {
-            close_field(&mut entry, &mut field);
-            finish(&mut entry, &mut units, include_fuzzy, path)?;
+            close_field(&mut entry, &mut field, texts);
+            finish(&mut entry, &mut units, include_fuzzy, path, texts)?;
             continue;
         }
         if trimmed.starts_with("#~") {
@@ -69,9 +78,9 @@ pub fn units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Unit>> {
         let after_keyword = indent + keyword.len();
         let quote = line[after_keyword..].find(|c: char| !c.is_whitespace()).map(|p| after_keyword + p);
         let starts_entry = matches!(keyword, "msgctxt" | "msgid") && (entry.msgid.is_some() || !entry.msgstr.is_empty());
-        close_field(&mut entry, &mut field);
+        close_field(&mut entry, &mut field, texts);
         if starts_entry {
-            finish(&mut entry, &mut units, include_fuzzy, path)?;
+            finish(&mut entry, &mut units, include_fuzzy, path, texts)?;
         }
         if entry.line == 0 {
             entry.line = line_no;
@@ -105,25 +114,26 @@ pub fn units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Unit>> {
             other => return Err(Error::malformed(path, line_no, at(indent), format!("unknown keyword {other:?}"))),
         });
     }
-    close_field(&mut entry, &mut field);
-    finish(&mut entry, &mut units, include_fuzzy, path)?;
+    close_field(&mut entry, &mut field, texts);
+    finish(&mut entry, &mut units, include_fuzzy, path, texts)?;
     Ok(units)
 }
 
-fn close_field(entry: &mut Entry, field: &mut Option<Field>) {
+fn close_field(entry: &mut Entry, field: &mut Option<Field>, texts: &mut Texts) {
     match field.take() {
         Some(Field::Context(b)) => entry.context = Some(b.text().to_string()),
         Some(Field::Id(b)) => {
             entry.msgid_text = b.text().to_string();
-            entry.msgid = Some(b.finish());
+            entry.msgid = Some(b.finish_in(texts));
         }
-        Some(Field::Plural(b)) => entry.plural = Some(b.finish()),
-        Some(Field::Str(n, b)) => entry.msgstr.push((n, b.finish())),
-        None => {}
+        Some(Field::Plural(b)) => entry.plural = Some(b.finish_in(texts)),
+        // An empty translation is no unit: nothing of it is kept.
+        Some(Field::Str(n, b)) if !b.text().trim().is_empty() => entry.msgstr.push((n, b.finish_in(texts))),
+        Some(Field::Str(..)) | None => {}
     }
 }
 
-fn finish(entry: &mut Entry, units: &mut Vec<Unit>, include_fuzzy: bool, path: &str) -> Result<()> {
+fn finish(entry: &mut Entry, units: &mut Vec<Unit>, include_fuzzy: bool, path: &str, texts: &mut Texts) -> Result<()> {
     let done = std::mem::take(entry);
     let Some(msgid) = done.msgid else {
         if done.context.is_some() {
@@ -135,12 +145,15 @@ fn finish(entry: &mut Entry, units: &mut Vec<Unit>, include_fuzzy: bool, path: &
         return Ok(());
     }
     // One id, and one source, shared by all the entry's forms.
-    let id: std::sync::Arc<str> = match &done.context {
-        Some(context) => format!("{context}|{}", done.msgid_text).into(),
-        None => done.msgid_text.into(),
+    if done.msgstr.iter().all(|(_, target)| texts.text_of(&target.text).trim().is_empty()) {
+        return Ok(());
+    }
+    let id = match &done.context {
+        Some(context) => texts.push_parts(&[context.as_str(), "|", &done.msgid_text], ""),
+        None => texts.push(&done.msgid_text),
     };
     for (n, target) in done.msgstr {
-        if target.text.trim().is_empty() {
+        if texts.text_of(&target.text).trim().is_empty() {
             continue;
         }
         let source = if n == 0 { msgid.clone() } else { done.plural.clone().unwrap_or_else(|| msgid.clone()) };
@@ -285,8 +298,8 @@ msgstr "قال \"اللجنة\"\n"
                 "po-plural-forms" => {
                     assert_eq!(units.len(), text.matches("msgstr[").count());
                     let (id, source) = (units[0].id.as_ref().unwrap(), &units[0].source.as_ref().unwrap().text);
-                    assert!(units.iter().all(|u| std::sync::Arc::ptr_eq(u.id.as_ref().unwrap(), id)));
-                    assert!(units.iter().all(|u| std::sync::Arc::ptr_eq(&u.source.as_ref().unwrap().text, source)));
+                    assert!(units.iter().all(|u| super::super::units::TextRef::same(u.id.as_ref().unwrap(), id)));
+                    assert!(units.iter().all(|u| super::super::units::TextRef::same(&u.source.as_ref().unwrap().text, source)));
                     assert_eq!(id.len(), text.find("\"\n").unwrap() - "msgid \"".len());
                 }
                 _ => assert_eq!(units.len(), 1, "{kind}"),

@@ -3,10 +3,222 @@
 //! builds a unit's text piece by piece with [`UnitBuilder`], which records for
 //! every piece where it stands in the file, so that a match inside the unit
 //! reports the line and column of the characters themselves.
+//!
+//! What a unit holds is small and mostly not allocated apart (issue 31,
+//! item 13: a locale file of short strings cost 400 bytes a string): its
+//! text is a [`TextRef`], a range of a buffer shared by the document's
+//! units — the document's own text where the unit is a slice of it
+//! unchanged (nearly every string of a locale file or catalogue), else
+//! the text its reader unescaped into one arena a document ([`Texts`]);
+//! and its map holds one byte-for-byte piece inline.
 
 use std::sync::Arc;
 
 use super::Text;
+
+/// A stretch of text in a buffer shared by many units (the document's
+/// text, or the arena of what its reader unescaped; see [`Texts`]).
+/// Sixteen bytes, nothing allocated apart; clones share the buffer.
+/// Dereferences to `str`.
+#[derive(Clone)]
+pub struct TextRef {
+    buf: Arc<Text>,
+    start: u32,
+    /// [`WHOLE`] for the whole buffer, however long.
+    len: u32,
+}
+
+/// The length of a [`TextRef`] that is its whole buffer.
+const WHOLE: u32 = u32::MAX;
+
+impl TextRef {
+    /// The whole of `buf`.
+    pub fn whole(buf: Arc<Text>) -> TextRef {
+        TextRef { buf, start: 0, len: WHOLE }
+    }
+
+    /// The bytes `range` of `buf` (a range past what 32 bits count is
+    /// copied into a buffer of its own).
+    pub fn new(buf: &Arc<Text>, range: std::ops::Range<usize>) -> TextRef {
+        if range.start == 0 && range.end == buf.len() {
+            return TextRef::whole(Arc::clone(buf));
+        }
+        match (u32::try_from(range.start), u32::try_from(range.len())) {
+            (Ok(start), Ok(len)) if len < WHOLE && u32::try_from(range.end).is_ok() => TextRef { buf: Arc::clone(buf), start, len },
+            _ => TextRef::whole(Arc::new(Text::from(&buf[range]))),
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        if self.len == WHOLE {
+            return self.buf.as_str();
+        }
+        let start = self.start as usize;
+        // Always a range of the buffer (an arena's before it is given its
+        // text is empty: the text is then read through [`Texts::text_of`]).
+        self.buf.get(start..start + self.len as usize).unwrap_or("")
+    }
+
+    /// Whether both are the same stretch of the same buffer (not only the
+    /// same text).
+    pub fn same(a: &TextRef, b: &TextRef) -> bool {
+        Arc::ptr_eq(&a.buf, &b.buf) && a.start == b.start && a.len == b.len
+    }
+}
+
+impl From<Arc<Text>> for TextRef {
+    fn from(buf: Arc<Text>) -> TextRef {
+        TextRef::whole(buf)
+    }
+}
+
+impl std::ops::Deref for TextRef {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for TextRef {
+    fn eq(&self, other: &TextRef) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for TextRef {}
+
+impl std::fmt::Debug for TextRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl std::fmt::Display for TextRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+/// Where the units of one document keep their text: the document's own
+/// text, for a unit that is a slice of it unchanged (no copy), and one
+/// arena for the rest (what was unescaped, ids, key paths), rather than
+/// a buffer a unit. A reader makes its units with [`UnitBuilder::finish_in`]
+/// and [`Texts::push`], then gives them their text with [`Texts::fix`]:
+/// until then a unit's text in the arena reads as empty, except through
+/// [`Texts::text_of`].
+pub struct Texts {
+    doc: Option<Arc<Text>>,
+    arena: String,
+    /// What the refs into `arena` point at until [`Texts::fix`].
+    pending: Arc<Text>,
+    /// Arenas filled (past what 32 bits count), each with what its refs
+    /// point at until [`Texts::fix`].
+    filled: Vec<(Arc<Text>, Arc<Text>)>,
+}
+
+/// The most an arena holds before another is begun.
+const ARENA_BYTES: usize = (WHOLE - 1) as usize;
+
+impl Texts {
+    /// Texts for the units of `doc` (`None`: every unit's text goes into
+    /// the arena).
+    pub fn new(doc: Option<Arc<Text>>) -> Texts {
+        Texts { doc, arena: String::new(), pending: Arc::new(Text::from(String::new())), filled: Vec::new() }
+    }
+
+    /// `text`, kept in the arena.
+    pub fn push(&mut self, text: &str) -> TextRef {
+        self.push_parts(&[text], "")
+    }
+
+    /// `parts` joined with `separator`, kept in the arena (a key path).
+    pub fn push_parts<S: AsRef<str>>(&mut self, parts: &[S], separator: &str) -> TextRef {
+        let len = parts.iter().map(|p| p.as_ref().len()).sum::<usize>() + separator.len() * parts.len().saturating_sub(1);
+        if len >= ARENA_BYTES {
+            let mut own = String::with_capacity(len);
+            push_joined(&mut own, parts, separator);
+            return TextRef::whole(Arc::new(Text::from(own)));
+        }
+        if self.arena.len() + len > ARENA_BYTES {
+            let full = std::mem::take(&mut self.arena);
+            let pending = std::mem::replace(&mut self.pending, Arc::new(Text::from(String::new())));
+            self.filled.push((pending, Arc::new(Text::from(full))));
+        }
+        let start = self.arena.len();
+        push_joined(&mut self.arena, parts, separator);
+        // Both fit in 32 bits: the arena holds less than `ARENA_BYTES`.
+        TextRef { buf: Arc::clone(&self.pending), start: start as u32, len: len as u32 }
+    }
+
+    /// The text of `r`, whether its arena has been given its text yet or not.
+    pub fn text_of<'a>(&'a self, r: &'a TextRef) -> &'a str {
+        let range = || r.start as usize..r.start as usize + r.len as usize;
+        if Arc::ptr_eq(&r.buf, &self.pending) {
+            return self.arena.get(range()).unwrap_or("");
+        }
+        match self.filled.iter().find(|(pending, _)| Arc::ptr_eq(&r.buf, pending)) {
+            Some((_, full)) => full.get(range()).unwrap_or(""),
+            None => r.as_str(),
+        }
+    }
+
+    /// The side `builder` makes: a slice of the document where it is one
+    /// unchanged, else its text in the arena.
+    fn side(&mut self, text: String, blanked: Option<String>, pieces: Vec<Piece>) -> Side {
+        let map = OffsetMap::from_pieces(pieces);
+        if let (Some(doc), None, Some((start, len))) = (&self.doc, &blanked, map.identity_range()) {
+            if doc.get(start..start + len) == Some(text.as_str()) {
+                let text = TextRef::new(doc, start..start + len);
+                return Side { shown: text.clone(), text, map };
+            }
+        }
+        let shown = self.push(&text);
+        let text = match blanked {
+            Some(blanked) => self.push(&blanked),
+            None => shown.clone(),
+        };
+        Side { text, shown, map }
+    }
+
+    /// Gives the refs made by [`Texts::push`] their text: `each` is called
+    /// with a function that fixes one ref, and must call it on every ref
+    /// this made (those of every unit, id and key kept).
+    pub fn fix(self, each: impl FnOnce(&dyn Fn(&mut TextRef))) {
+        let Texts { arena, pending, mut filled, .. } = self;
+        if arena.is_empty() && filled.is_empty() {
+            return;
+        }
+        let mut arena = arena;
+        arena.shrink_to_fit();
+        filled.push((pending, Arc::new(Text::from(arena))));
+        let fix = |r: &mut TextRef| {
+            if let Some((_, full)) = filled.iter().find(|(pending, _)| Arc::ptr_eq(&r.buf, pending)) {
+                r.buf = Arc::clone(full);
+            }
+        };
+        each(&fix);
+    }
+
+    /// [`Texts::fix`] on units.
+    pub fn fix_units(self, units: &mut [Unit]) {
+        self.fix(|fix| {
+            for unit in units.iter_mut() {
+                unit.fix(fix);
+            }
+        });
+    }
+}
+
+fn push_joined<S: AsRef<str>>(out: &mut String, parts: &[S], separator: &str) {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(part.as_ref());
+    }
+}
 
 /// One contiguous piece of a unit: `unit_len` bytes of unit text from
 /// `doc_len` bytes of the file. Equal lengths map byte for byte; twice as
@@ -23,11 +235,30 @@ struct Piece {
 }
 
 /// Maps byte offsets in a unit's text to byte offsets in the document.
-/// Shared, not copied, by the units that have the same source (the msgid
-/// of a PO entry's plural forms).
+/// One piece copied byte for byte (most units) is held inline; more are
+/// shared, not copied, by the units that have the same source (the msgid
+/// of a PO entry's plural forms). Sixteen bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OffsetMap {
-    pieces: Arc<[Piece]>,
+    pieces: Pieces,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pieces {
+    /// One piece, the unit's `len` bytes copied from the document at `doc`.
+    Identity { doc: u32, len: u32 },
+    /// Any pieces.
+    Many(Arc<[Piece]>),
+}
+
+impl Pieces {
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        match self {
+            Pieces::Identity { .. } => 1,
+            Pieces::Many(pieces) => pieces.len(),
+        }
+    }
 }
 
 impl Piece {
@@ -47,12 +278,34 @@ impl Piece {
 impl OffsetMap {
     /// The identity map of a unit that is the document slice starting at `start`.
     pub fn identity(start: usize, len: usize) -> OffsetMap {
-        OffsetMap { pieces: Arc::new([Piece { unit: 0, doc: start, unit_len: len, doc_len: len }]) }
+        OffsetMap::from_pieces(vec![Piece { unit: 0, doc: start, unit_len: len, doc_len: len }])
     }
 
-    fn piece(&self, offset: usize) -> Option<&Piece> {
-        let i = self.pieces.partition_point(|p| p.unit + p.unit_len <= offset);
-        self.pieces.get(i).or(self.pieces.last())
+    fn from_pieces(pieces: Vec<Piece>) -> OffsetMap {
+        if let [Piece { unit: 0, doc, unit_len, doc_len }] = pieces[..] {
+            if let (true, Ok(doc), Ok(len)) = (unit_len == doc_len, u32::try_from(doc), u32::try_from(unit_len)) {
+                return OffsetMap { pieces: Pieces::Identity { doc, len } };
+            }
+        }
+        OffsetMap { pieces: Pieces::Many(pieces.into()) }
+    }
+
+    /// The document range of a unit that is one piece copied byte for byte.
+    fn identity_range(&self) -> Option<(usize, usize)> {
+        match self.pieces {
+            Pieces::Identity { doc, len } => Some((doc as usize, len as usize)),
+            Pieces::Many(_) => None,
+        }
+    }
+
+    fn piece(&self, offset: usize) -> Option<Piece> {
+        match &self.pieces {
+            Pieces::Identity { doc, len } => Some(Piece { unit: 0, doc: *doc as usize, unit_len: *len as usize, doc_len: *len as usize }),
+            Pieces::Many(pieces) => {
+                let i = pieces.partition_point(|p| p.unit + p.unit_len <= offset);
+                pieces.get(i).or(pieces.last()).copied()
+            }
+        }
     }
 
     /// The document offset of the unit byte `offset` (a start).
@@ -82,10 +335,10 @@ impl OffsetMap {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Side {
     /// The text, unescaped, placeholders blanked (what is matched).
-    pub text: Arc<Text>,
+    pub text: TextRef,
     /// The same text with its placeholders, byte for byte as long (what is
-    /// shown); shared with `text` when there are none.
-    pub shown: Arc<Text>,
+    /// shown); the same stretch as `text` when there are none.
+    pub shown: TextRef,
     /// Where each byte of `text` stands in the file.
     pub map: OffsetMap,
 }
@@ -101,7 +354,7 @@ pub struct Unit {
     /// The unit's id or context (msgctxt + msgid, trans-unit id, key path),
     /// shared by the units it is the id of (an XLIFF unit's segments, a PO
     /// entry's plural forms) rather than copied to each.
-    pub id: Option<Arc<str>>,
+    pub id: Option<TextRef>,
     /// The unit's notes (XLIFF `<note>`), where a `qamus-ignore` pragma may
     /// silence the unit; shared alike.
     pub note: Option<Arc<str>>,
@@ -111,6 +364,24 @@ impl Unit {
     /// A unit without a source.
     pub fn monolingual(target: Side) -> Unit {
         Unit { target, source: None, id: None, note: None }
+    }
+
+    /// Calls `fix` on every text it holds (see [`Texts::fix`]).
+    fn fix(&mut self, fix: &dyn Fn(&mut TextRef)) {
+        for side in std::iter::once(&mut self.target).chain(self.source.as_mut()) {
+            side.fix(fix);
+        }
+        if let Some(id) = &mut self.id {
+            fix(id);
+        }
+    }
+}
+
+impl Side {
+    /// Calls `fix` on its texts (see [`Texts::fix`]).
+    pub fn fix(&mut self, fix: &dyn Fn(&mut TextRef)) {
+        fix(&mut self.text);
+        fix(&mut self.shown);
     }
 }
 
@@ -184,16 +455,32 @@ impl UnitBuilder {
 
     /// The finished side, with placeholders blanked and keyboard mnemonic
     /// markers in Arabic words left out (see [`mnemonic_markers`]).
-    pub fn finish(mut self) -> Side {
+    pub fn finish(self) -> Side {
+        let mut texts = Texts::new(None);
+        let mut side = self.finish_in(&mut texts);
+        texts.fix(|fix| side.fix(fix));
+        side
+    }
+
+    /// The text [`UnitBuilder::finish`] would match (a key's, kept as a
+    /// name rather than a unit).
+    pub fn finished_text(mut self) -> String {
+        let markers = mnemonic_markers(&self.text);
+        if !markers.is_empty() {
+            self.drop_bytes(&markers);
+        }
+        super::placeholders::blank(&self.text)
+    }
+
+    /// [`UnitBuilder::finish`], the text kept in `texts` (see [`Texts`]).
+    pub fn finish_in(mut self, texts: &mut Texts) -> Side {
         let markers = mnemonic_markers(&self.text);
         if !markers.is_empty() {
             self.drop_bytes(&markers);
         }
         let blanked = super::placeholders::blank(&self.text);
-        let text = if blanked == self.text { None } else { Some(Arc::new(Text::from(blanked))) };
-        let shown = Arc::new(Text::from(self.text));
-        let text = text.unwrap_or_else(|| Arc::clone(&shown));
-        Side { text, shown, map: OffsetMap { pieces: self.pieces.into() } }
+        let blanked = if blanked == self.text { None } else { Some(blanked) };
+        texts.side(self.text, blanked, self.pieces)
     }
 }
 

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::units::{Unit, UnitBuilder};
+use super::units::{TextRef, Texts, Unit, UnitBuilder};
 use crate::error::{Error, Result};
 
 /// Elements whose content is native code, not text.
@@ -213,8 +213,19 @@ const UNTRANSLATED: &[&str] = &["new", "needs-translation", "initial"];
 
 /// The units of an XLIFF 1.2 or 2.0 document.
 pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Unit>> {
+    let mut texts = Texts::new(None);
+    let mut units = xliff_units_in(text, path, include_fuzzy, &mut texts)?;
+    texts.fix_units(&mut units);
+    Ok(units)
+}
+
+/// [`xliff_units`], their text kept in `texts` (and not yet given them:
+/// see [`Texts::fix`]).
+pub fn xliff_units_in(text: &str, path: &str, include_fuzzy: bool, texts: &mut Texts) -> Result<Vec<Unit>> {
     let mut units = Vec::new();
-    let mut unit_id: Option<Arc<str>> = None;
+    // The unit's id as read, and as the units take it (kept once a unit).
+    let mut unit_id: Option<String> = None;
+    let mut shared_id: Option<TextRef> = None;
     let mut segment_state: Option<String> = None;
     let mut target_state: Option<String> = None;
     let mut source = SideCollector::default();
@@ -248,7 +259,8 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
             }
             Item::Start(name, e) if in_side.is_none() => match name.as_str() {
                 "trans-unit" | "unit" => {
-                    unit_id = attribute(e, "id").map(Arc::from);
+                    unit_id = attribute(e, "id");
+                    shared_id = None;
                     note.clear();
                     shared_note = None;
                 }
@@ -277,10 +289,13 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
                 let skip = !include_fuzzy && state.as_deref().is_some_and(|s| UNTRANSLATED.contains(&s));
                 if let (Some(t), false) = (sides.1.take(), skip) {
                     if !t.text().trim().is_empty() {
+                        if shared_id.is_none() {
+                            shared_id = unit_id.as_deref().map(|id| texts.push(id));
+                        }
                         units.push(Unit {
-                            target: t.finish(),
-                            source: sides.0.take().map(UnitBuilder::finish),
-                            id: unit_id.clone(),
+                            target: t.finish_in(texts),
+                            source: sides.0.take().map(|s| s.finish_in(texts)),
+                            id: shared_id.clone(),
                             note: (!note.is_empty()).then(|| Arc::clone(shared_note.get_or_insert_with(|| Arc::from(note.as_str())))),
                         });
                     }
@@ -302,6 +317,15 @@ pub fn xliff_units(text: &str, path: &str, include_fuzzy: bool) -> Result<Vec<Un
 /// `ar` or `ar-…`) against the source language's (the header's `srclang`,
 /// else English).
 pub fn tmx_units(text: &str, path: &str) -> Result<Vec<Unit>> {
+    let mut texts = Texts::new(None);
+    let mut units = tmx_units_in(text, path, &mut texts)?;
+    texts.fix_units(&mut units);
+    Ok(units)
+}
+
+/// [`tmx_units`], their text kept in `texts` (and not yet given them: see
+/// [`Texts::fix`]).
+pub fn tmx_units_in(text: &str, path: &str, texts: &mut Texts) -> Result<Vec<Unit>> {
     let mut units = Vec::new();
     // The source language, lowercased, and its base (`en-us`, `en`).
     let mut srclang = ("en".to_string(), "en".to_string());
@@ -357,9 +381,9 @@ pub fn tmx_units(text: &str, path: &str) -> Result<Vec<Unit>> {
                 }
                 if let Some(t) = target.filter(|t| !t.text().trim().is_empty()) {
                     units.push(Unit {
-                        target: t.finish(),
-                        source: source.map(UnitBuilder::finish),
-                        id: tu_id.take().map(Arc::from),
+                        target: t.finish_in(texts),
+                        source: source.map(|s| s.finish_in(texts)),
+                        id: tu_id.take().map(|id| texts.push(&id)),
                         note: None,
                     });
                 }
@@ -441,7 +465,7 @@ mod tests {
                 // One unit a segment, all with the one id and notes of the unit.
                 assert_eq!(units.len(), text.matches("<segment>").count());
                 let (id, note) = (units[0].id.as_ref().unwrap(), units[0].note.as_ref().unwrap());
-                assert!(units.iter().all(|u| Arc::ptr_eq(u.id.as_ref().unwrap(), id) && Arc::ptr_eq(u.note.as_ref().unwrap(), note)));
+                assert!(units.iter().all(|u| TextRef::same(u.id.as_ref().unwrap(), id) && Arc::ptr_eq(u.note.as_ref().unwrap(), note)));
                 let attribute = &text[text.find("unit id=\"").unwrap() + 9..];
                 let notes = &text[text.find("<note>").unwrap() + 6..text.find("</note>").unwrap()];
                 assert_eq!((&**id, &**note), (&attribute[..attribute.find('"').unwrap()], format!("{notes}\n").as_str()));
