@@ -56,7 +56,7 @@ fn each_string(yaml: bool, text: &str, path: &str, texts: &mut Texts, emit: &mut
 /// key path, each a slice of `doc` where the file holds it unchanged.
 pub fn keyed_strings(yaml: bool, doc: &Arc<Text>, path: &str) -> Result<Vec<(TextRef, Side)>> {
     let mut texts = Texts::new(Some(Arc::clone(doc)));
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(most_strings(yaml, doc));
     each_string(yaml, doc, path, &mut texts, &mut |key, side, texts| out.push((texts.push_parts(key, "."), side)))?;
     texts.fix(|fix| {
         for (key, side) in &mut out {
@@ -67,13 +67,22 @@ pub fn keyed_strings(yaml: bool, doc: &Arc<Text>, path: &str) -> Result<Vec<(Tex
     Ok(out)
 }
 
+/// As many strings as a locale file can hold, about (a YAML string takes
+/// a line, a JSON one two quotes; a file written otherwise holds fewer, or
+/// has its list grow): the room its lists are made with, so that they do
+/// not grow by copies the heap keeps. Room never written costs no memory.
+fn most_strings(yaml: bool, doc: &str) -> usize {
+    let (byte, per_string) = if yaml { (b'\n', 1) } else { (b'"', 2) };
+    memchr::memchr_iter(byte, doc.as_bytes()).count() / per_string + 1
+}
+
 /// The units of a locale file `doc` (YAML if `yaml`, else JSON), without
 /// their sources (see [`give_sources`]). A unit costs no more than it holds: its
 /// text a slice of `doc` where the file holds it unchanged, its key path
 /// in one arena, no list of them all made beside the units.
 pub fn document_units(yaml: bool, doc: &Arc<Text>, path: &str) -> Result<Vec<Unit>> {
     let mut texts = Texts::new(Some(Arc::clone(doc)));
-    let mut units = Vec::new();
+    let mut units = Vec::with_capacity(most_strings(yaml, doc));
     each_string(yaml, doc, path, &mut texts, &mut |key, target, texts| {
         if !texts.text_of(&target.text).trim().is_empty() {
             units.push(Unit { target, source: None, id: Some(texts.push_parts(key, ".")), note: None });
