@@ -61,6 +61,10 @@ pub struct CheckOptions {
     /// [`CheckOptions::tally_uses`], occurrences are placed and their
     /// surfaces written, for the uses, and findings still made bare.
     pub counts_only: bool,
+    /// Only findings of these rules are listed ([`DocumentResult::findings`]);
+    /// the others are counted ([`DocumentResult::finding_counts`]), not
+    /// kept: `qamus report` lists some rules only. `None`: every rule.
+    pub listed_rules: Option<Vec<Rule>>,
     /// How to read inputs.
     pub read: ReadOptions,
     /// The path standard input stands for (`--stdin-filename`): how it is
@@ -747,6 +751,7 @@ fn check_document_at(
         ignores: &ignores,
         judge: Judge::new(glossary, &document.path, judging),
         tally_uses: options.tally_uses,
+        listed_rules: options.listed_rules.as_deref(),
         parallel,
         in_file: !matches!(document.format, Format::Docx | Format::Odt),
     };
@@ -891,6 +896,7 @@ struct Pass<'a> {
     ignores: &'a [&'a IgnoreRule],
     judge: Judge<'a>,
     tally_uses: bool,
+    listed_rules: Option<&'a [Rule]>,
     parallel: bool,
     /// Whether the document's text is the file's (not a Word or
     /// OpenDocument file's, in which no replacement can be made: a SARIF
@@ -972,6 +978,14 @@ impl Pass<'_> {
         if self.counted {
             for finding in findings.iter().filter(|f| kept(f)) {
                 into.counts[finding.severity.index()] += 1;
+            }
+        } else if let Some(listed) = self.listed_rules {
+            for finding in findings.into_iter().filter(kept) {
+                if listed.contains(&finding.rule) {
+                    into.findings.push(finding);
+                } else {
+                    into.counts[finding.severity.index()] += 1;
+                }
             }
         } else if into.findings.is_empty() && !self.filtered() {
             into.findings = findings;
@@ -1545,6 +1559,12 @@ mod tests {
                 }
             }
             assert_eq!(counted.finding_counts, listed.severity_counts(), "{path}");
+            // Listing some rules only counts the others.
+            let options = CheckOptions { jobs: 1, listed_rules: Some(vec![Rule::ForbiddenRendering]), ..CheckOptions::default() };
+            let some = check_document(&glossary, &matchers, &document, None, &options).unwrap();
+            let forbidden: Vec<&Finding> = listed.findings.iter().filter(|f| f.rule == Rule::ForbiddenRendering).collect();
+            assert!(some.findings.iter().eq(forbidden), "{path}");
+            assert_eq!(some.severity_counts(), listed.severity_counts(), "{path}");
             assert_eq!((counted.match_count, counted.words), (full.match_count, full.words), "{path}");
         }
     }

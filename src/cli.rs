@@ -680,6 +680,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
         ignore_root: Some(root.clone()),
         keep_occurrences: false,
         tally_uses: false,
+        listed_rules: None,
         drop_findings: false,
         counts_only: false,
         stdin_path: input.stdin_filename.clone(),
@@ -1046,6 +1047,11 @@ fn report_command(args: ReportArgs) -> Result<u8> {
         None => format_of_output(args.output.as_deref(), &known)?.unwrap_or(ReportFormat::Markdown),
     };
     let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    // The findings the report does not list are counted, not kept; with a
+    // baseline, which filters findings, every one is kept.
+    if baseline.is_none() {
+        prepared.options.listed_rules = Some(qamus::report::consistency::LISTED.to_vec());
+    }
     let mut baselined = 0;
     let mut collector = qamus::report::consistency::Collector::new(&prepared.glossary, source_by, prepared.options.severities.clone());
     let mut on_document = |document: &mut qamus::check::DocumentResult| {

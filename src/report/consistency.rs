@@ -69,6 +69,12 @@ struct Use {
     first: Occurrence,
 }
 
+/// The rules whose findings the report lists as inconsistencies; the
+/// others it only counts (a run for the report need not keep them:
+/// [`crate::check::CheckOptions::listed_rules`]).
+pub const LISTED: [Rule; 5] =
+    [Rule::CrossSource, Rule::MixedRenderings, Rule::ForbiddenRendering, Rule::DeprecatedRendering, Rule::MissingRendering];
+
 /// Collects what the report needs, document by document.
 pub struct Collector<'a> {
     glossary: &'a Glossary,
@@ -79,6 +85,8 @@ pub struct Collector<'a> {
     /// (concept, source index) → term → use.
     cells: BTreeMap<(usize, usize), BTreeMap<usize, Use>>,
     findings: Vec<Finding>,
+    /// Findings counted, not listed (see [`LISTED`]), per severity.
+    counted: [usize; 4],
     attested: Attested,
     files: usize,
     words: usize,
@@ -95,6 +103,7 @@ impl<'a> Collector<'a> {
             sources: IndexMap::new(),
             cells: BTreeMap::new(),
             findings: Vec::new(),
+            counted: [0; 4],
             attested: Attested::new(glossary),
             files: 0,
             words: 0,
@@ -130,6 +139,9 @@ impl<'a> Collector<'a> {
         }
         self.attested.add_document(&document.path, &document.uses);
         self.findings.append(&mut document.findings);
+        for (total, count) in self.counted.iter_mut().zip(document.finding_counts) {
+            *total += count;
+        }
     }
 
     /// The report, with the `cross-source` findings.
@@ -257,16 +269,7 @@ impl<'a> Collector<'a> {
         let issues = self
             .findings
             .iter()
-            .filter(|f| {
-                matches!(
-                    f.rule,
-                    Rule::CrossSource
-                        | Rule::MixedRenderings
-                        | Rule::ForbiddenRendering
-                        | Rule::DeprecatedRendering
-                        | Rule::MissingRendering
-                )
-            })
+            .filter(|f| LISTED.contains(&f.rule))
             .map(|f| {
                 let concept = &glossary.concepts[f.at.concept];
                 Issue {
@@ -286,7 +289,7 @@ impl<'a> Collector<'a> {
             .collect();
         let mut counts = BTreeMap::new();
         for s in Severity::ALL {
-            counts.insert(s.as_str(), self.findings.iter().filter(|f| f.severity == s).count());
+            counts.insert(s.as_str(), self.findings.iter().filter(|f| f.severity == s).count() + self.counted[s.index()]);
         }
         let rows: Vec<Row> = self.attested.rows(glossary, false);
         let details = rows
