@@ -186,8 +186,10 @@ impl Format {
     }
 }
 
-/// The largest file qamus reads: it holds a file, its folded copy and the
-/// offset map in memory at once (about seven times the file's size).
+/// The largest file qamus reads: a file is read whole into memory, and
+/// checking it holds, beside its text, its lines, its findings, and for a
+/// translation file its units (a small multiple of its size; README.md,
+/// "Limits").
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// What `--input-format` names: a document format, or a corpus format
