@@ -67,7 +67,7 @@ fn root_of(baseline: &Path) -> Result<PathBuf> {
 /// A document's path as a baseline stores it: relative to `root` when the
 /// file is under it, else as shown; `/` separators, no leading `./`.
 fn stored_path(root: &Path, shown: &str) -> String {
-    crate::check::relative_to(root, &crate::input::walk::path_of(shown)).unwrap_or_else(|| normalized(shown))
+    crate::input::walk::relative_to(root, &crate::input::walk::path_of(shown)).unwrap_or_else(|| normalized(shown))
 }
 
 /// A path as shown, or as an older baseline stored it, in the stored form

@@ -643,7 +643,7 @@ fn process_record(glossary: &Glossary, matcher: &Matchers, input: Input, options
     // The file's path relative to the ignores' root: made once a file,
     // not once a record.
     let relative = match (&options.ignore_root, &file.path) {
-        (Some(root), Some(path)) if !options.ignores.is_empty() => file.relative.get_or_init(|| relative_to(root, path)).as_deref(),
+        (Some(root), Some(path)) if !options.ignores.is_empty() => file.relative.get_or_init(|| walk::relative_to(root, path)).as_deref(),
         _ => None,
     };
     match check_document_at(glossary, matcher, &document, relative, options) {
@@ -682,7 +682,7 @@ pub fn check_document(
     // Making a path relative asks the file system for every component of
     // it: not done when there is no ignore to match it against.
     let relative = match (&options.ignore_root, path) {
-        (Some(root), Some(path)) if !options.ignores.is_empty() => relative_to(root, path),
+        (Some(root), Some(path)) if !options.ignores.is_empty() => walk::relative_to(root, path),
         _ => None,
     };
     check_document_at(glossary, matchers, document, relative.as_deref(), options)
@@ -833,14 +833,6 @@ impl Matchers {
     pub fn english(&self, glossary: &Glossary) -> &EnglishMatcher {
         self.english.get_or_init(|| EnglishMatcher::new(glossary))
     }
-}
-
-/// `path` relative to `root`, with `/` separators, as
-/// [`walk::display`] shows it; `root` must be absolute and canonical (see
-/// [`std::fs::canonicalize`]), `path` is made so.
-pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
-    let path = std::fs::canonicalize(path).ok()?;
-    Some(walk::display(path.strip_prefix(root).ok()?))
 }
 
 /// Where an occurrence stands: its unit (an index into the document's units)

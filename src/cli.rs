@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use qamus::baseline::Baseline;
-use qamus::check::{check_paths, relative_to, CheckOptions, Matchers};
+use qamus::check::{check_paths, CheckOptions, Matchers};
 use qamus::config::Config;
 use qamus::error::{Error, ErrorKind, Result};
 use qamus::glossary::{Glossary, GlossaryFormat};
 use qamus::input::corpus::{Corpus, CorpusFormat};
+use qamus::input::walk::relative_to;
 use qamus::input::walk::WalkOptions;
 use qamus::input::{Encoding, InputFormat, ReadOptions};
 use qamus::judge::{Severities, Severity};
@@ -984,7 +985,7 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
     prepared.options.counts_only = true;
     let glossary = &prepared.glossary;
     if args.test {
-        let (count, failures) = qamus::glossary::selftest::run(glossary);
+        let (count, failures) = qamus::matcher::selftest::run(glossary);
         for failure in &failures {
             eprintln!("qamus: {failure}");
         }
@@ -1000,7 +1001,7 @@ fn glossary_command(args: GlossaryArgs) -> Result<u8> {
             for notice in &document.notices {
                 eprintln!("qamus: warning: {notice}");
             }
-            attested.add_document(&document.path, &document.uses);
+            qamus::report::consistency::attest(&mut attested, &document.path, &document.uses);
             document.uses = Vec::new();
             document.findings = Vec::new();
         };

@@ -35,3 +35,63 @@ pub mod words;
 pub use error::{Error, ErrorKind, Result};
 pub use glossary::Glossary;
 pub use matcher::{Match, MatchKind, Matcher};
+
+#[cfg(test)]
+mod layers {
+    /// The stages, lowest first, each with the modules it may import
+    /// besides itself: the data flows one way (input → normalize → match →
+    /// judge → report), and the glossary is a plain model with its loaders,
+    /// compiled into a matcher by the matcher.
+    const STAGES: [(&str, &[&str]); 5] = [
+        ("normalize", &["error", "words", "threads"]),
+        ("input", &["error", "words", "threads", "normalize"]),
+        ("glossary", &["error", "words", "threads", "normalize", "input"]),
+        ("matcher", &["error", "words", "threads", "normalize", "input", "glossary"]),
+        ("judge", &["error", "words", "threads", "normalize", "input", "glossary", "matcher"]),
+    ];
+
+    /// The Rust files of a stage: `src/NAME.rs`, or every file under `src/NAME/`.
+    fn files(stage: &str) -> Vec<std::path::PathBuf> {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let single = src.join(format!("{stage}.rs"));
+        if single.is_file() {
+            return vec![single];
+        }
+        let mut found = Vec::new();
+        let mut folders = vec![src.join(stage)];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    found.push(path);
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn each_stage_imports_only_the_stages_below_it() {
+        let module = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
+        let mut wrong = Vec::new();
+        for (stage, below) in STAGES {
+            let files = files(stage);
+            assert!(!files.is_empty(), "no file for {stage}");
+            for file in files {
+                let text = std::fs::read_to_string(&file).unwrap();
+                // Tests may use what they like (the generator, for one).
+                let code = text.split("\n#[cfg(test)]").next().unwrap().split("\n#[cfg(all(test").next().unwrap();
+                for (number, line) in code.lines().enumerate() {
+                    for name in module.captures_iter(line).map(|c| c[1].to_string()) {
+                        if name != stage && !below.contains(&name.as_str()) {
+                            wrong.push(format!("{}:{}: {stage} imports {name}", file.display(), number + 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "a stage imports one above it:\n{}", wrong.join("\n"));
+    }
+}

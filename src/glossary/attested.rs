@@ -11,7 +11,6 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Concept, Glossary, Status};
-use crate::judge::{plainness, TermUses};
 
 /// One example of a rendering in context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,27 +97,32 @@ impl Attested {
         Attested { renderings: glossary.concepts.iter().map(|c| vec![Rendering::default(); c.terms.len()]).collect(), documents: 0 }
     }
 
-    /// Counts one document's uses of the renderings (see
-    /// [`crate::judge::Uses`]: no homonym, nothing silenced).
-    pub fn add_document(&mut self, path: &str, uses: &[TermUses]) {
+    /// Counts one more document.
+    pub fn add_document(&mut self) {
         self.documents += 1;
-        for uses in uses {
-            let rendering = &mut self.renderings[uses.concept][uses.term];
-            rendering.count += uses.count;
-            if !rendering.sources.contains(path) {
-                rendering.sources.insert(path.to_string());
-            }
-            let example = uses.example();
-            let rank = plainness(example.kind);
-            if rendering.example.is_none() || rank < rendering.example_rank {
-                rendering.example_rank = rank;
-                let surface = example.surface.replace(['\n', '\r'], " ");
-                rendering.example = Some(Example {
-                    text: format!("{}⟦{surface}⟧{}", example.context.before, example.context.after),
-                    path: path.to_string(),
-                    line: example.line,
-                });
-            }
+    }
+
+    /// Counts `count` occurrences of term `term` of concept `concept` in the
+    /// document at `path`; `plainness` says how plain the plainest of them
+    /// is (0 written as the form is, 1 with clitics read, 2 otherwise), and
+    /// `example` gives it in context, asked only when it is plainer than
+    /// the example kept.
+    pub fn add_uses(
+        &mut self,
+        path: &str,
+        (concept, term): (usize, usize),
+        count: usize,
+        plainness: u8,
+        example: impl FnOnce() -> Example,
+    ) {
+        let rendering = &mut self.renderings[concept][term];
+        rendering.count += count;
+        if !rendering.sources.contains(path) {
+            rendering.sources.insert(path.to_string());
+        }
+        if rendering.example.is_none() || plainness < rendering.example_rank {
+            rendering.example_rank = plainness;
+            rendering.example = Some(example());
         }
     }
 

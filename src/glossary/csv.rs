@@ -66,30 +66,7 @@ pub const SPELLING_ROW: &str = "@spelling";
 
 /// Parses a CSV glossary. `name` is how errors name the file.
 pub fn parse(bytes: &[u8], name: &str) -> Result<Glossary> {
-    parse_with(bytes, name, sniff_delimiter(bytes))
-}
-
-/// The delimiter of a "CSV" file, from its header line: a comma, unless the
-/// line (outside quotes) has none and has semicolons (as Excel writes CSV
-/// where the decimal mark is a comma), or tabs.
-pub fn sniff_delimiter(bytes: &[u8]) -> u8 {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-    let (mut quoted, mut counts) = (false, [0usize; 3]);
-    for &b in header {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    match counts {
-        [0, semicolons, _] if semicolons > 0 => b';',
-        [0, 0, tabs] if tabs > 0 => b'\t',
-        _ => b',',
-    }
+    parse_with(bytes, name, crate::input::decode::sniff_delimiter(bytes))
 }
 
 /// Parses a glossary in the curated format with another delimiter (TSV).
@@ -544,7 +521,11 @@ pub fn is_locale_code(cell: &str) -> bool {
 /// preferred forms; ids are made from the English.
 pub fn parse_locale_csv(bytes: &[u8], name: &str) -> Result<Glossary> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(sniff_delimiter(bytes)).from_reader(bytes);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .delimiter(crate::input::decode::sniff_delimiter(bytes))
+        .from_reader(bytes);
     let headers = reader.headers().map_err(|e| csv_error(e, name))?.clone();
     let lower: Vec<String> = headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
     let find = |language: &str| lower.iter().position(|h| h.split(['-', '_']).next() == Some(language));

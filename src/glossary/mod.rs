@@ -8,7 +8,6 @@
 
 pub mod attested;
 pub mod csv;
-pub mod selftest;
 pub mod tbx;
 
 use std::collections::HashMap;
@@ -267,7 +266,7 @@ impl GlossaryFormat {
             _ => {
                 let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
                 let header = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or_default());
-                let delimiter = char::from(csv::sniff_delimiter(bytes));
+                let delimiter = char::from(crate::input::decode::sniff_delimiter(bytes));
                 let cells: Vec<String> = header.split(delimiter).map(|c| c.trim().trim_matches('"').to_string()).collect();
                 if !cells.iter().any(|c| c == "id") && cells.iter().any(|c| csv::is_locale_code(c)) {
                     GlossaryFormat::LocaleCsv
@@ -293,7 +292,7 @@ impl GlossaryFormat {
     /// row; the other formats stop at the first problem).
     pub fn parse_collecting(self, bytes: &[u8], name: &str) -> Result<(Glossary, Vec<Error>)> {
         match self {
-            GlossaryFormat::Csv => csv::parse_collecting(bytes, name, csv::sniff_delimiter(bytes)),
+            GlossaryFormat::Csv => csv::parse_collecting(bytes, name, crate::input::decode::sniff_delimiter(bytes)),
             GlossaryFormat::Tsv => csv::parse_collecting(bytes, name, b'\t'),
             _ => self.parse(bytes, name).map(|g| (g, Vec::new())),
         }

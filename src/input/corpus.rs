@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, ErrorKind};
-use crate::input::{io_error, walk, Encoding, MAX_FILE_BYTES};
+use crate::input::{io_error, paths, Encoding, MAX_FILE_BYTES};
 
 /// A corpus format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub struct CorpusFile {
     /// The file on disk (for standard input, the path it stands for, if
     /// any): what configured ignores are matched against.
     pub path: Option<PathBuf>,
-    /// Its name as shown ([`walk::display`], or `<stdin>`).
+    /// Its name as shown ([`paths::display`], or `<stdin>`).
     pub shown: String,
     /// The path relative to the root of the configured ignores, made once
     /// for all the file's records by whoever needs it.
@@ -143,7 +143,7 @@ const BAD_RECORDS_BEFORE_GIVING_UP: usize = 20;
 /// Reads the corpus at `path`, handing each record to `found` as it is read
 /// and each problem to `failed`.
 pub fn read_path(path: &Path, reading: Reading<'_>, found: &mut dyn FnMut(Record), failed: &mut dyn FnMut(Error)) {
-    let shown = walk::display(path);
+    let shown = paths::display(path);
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) => return failed(io_error(e, &shown)),
@@ -163,7 +163,7 @@ pub fn read_path(path: &Path, reading: Reading<'_>, found: &mut dyn FnMut(Record
 /// Reads standard input as a corpus, named after `--stdin-filename`, else
 /// `<stdin>`.
 pub fn read_stdin(reading: Reading<'_>, found: &mut dyn FnMut(Record), failed: &mut dyn FnMut(Error)) {
-    let shown = reading.stdin_path.map_or_else(|| "<stdin>".to_string(), walk::display);
+    let shown = reading.stdin_path.map_or_else(|| "<stdin>".to_string(), paths::display);
     let file = Arc::new(CorpusFile { path: reading.stdin_path.map(Path::to_path_buf), shown, relative: OnceLock::new() });
     let stdin = std::io::stdin();
     let mut reader = std::io::BufReader::with_capacity(BUFFER_BYTES, stdin.lock());
@@ -450,7 +450,7 @@ fn read_csv(
     records: &mut Records<'_, '_>,
 ) -> Result<(), (std::io::Error, usize)> {
     let start = fill(reader).map_err(|e| (e, 1))?;
-    let delimiter = crate::glossary::csv::sniff_delimiter(start);
+    let delimiter = super::decode::sniff_delimiter(start);
     let mut rows = CsvRows { reader, delimiter, line: 1, limit, after_cr: false };
     // The header: the first row.
     let (header_line, header) = match rows.next().map_err(|e| (e, rows.line))? {

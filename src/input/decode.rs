@@ -119,6 +119,29 @@ fn decode_with(encoding: &'static encoding_rs::Encoding, bytes: &[u8], base: usi
     Ok(out)
 }
 
+/// The delimiter of a "CSV" file, from its header line: a comma, unless the
+/// line (outside quotes) has none and has semicolons (as Excel writes CSV
+/// where the decimal mark is a comma), or tabs.
+pub fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let (mut quoted, mut counts) = (false, [0usize; 3]);
+    for &b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    match counts {
+        [0, semicolons, _] if semicolons > 0 => b';',
+        [0, 0, tabs] if tabs > 0 => b'\t',
+        _ => b',',
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ pub mod html;
 pub mod locale;
 pub mod markdown;
 pub mod office;
+pub mod paths;
 pub mod placeholders;
 pub mod po;
 pub mod pragmas;

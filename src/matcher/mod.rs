@@ -10,6 +10,7 @@
 //! proclitics, suffix); it does not judge.
 
 pub mod english;
+pub mod selftest;
 mod trie;
 
 use std::collections::HashMap;

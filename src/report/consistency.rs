@@ -15,10 +15,10 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::check::DocumentResult;
-use crate::glossary::attested::{Attested, Row};
+use crate::glossary::attested::{Attested, Example, Row};
 use crate::glossary::{Glossary, Status};
 use crate::input::Format;
-use crate::judge::{display_name, Finding, Occurrence, Rule, Severities, Severity};
+use crate::judge::{display_name, plainness, Finding, Occurrence, Rule, Severities, Severity, TermUses};
 
 /// How files are grouped into sources.
 #[derive(Debug, Clone)]
@@ -67,6 +67,23 @@ struct Use {
     /// The record `first_path` is, in a corpus.
     first_record: Option<usize>,
     first: Occurrence,
+}
+
+/// Counts a document's uses of each rendering (see [`crate::judge::Uses`])
+/// in the attested glossary.
+pub fn attest(attested: &mut Attested, path: &str, uses: &[TermUses]) {
+    attested.add_document();
+    for uses in uses {
+        let example = uses.example();
+        attested.add_uses(path, (uses.concept, uses.term), uses.count, plainness(example.kind), || {
+            let surface = example.surface.replace(['\n', '\r'], " ");
+            Example {
+                text: format!("{}⟦{surface}⟧{}", example.context.before, example.context.after),
+                path: path.to_string(),
+                line: example.line,
+            }
+        });
+    }
 }
 
 /// The rules whose findings the report lists as inconsistencies; the
@@ -137,7 +154,7 @@ impl<'a> Collector<'a> {
                 first: uses.first.clone(),
             });
         }
-        self.attested.add_document(&document.path, &document.uses);
+        attest(&mut self.attested, &document.path, &document.uses);
         self.findings.append(&mut document.findings);
         for (total, count) in self.counted.iter_mut().zip(document.finding_counts) {
             *total += count;

@@ -76,7 +76,7 @@ pub fn documents(outcome: &Outcome) -> String {
 
 /// See [`Report::repo_path`].
 pub fn repo_path(root: Option<&Path>, shown: &str) -> String {
-    root.and_then(|root| crate::check::relative_to(root, &crate::input::walk::path_of(shown)))
+    root.and_then(|root| crate::input::walk::relative_to(root, &crate::input::walk::path_of(shown)))
         .unwrap_or_else(|| shown.trim_start_matches("./").to_string())
 }
 

@@ -2,8 +2,8 @@
 //! -لجنة التنسيق العليا`) are texts that must, or must not, contain an
 //! occurrence of the row's concept. `qamus glossary --test` runs them.
 
-use super::Glossary;
-use crate::matcher::Matcher;
+use super::Matcher;
+use crate::glossary::Glossary;
 
 /// One example that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
