@@ -705,7 +705,23 @@ fn check_document_at(
     let units = || document.units(&options.read, options.encoding);
     let scan_pragmas = || pragmas::scan_document(document);
     let (units, suppressions) = if parallel { rayon::join(units, scan_pragmas) } else { (units(), scan_pragmas()) };
-    let (units, mut notices) = units?;
+    let (units, notices) = units?;
+    Ok(check_units(glossary, matchers, document, &units, notices, suppressions, relative, options))
+}
+
+/// Matches and judges the units of a document, under its pragmas.
+#[allow(clippy::too_many_arguments)]
+fn check_units(
+    glossary: &Glossary,
+    matchers: &Matchers,
+    document: &Document,
+    units: &[Unit],
+    mut notices: Vec<String>,
+    suppressions: pragmas::Suppressions,
+    relative: Option<&str>,
+    options: &CheckOptions,
+) -> DocumentResult {
+    let parallel = options.jobs != 1;
     for (id, line) in &suppressions.named {
         if !glossary.concepts.iter().any(|c| &c.id == id) {
             notices.push(format!("{}:{line}: a qamus-ignore pragma names {id:?}, which is no concept of the glossary", document.path));
@@ -743,7 +759,7 @@ fn check_document_at(
         glossary,
         matchers,
         document,
-        units: &units,
+        units,
         detail,
         counted,
         lines,
@@ -760,7 +776,7 @@ fn check_document_at(
     pass.keep(about_concepts, &mut whole);
     let Piece { mut findings, counts, uses, renders, occurrences, out_of_report, matches, words } = whole;
     sort_by_place(&mut findings);
-    Ok(DocumentResult {
+    DocumentResult {
         path: document.path.clone(),
         record: None,
         match_count: matches,
@@ -773,7 +789,74 @@ fn check_document_at(
         findings,
         finding_counts: counts,
         notices,
-    })
+    }
+}
+
+/// Checks texts and files against a glossary: what a program embedding
+/// qamus calls (an editor's language server, a fixer). It holds the
+/// matchers made from the glossary, so that checking many texts builds
+/// them once. See the crate's example.
+pub struct Checker<'g> {
+    glossary: &'g Glossary,
+    matchers: Matchers,
+    options: CheckOptions,
+}
+
+impl<'g> Checker<'g> {
+    /// A checker of `glossary` with the default options: every rule at its
+    /// default severity, findings with their messages and contexts, one job.
+    pub fn new(glossary: &'g Glossary) -> Checker<'g> {
+        Checker::with_options(glossary, CheckOptions { jobs: 1, ..CheckOptions::default() })
+    }
+
+    /// A checker of `glossary` with `options` (severities, which findings
+    /// to keep, occurrences kept or not…; `walk` and `ignores` are for
+    /// [`check_paths`] and not used here).
+    pub fn with_options(glossary: &'g Glossary, options: CheckOptions) -> Checker<'g> {
+        Checker { glossary, matchers: Matchers::new(glossary), options }
+    }
+
+    /// The glossary.
+    pub fn glossary(&self) -> &'g Glossary {
+        self.glossary
+    }
+
+    /// Every occurrence of a glossary form in an Arabic `text`, unjudged, in
+    /// text order (spans are byte ranges of `text`).
+    pub fn find(&self, text: &str) -> Vec<Match> {
+        self.matchers.arabic.find(text)
+    }
+
+    /// Checks `text`, read as `format` would be (a PO catalogue, Markdown,
+    /// plain text…), under the name `name` (its findings' path).
+    pub fn check_text(&self, name: &str, text: &str, format: Format) -> Result<DocumentResult, Error> {
+        let document = Document::from_bytes(name, text.as_bytes().to_vec(), None, format)?;
+        check_document(self.glossary, &self.matchers, &document, None, &self.options)
+    }
+
+    /// Checks an Arabic `target` that translates an English `source`, as one
+    /// translation unit: besides the rules on the Arabic, what the source
+    /// names and the translation does not render, and renderings of what
+    /// it does not name. `name` is the findings' path.
+    pub fn check_translation(&self, name: &str, source: &str, target: &str) -> Result<DocumentResult, Error> {
+        let document = Document::from_bytes(name, target.as_bytes().to_vec(), None, Format::Text)?;
+        let whole = |text: std::sync::Arc<crate::input::Text>| crate::input::Side {
+            map: crate::input::units::OffsetMap::identity(0, text.len()),
+            shown: crate::input::TextRef::whole(std::sync::Arc::clone(&text)),
+            text: crate::input::TextRef::whole(text),
+        };
+        let source = std::sync::Arc::new(crate::input::Text::from(source));
+        let unit = Unit { target: whole(std::sync::Arc::clone(&document.text)), source: Some(whole(source)), id: None, note: None };
+        let suppressions = pragmas::scan_document(&document);
+        Ok(check_units(self.glossary, &self.matchers, &document, &[unit], Vec::new(), suppressions, None, &self.options))
+    }
+
+    /// Checks the file at `path`, its format chosen by its name as a walk
+    /// chooses it.
+    pub fn check_file(&self, path: &Path) -> Result<DocumentResult, Error> {
+        let document = Document::read(path, &walk::display(path), self.options.encoding, self.options.read.format)?;
+        check_document(self.glossary, &self.matchers, &document, Some(path), &self.options)
+    }
 }
 
 /// Sorts findings by place, then rule, those alike staying in order, as
@@ -1559,5 +1642,29 @@ mod tests {
             assert_eq!(some.severity_counts(), listed.severity_counts(), "{path}");
             assert_eq!((counted.match_count, counted.words), (full.match_count, full.words), "{path}");
         }
+    }
+
+    #[test]
+    fn the_checker_judges_texts_translations_and_files_as_a_run_does() {
+        let glossary = Glossary::embedded().unwrap();
+        let checker = Checker::new(&glossary);
+        // A file, and the same text given as a text: the same findings.
+        let path = Path::new("fixtures/articles/hmc-mixed-renderings.txt");
+        let from_file = checker.check_file(path).unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let from_text = checker.check_text("fixtures/articles/hmc-mixed-renderings.txt", &text, Format::Text).unwrap();
+        assert!(!from_file.findings.is_empty());
+        assert!(from_file.findings == from_text.findings);
+        // In a translation unit the source decides the sense: a forbidden
+        // form of a concept the source does not name is no forbidden
+        // rendering there.
+        let forbidden = "مؤسسة حمد الطبية";
+        let named = checker.check_translation("u1", "The Higher Military Commission met.", &format!("اجتمعت {forbidden}.")).unwrap();
+        assert!(named.findings.iter().any(|f| f.rule == Rule::ForbiddenRendering), "{:?}", named.findings);
+        let unnamed =
+            checker.check_translation("u2", "Hamad Medical Corporation opened a clinic.", &format!("افتتحت {forbidden} عيادة.")).unwrap();
+        assert!(unnamed.findings.iter().all(|f| f.rule != Rule::ForbiddenRendering), "{:?}", unnamed.findings);
+        assert!(unnamed.findings.iter().any(|f| f.rule == Rule::UnexpectedRendering), "{:?}", unnamed.findings);
+        assert_eq!(checker.find(forbidden).len(), 1);
     }
 }

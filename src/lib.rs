@@ -11,6 +11,30 @@
 //!       ─▶ report (terminal, json, jsonl, sarif, github) ─▶ exit code
 //! ```
 //!
+//! A program that embeds qamus loads a glossary, makes a [`Checker`] of it
+//! once, and checks texts, translation units and files with it:
+//!
+//! ```
+//! use qamus::{Checker, Format, Glossary};
+//!
+//! let glossary = Glossary::embedded()?;
+//! let checker = Checker::new(&glossary);
+//! // Machine translation's Hamad Medical Corporation for the HMC.
+//! let brief = checker.check_text("brief.txt", "وقالت مؤسسة حمد الطبية إن الاجتماع انعقد.", Format::Text)?;
+//! let finding = &brief.findings[0];
+//! assert_eq!(finding.rule.id(), "forbidden-rendering");
+//! assert_eq!((finding.at.line, finding.at.column), (1, 7));
+//! assert_eq!(finding.suggestion.as_deref(), Some("اللجنة العسكرية العليا"));
+//!
+//! // A translation unit whose English names a concept its Arabic leaves out.
+//! let unit = checker.check_translation("unit", "The Higher Military Commission met.", "اجتمعت اللجنة.")?;
+//! assert!(unit.findings.iter().any(|f| f.rule.id() == "missing-rendering"));
+//!
+//! // The occurrences alone, unjudged.
+//! assert_eq!(checker.find("انعقدت اللجنة العسكرية العليا").len(), 1);
+//! # Ok::<(), qamus::Error>(())
+//! ```
+//!
 //! [`check`] strings the steps together. The library prints nothing, reads
 //! no command line and sets no exit code: the `qamus` binary (`src/main.rs`,
 //! `src/cli.rs`) does, over this library.
@@ -32,8 +56,11 @@ pub mod synthetic;
 pub mod threads;
 pub mod words;
 
+pub use check::{CheckOptions, Checker, DocumentResult};
 pub use error::{Error, ErrorKind, Result};
 pub use glossary::Glossary;
+pub use input::Format;
+pub use judge::{Finding, Rule, Severity};
 pub use matcher::{Match, MatchKind, Matcher};
 
 #[cfg(test)]
