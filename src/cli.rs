@@ -18,7 +18,7 @@ use qamus::input::walk::relative_to;
 use qamus::input::walk::WalkOptions;
 use qamus::input::{Encoding, InputFormat, ReadOptions};
 use qamus::judge::{Severities, Severity};
-use qamus::report::{self, Report};
+use qamus::report::{self, Printer, Report};
 
 /// qamus: Arabic↔English terminology checker.
 #[derive(Debug, Parser)]
@@ -766,16 +766,6 @@ fn check(args: CheckArgs) -> Result<u8> {
     let fail_on = args.fail_on.or(config_value(config, "fail-on", config.fail_on())?).unwrap_or(FailOn::Error);
     let min_severity: Severity =
         args.min_severity.or(config_value(config, "min-severity", config.min_severity())?).unwrap_or(Level::Info).into();
-    prepared.options.keep_occurrences = format == OutputFormat::Json;
-    // Streaming printers are done with a document's findings once it is printed.
-    prepared.options.drop_findings = matches!(format, OutputFormat::Text | OutputFormat::Jsonl) && args.write_baseline.is_none();
-    // A baseline matches findings by their surface and context, so a count
-    // against one needs them whole.
-    prepared.options.counts_only = format == OutputFormat::Text && args.count && args.baseline.is_none() && args.write_baseline.is_none();
-    let Prepared { glossary, matchers: matcher, options, paths, .. } = &prepared;
-    let walk_filter = |path: &Path| prepared.walk_filter(path);
-    let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let colour = format == OutputFormat::Text
         && match args.color {
@@ -785,6 +775,32 @@ fn check(args: CheckArgs) -> Result<u8> {
         };
     let show_progress = io::stderr().is_terminal() && !to_terminal && std::env::var_os("CI").is_none();
     let repo_root = repository_root();
+    let mut printer: Box<dyn Printer + '_> = match format {
+        OutputFormat::Text if args.count => Box::new(report::terminal::CountPrinter { min_severity }),
+        OutputFormat::Text => Box::new(report::terminal::TextPrinter { min_severity, colour }),
+        OutputFormat::Json => Box::new(report::json::JsonPrinter),
+        OutputFormat::Sarif => Box::new(report::sarif::SarifPrinter),
+        OutputFormat::Jsonl => Box::new(report::jsonl::JsonlPrinter { glossary: &prepared.glossary, min_severity }),
+        OutputFormat::Github => Box::new(report::github::GithubPrinter {
+            glossary: &prepared.glossary,
+            min_severity,
+            root: repo_root.clone(),
+            step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()).map(PathBuf::from),
+        }),
+    };
+    let mut needs = printer.needs();
+    // A baseline matches findings by their surface and context, so a count
+    // against one needs them whole; writing one needs every finding.
+    if args.baseline.is_some() || args.write_baseline.is_some() {
+        needs.counts_only = false;
+    }
+    if args.write_baseline.is_some() {
+        needs.findings_at_the_end = true;
+    }
+    needs.apply(&mut prepared.options);
+    let Prepared { glossary, matchers: matcher, options, paths, .. } = &prepared;
+    let walk_filter = |path: &Path| prepared.walk_filter(path);
+    let mut baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let mut baselined = 0;
 
     let mut run = |out: &mut dyn Write| -> io::Result<qamus::check::Outcome> {
@@ -800,14 +816,7 @@ fn check(args: CheckArgs) -> Result<u8> {
             if write_error.is_some() {
                 return;
             }
-            let result = match format {
-                OutputFormat::Text if args.count => report::terminal::emit_count(document, min_severity, out),
-                OutputFormat::Text => report::terminal::emit_document(document, min_severity, out, colour),
-                OutputFormat::Jsonl => report::jsonl::emit_document(document, glossary, min_severity, out),
-                OutputFormat::Github => report::github::emit_document(document, glossary, min_severity, repo_root.as_deref(), out),
-                OutputFormat::Json | OutputFormat::Sarif => Ok(()),
-            };
-            if let Err(e) = result {
+            if let Err(e) = printer.document(document, out) {
                 write_error = Some(e);
             }
         };
@@ -832,17 +841,7 @@ fn check(args: CheckArgs) -> Result<u8> {
             None => {}
         }
         let report = Report { glossary, outcome: &outcome, min_severity, root: repo_root.clone() };
-        let written = match format {
-            OutputFormat::Text if args.count => report::terminal::emit_count_total(&report, out),
-            OutputFormat::Text => report::terminal::emit_summary(&report, out, colour),
-            OutputFormat::Json => report::json::emit(&report, out),
-            OutputFormat::Sarif => report::sarif::emit(&report, out),
-            OutputFormat::Jsonl => Ok(()),
-            OutputFormat::Github => match std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
-                Some(summary) => report::github::write_step_summary(&report, Path::new(&summary)),
-                None => Ok(()),
-            },
-        };
+        let written = printer.finish(&report, out);
         match written.and_then(|()| out.flush()) {
             Err(e) if !is_broken_pipe(&e) => Err(e),
             _ => Ok(outcome),
@@ -898,6 +897,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     // millions of small allocations one by one would take longer than
     // loading it did (a third of the time with 100,000 concepts).
     std::mem::forget(outcome);
+    drop(printer);
     std::mem::forget(prepared);
     Ok(u8::from(failed))
 }

@@ -111,6 +111,36 @@ pub fn write_step_summary(report: &Report, path: &std::path::Path) -> io::Result
     file.write_all(text.as_bytes())
 }
 
+/// The GitHub printer: an annotation per finding as each document is done,
+/// and the run's summary in the job's step summary file, if it has one.
+pub struct GithubPrinter<'g> {
+    /// The glossary the findings were judged by.
+    pub glossary: &'g Glossary,
+    /// Findings below it are not written.
+    pub min_severity: Severity,
+    /// The repository root, that annotation paths are relative to.
+    pub root: Option<std::path::PathBuf>,
+    /// The job's step summary file (`$GITHUB_STEP_SUMMARY`), if any.
+    pub step_summary: Option<std::path::PathBuf>,
+}
+
+impl super::Printer for GithubPrinter<'_> {
+    fn needs(&self) -> super::Needs {
+        super::Needs { findings_at_the_end: true, ..super::Needs::default() }
+    }
+
+    fn document(&mut self, document: &DocumentResult, out: &mut dyn Write) -> io::Result<()> {
+        emit_document(document, self.glossary, self.min_severity, self.root.as_deref(), out)
+    }
+
+    fn finish(&mut self, report: &Report, _out: &mut dyn Write) -> io::Result<()> {
+        match &self.step_summary {
+            Some(path) => write_step_summary(report, path),
+            None => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

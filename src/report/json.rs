@@ -190,3 +190,16 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &JsonReport { matches, findings, summary, errors })?;
     writeln!(out)
 }
+
+/// The JSON printer: the whole run, every occurrence with it, at the end.
+pub struct JsonPrinter;
+
+impl super::Printer for JsonPrinter {
+    fn needs(&self) -> super::Needs {
+        super::Needs { occurrences: true, findings_at_the_end: true, ..super::Needs::default() }
+    }
+
+    fn finish(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        emit(report, out)
+    }
+}

@@ -15,3 +15,25 @@ pub fn emit_document(document: &DocumentResult, glossary: &Glossary, min_severit
     }
     Ok(())
 }
+
+/// The JSON Lines printer: one finding a line, as each document is done.
+pub struct JsonlPrinter<'g> {
+    /// The glossary the findings were judged by.
+    pub glossary: &'g Glossary,
+    /// Findings below it are not written.
+    pub min_severity: Severity,
+}
+
+impl super::Printer for JsonlPrinter<'_> {
+    fn needs(&self) -> super::Needs {
+        super::Needs::default()
+    }
+
+    fn document(&mut self, document: &DocumentResult, out: &mut dyn Write) -> io::Result<()> {
+        emit_document(document, self.glossary, self.min_severity, out)
+    }
+
+    fn finish(&mut self, _report: &super::Report, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,8 +1,10 @@
-//! Reports: one printer per output format, all reading the same judged data.
-//! Streaming printers (text, jsonl, github) write each document as the run
-//! hands it on and a closing part from the [`Report`]; whole-run printers
-//! (json, sarif) write once from the [`Report`]. A printer decides layout only;
-//! what was found and how serious it is was settled before.
+//! Reports: one printer per output format, all reading the same judged data,
+//! each behind the [`Printer`] trait. Streaming printers (text, jsonl,
+//! github) write each document as the run hands it on and a closing part
+//! from the [`Report`]; whole-run printers (json, sarif) write once from the
+//! [`Report`]. A printer says what it needs of the run ([`Needs`]); it
+//! decides layout only: what was found and how serious it is was settled
+//! before.
 
 pub mod consistency;
 pub mod github;
@@ -13,11 +15,49 @@ pub mod markdown;
 pub mod sarif;
 pub mod terminal;
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::check::Outcome;
+use crate::check::{CheckOptions, DocumentResult, Outcome};
 use crate::glossary::Glossary;
 use crate::judge::{Finding, Severity};
+
+/// What a printer needs of the run that feeds it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// Every occurrence, with its context (it lists them all).
+    pub occurrences: bool,
+    /// Only the number of findings, not the findings themselves.
+    pub counts_only: bool,
+    /// A document's findings after it was printed (for what the printer
+    /// writes at the end); without, they are let go of once printed.
+    pub findings_at_the_end: bool,
+}
+
+impl Needs {
+    /// Sets what a run keeps to what the printer needs.
+    pub fn apply(self, options: &mut CheckOptions) {
+        options.keep_occurrences = self.occurrences;
+        options.counts_only = self.counts_only;
+        options.drop_findings = !self.findings_at_the_end;
+    }
+}
+
+/// A printer of a run: it says what it needs of the run, is handed each
+/// document in order as the run is done with it, then the whole run.
+pub trait Printer {
+    /// What it needs of the run.
+    fn needs(&self) -> Needs;
+
+    /// Writes what it writes of one document, as the run hands it on (a
+    /// printer that writes the whole run at once writes nothing here).
+    fn document(&mut self, _document: &DocumentResult, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Writes what it writes once the run is over.
+    fn finish(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
 
 /// What a printer prints: a run's outcome and the glossary it was judged by.
 pub struct Report<'a> {

@@ -137,3 +137,16 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
+
+/// The SARIF printer: one log of the whole run, at the end.
+pub struct SarifPrinter;
+
+impl super::Printer for SarifPrinter {
+    fn needs(&self) -> super::Needs {
+        super::Needs { findings_at_the_end: true, ..super::Needs::default() }
+    }
+
+    fn finish(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        emit(report, out)
+    }
+}

@@ -94,3 +94,47 @@ pub fn emit_summary(report: &Report, out: &mut dyn Write, colour: bool) -> io::R
     }
     writeln!(out, "{}", paint(colour, BOLD, &summary))
 }
+
+/// The text printer: each document's findings as it is done, then the
+/// summary; colour where asked.
+pub struct TextPrinter {
+    /// Findings below it are not shown.
+    pub min_severity: Severity,
+    /// Whether to colour.
+    pub colour: bool,
+}
+
+impl super::Printer for TextPrinter {
+    fn needs(&self) -> super::Needs {
+        super::Needs::default()
+    }
+
+    fn document(&mut self, document: &DocumentResult, out: &mut dyn Write) -> io::Result<()> {
+        emit_document(document, self.min_severity, out, self.colour)
+    }
+
+    fn finish(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        emit_summary(report, out, self.colour)
+    }
+}
+
+/// The count printer (`--count`): each document's matches and findings, a line
+/// each, then the total.
+pub struct CountPrinter {
+    /// Findings below it are not counted.
+    pub min_severity: Severity,
+}
+
+impl super::Printer for CountPrinter {
+    fn needs(&self) -> super::Needs {
+        super::Needs { counts_only: true, ..super::Needs::default() }
+    }
+
+    fn document(&mut self, document: &DocumentResult, out: &mut dyn Write) -> io::Result<()> {
+        emit_count(document, self.min_severity, out)
+    }
+
+    fn finish(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        emit_count_total(report, out)
+    }
+}
