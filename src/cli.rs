@@ -629,7 +629,7 @@ fn prepare(input: &InputArgs) -> Result<Prepared> {
     }
     // Fails only if the global pool already exists (a second command in one
     // process, as in tests), which then keeps its size.
-    let _ = qamus::threads::pool(jobs).build_global();
+    let _ = qamus::threads::pool(jobs).start_handler(|_| crate::prepare_worker()).build_global();
     let glossary = if !input.glossaries.is_empty() {
         Glossary::load_files(&input.glossaries, input.glossary_format)?
     } else if !config.glossaries().is_empty() {

@@ -14,7 +14,6 @@ fn main() -> ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         reserve_thread_heap();
-        qamus::threads::set_worker_start(reserve_thread_heap);
     }
     match cli::run(std::env::args_os()) {
         Ok(code) => ExitCode::from(code),
@@ -141,13 +140,21 @@ fn tune_allocator() -> bool {
 /// time (the main thread's heap, which grows a page at a time without
 /// `mprotect`, only for that: loading 100,000 concepts with one job, 15,300
 /// → 7,200 page faults). Run by the main thread at start and by every
-/// worker thread before it takes work ([`qamus::threads::set_worker_start`]).
+/// worker thread before it takes work ([`prepare_worker`], the start handler
+/// of the pool `cli` builds).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn reserve_thread_heap() {
     const BLOCK: usize = 31 << 20;
     let first = std::hint::black_box(Vec::<u8>::with_capacity(BLOCK));
     let second = std::hint::black_box(Vec::<u8>::with_capacity(BLOCK));
     drop((first, second));
+}
+
+/// Prepares a worker thread of the pool the command line builds, before it
+/// takes work (see [`reserve_thread_heap`]).
+pub(crate) fn prepare_worker() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    reserve_thread_heap();
 }
 
 #[cfg(all(test, target_os = "linux", target_env = "gnu"))]
