@@ -2,11 +2,16 @@
 //! the reviewed copies in `tests/snapshots/`: what a restructuring of the
 //! code must leave unchanged. Each case is a command line; its snapshot
 //! holds its exit code, standard output and standard error.
-//! `QAMUS_BLESS=1 cargo test --test outputs` writes them anew (review the
+//! `QAMUS_BLESS=1 cargo test --test it outputs::` writes them anew (review the
 //! diff before committing it).
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::util::{self, Qamus};
+
+/// The report's date fixed; no colour, CI or GitHub Actions from the
+/// environment of the tests.
+const QAMUS: Qamus = Qamus::new().fixed_date().colour_allowed().outside_ci_and_github_actions().without_step_summary();
 
 /// Name, then the arguments.
 const CASES: &[(&str, &[&str])] = &[
@@ -35,16 +40,7 @@ const CASES: &[(&str, &[&str])] = &[
 ];
 
 fn run(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("SOURCE_DATE_EPOCH", "1785398400")
-        .env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("run qamus");
+    let output = QAMUS.in_root().run(args);
     format!(
         "$ qamus {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
@@ -57,7 +53,7 @@ fn run(args: &[&str]) -> String {
 #[test]
 fn every_output_is_as_reviewed() {
     let bless = std::env::var_os("QAMUS_BLESS").is_some();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let dir = Path::new(util::ROOT).join("tests/snapshots");
     let mut changed = Vec::new();
     for (name, args) in CASES {
         let got = run(args);
@@ -76,7 +72,7 @@ fn every_output_is_as_reviewed() {
     }
     assert!(
         changed.is_empty(),
-        "outputs changed: {}; review with QAMUS_BLESS=1 cargo test --test outputs and git diff",
+        "outputs changed: {}; review with QAMUS_BLESS=1 cargo test --test it outputs:: and git diff",
         changed.join(", ")
     );
 }
