@@ -1,11 +1,16 @@
 //! Every output of every command on the fixtures, byte for byte, against
 //! the reviewed copies in `tests/snapshots/`: what a restructuring of the
-//! code must leave unchanged. Each case is a command line; its snapshot
-//! holds its exit code, standard output and standard error.
-//! `QAMUS_BLESS=1 cargo test --test it outputs::` writes them anew (review the
-//! diff before committing it).
+//! code must leave unchanged.
+//!
+//! The cases are the files: each `tests/snapshots/NAME.txt` is one, its
+//! first line the command, `$ qamus ARGS`, the arguments separated by
+//! single spaces (so no argument can hold a space), run in the crate's root;
+//! the rest of the file is what the command gave: its exit code, standard
+//! output and standard error. A new case is a new file holding only its
+//! first line. `QAMUS_BLESS=1 cargo test --test it outputs::` writes every
+//! file anew from its first line (review the diff before committing it).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::util::{self, Qamus};
 
@@ -13,36 +18,53 @@ use crate::util::{self, Qamus};
 /// environment of the tests.
 const QAMUS: Qamus = Qamus::new().fixed_date().colour_allowed().outside_ci_and_github_actions().without_step_summary();
 
-/// Name, then the arguments.
-const CASES: &[(&str, &[&str])] = &[
-    ("check-articles-text", &["check", "fixtures/articles"]),
-    ("check-translations-text", &["check", "fixtures/translations"]),
-    ("check-office-text", &["check", "fixtures/office/statement.docx", "fixtures/office/brief.odt"]),
-    ("check-corpus-jsonl-text", &["check", "--input-format", "jsonl", "--text-field", "body", "fixtures/corpus/archive.jsonl"]),
-    ("check-corpus-csv-text", &["check", "--input-format", "csv", "--text-column", "body", "fixtures/corpus/archive.csv"]),
-    ("check-fixtures-count", &["check", "--count", "fixtures"]),
-    ("check-articles-json", &["check", "--format", "json", "fixtures/articles"]),
-    (
-        "check-translations-json",
-        &["check", "--format", "json", "fixtures/translations/statement.ar.po", "fixtures/translations/statement.xlf"],
-    ),
-    ("check-translations-jsonl", &["check", "--format", "jsonl", "fixtures/translations"]),
-    ("check-translations-sarif", &["check", "--format", "sarif", "fixtures/translations", "fixtures/articles"]),
-    ("check-translations-github", &["check", "--format", "github", "fixtures/translations", "fixtures/articles"]),
-    ("check-product-text", &["check", "-g", "fixtures/translations/product/glossary.csv", "fixtures/translations/product/ar.po"]),
-    ("report-markdown", &["report", "fixtures/articles", "fixtures/translations"]),
-    ("report-json", &["report", "--format", "json", "fixtures/articles", "fixtures/translations"]),
-    ("report-html", &["report", "--format", "html", "fixtures/articles", "fixtures/translations"]),
-    ("glossary-csv", &["glossary", "fixtures/articles", "fixtures/translations"]),
-    ("glossary-tbx", &["glossary", "--format", "tbx", "fixtures/articles", "fixtures/translations"]),
-    ("glossary-json", &["glossary", "--format", "json", "fixtures/articles", "fixtures/translations"]),
-    ("rules", &["rules"]),
-];
+/// What begins the first line of a case.
+const PROMPT: &str = "$ qamus ";
 
-fn run(args: &[&str]) -> String {
-    let output = QAMUS.in_root().run(args);
+struct Case {
+    /// The file's name without `.txt`.
+    name: String,
+    path: PathBuf,
+    args: Vec<String>,
+    /// The file, as reviewed.
+    recorded: String,
+}
+
+/// Every `tests/snapshots/*.txt`, by name.
+fn cases() -> Vec<Case> {
+    let dir = Path::new(util::ROOT).join("tests/snapshots");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no case in {}", dir.display());
+    paths
+        .into_iter()
+        .map(|path| {
+            let recorded = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let command = recorded.lines().next().unwrap_or_default();
+            let args = command
+                .strip_prefix(PROMPT)
+                .unwrap_or_else(|| panic!("{}:1: the first line must be the command, «{PROMPT}ARGS»: {command:?}", path.display()));
+            let args: Vec<String> = args.split(' ').map(str::to_string).collect();
+            assert!(
+                args.iter().all(|a| !a.is_empty()),
+                "{}:1: the arguments are separated by single spaces, with none before or after: {command:?}",
+                path.display()
+            );
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            Case { name, path, args, recorded }
+        })
+        .collect()
+}
+
+fn run(args: &[String]) -> String {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = QAMUS.in_root().run(&args);
     format!(
-        "$ qamus {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        "{PROMPT}{}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
         output.status.code().map_or("signal".to_string(), |c| c.to_string()),
         String::from_utf8_lossy(&output.stdout),
@@ -53,21 +75,22 @@ fn run(args: &[&str]) -> String {
 #[test]
 fn every_output_is_as_reviewed() {
     let bless = std::env::var_os("QAMUS_BLESS").is_some();
-    let dir = Path::new(util::ROOT).join("tests/snapshots");
     let mut changed = Vec::new();
-    for (name, args) in CASES {
-        let got = run(args);
-        let path = dir.join(format!("{name}.txt"));
+    for case in cases() {
+        let got = run(&case.args);
         if bless {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &got).unwrap();
+            std::fs::write(&case.path, &got).unwrap();
             continue;
         }
-        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; bless with QAMUS_BLESS=1", path.display()));
-        if got != expected {
-            let line =
-                got.lines().zip(expected.lines()).position(|(a, b)| a != b).map_or("the end".to_string(), |i| format!("line {}", i + 1));
-            changed.push(format!("{name} (first difference at {line})"));
+        if case.recorded.lines().count() <= 1 {
+            changed.push(format!("{} (not recorded yet)", case.name));
+        } else if got != case.recorded {
+            let line = got
+                .lines()
+                .zip(case.recorded.lines())
+                .position(|(a, b)| a != b)
+                .map_or("the end".to_string(), |i| format!("line {}", i + 1));
+            changed.push(format!("{} (first difference at {line})", case.name));
         }
     }
     assert!(
@@ -81,10 +104,10 @@ fn every_output_is_as_reviewed() {
 /// nothing would guard nothing.
 #[test]
 fn every_case_has_output_and_runs_as_meant() {
-    for (name, args) in CASES {
-        let got = run(args);
+    for case in cases() {
+        let got = run(&case.args);
         let stdout = &got[got.find("--- stdout\n").unwrap() + 11..got.find("--- stderr\n").unwrap()];
-        assert!(stdout.len() > 100, "{name}: {got}");
-        assert!(got.contains("\nexit: 0\n") || got.contains("\nexit: 1\n"), "{name}: {got}");
+        assert!(stdout.len() > 100, "{}: {got}", case.name);
+        assert!(got.contains("\nexit: 0\n") || got.contains("\nexit: 1\n"), "{}: {got}", case.name);
     }
 }
