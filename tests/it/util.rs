@@ -3,8 +3,6 @@
 //! third-party material in `../shared/` (read, never copied into the
 //! repository).
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -179,11 +177,6 @@ pub fn text(bytes: &[u8]) -> String {
 /// Bytes as text, what is not UTF-8 replaced.
 pub fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// `ROOT/relative`.
-pub fn root(relative: &str) -> PathBuf {
-    Path::new(ROOT).join(relative)
 }
 
 /// `../shared/<relative>` if it exists. Where it is absent the test is
