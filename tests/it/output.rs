@@ -17,27 +17,25 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::util::{self, lossy, Qamus};
+
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/articles/hmc-mixed-renderings.txt")
+    Path::new(util::ROOT).join("fixtures/articles/hmc-mixed-renderings.txt")
 }
 
+/// Paths as given, no job summary, and not in CI (no progress line).
+const QAMUS: Qamus = Qamus::new().outside_workspace().without_step_summary().outside_ci();
+
+/// qamus in `dir`, with the unnamed temporary file where the platform has
+/// one (`QAMUS_NO_O_TMPFILE` removed).
 fn command_in(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_qamus"));
-    command
-        .current_dir(dir)
-        .env_remove("GITHUB_WORKSPACE")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("QAMUS_NO_O_TMPFILE")
-        .env_remove("CI");
+    let mut command = QAMUS.in_dir(dir).command();
+    command.env_remove("QAMUS_NO_O_TMPFILE");
     command
 }
 
 fn qamus_in(dir: &Path, args: &[&str]) -> Output {
     command_in(dir).args(args).output().expect("run qamus")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn mode(path: &Path) -> u32 {
@@ -58,7 +56,7 @@ fn output_through_a_symlink_writes_its_target_and_keeps_the_link() {
     std::os::unix::fs::symlink("reports/real.sarif", dir.path().join("out.sarif")).unwrap();
     let fixture = fixture();
     let output = qamus_in(dir.path(), &["check", "--no-config", "-o", "out.sarif", fixture.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{}", lossy(&output.stderr));
     let link = std::fs::symlink_metadata(dir.path().join("out.sarif")).unwrap();
     assert!(link.file_type().is_symlink(), "the link stays a link");
     assert_eq!(std::fs::read_link(dir.path().join("out.sarif")).unwrap(), Path::new("reports/real.sarif"));
@@ -82,7 +80,7 @@ fn a_rewritten_report_and_baseline_keep_their_mode() {
         dir.path(),
         &["check", "--no-config", "-o", "report.json", "--write-baseline", "baseline.json", fixture.to_str().unwrap()],
     );
-    assert_eq!(output.status.code(), Some(0), "writing a baseline fails on nothing: {}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "writing a baseline fails on nothing: {}", lossy(&output.stderr));
     assert!(serde_json::from_str::<Value>(&std::fs::read_to_string(&report).unwrap()).is_ok());
     assert!(serde_json::from_str::<Value>(&std::fs::read_to_string(&baseline).unwrap()).is_ok());
     assert_eq!(format!("{:o}", mode(&report)), "600");
@@ -102,7 +100,7 @@ fn a_new_output_gets_the_mode_the_umask_gives() {
             .args(["check", "--no-config", "-o", &name, fixture.to_str().unwrap()])
             .output()
             .expect("run sh");
-        assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+        assert_eq!(output.status.code(), Some(1), "{}", lossy(&output.stderr));
         assert_eq!(format!("{:o}", mode(&dir.path().join(&name))), expected, "umask {umask}");
     }
 }
@@ -110,8 +108,8 @@ fn a_new_output_gets_the_mode_the_umask_gives() {
 #[test]
 fn dev_null_stays_a_character_device() {
     let fixture = fixture();
-    let output = qamus_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["check", "--no-config", "-o", "/dev/null", fixture.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let output = qamus_in(Path::new(util::ROOT), &["check", "--no-config", "-o", "/dev/null", fixture.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", lossy(&output.stderr));
     assert!(output.stdout.is_empty());
     let null = std::fs::symlink_metadata("/dev/null").unwrap();
     assert!(null.file_type().is_char_device(), "/dev/null is now {:?}", null.file_type());
@@ -130,12 +128,12 @@ fn a_fifo_is_written_in_place_while_it_is_read() {
     };
     let fixture = fixture();
     let output = qamus_in(dir.path(), &["check", "--no-config", "-o", "findings.json", fixture.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{}", lossy(&output.stderr));
     // Had the FIFO been replaced, the reader would wait on it for ever:
     // this fails first.
     assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO is still one");
     let read = reader.join().unwrap();
-    let findings: Value = serde_json::from_slice(&read).unwrap_or_else(|e| panic!("{e}: {}", text(&read)));
+    let findings: Value = serde_json::from_slice(&read).unwrap_or_else(|e| panic!("{e}: {}", lossy(&read)));
     assert!(!findings["findings"].as_array().unwrap().is_empty());
     assert_eq!(entries(dir.path()), BTreeSet::from(["findings.json".to_string()]));
 }
@@ -144,12 +142,10 @@ fn a_fifo_is_written_in_place_while_it_is_read() {
 fn dev_stdout_is_the_standard_output_and_stays_what_it_was() {
     let before = std::fs::symlink_metadata("/dev/stdout").unwrap().file_type();
     let fixture = fixture();
-    let output = qamus_in(
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-        &["check", "--no-config", "--format", "json", "-o", "/dev/stdout", fixture.to_str().unwrap()],
-    );
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
-    let findings: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output.stdout)));
+    let output =
+        qamus_in(Path::new(util::ROOT), &["check", "--no-config", "--format", "json", "-o", "/dev/stdout", fixture.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", lossy(&output.stderr));
+    let findings: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", lossy(&output.stdout)));
     assert!(!findings["findings"].as_array().unwrap().is_empty());
     let after = std::fs::symlink_metadata("/dev/stdout").unwrap().file_type();
     assert_eq!(after, before);
@@ -165,7 +161,7 @@ fn a_directory_is_an_error_naming_it() {
     for target in ["reports", "reports/", "missing/"] {
         let output = qamus_in(dir.path(), &["check", "--no-config", "--format", "json", "-o", target, fixture.to_str().unwrap()]);
         assert_eq!(output.status.code(), Some(2), "{target}");
-        let stderr = text(&output.stderr);
+        let stderr = lossy(&output.stderr);
         let expected = if target == "missing/" {
             "qamus: error: missing/: ends in a slash, so names a directory, and there is none; name the file to write"
         } else {
@@ -178,7 +174,7 @@ fn a_directory_is_an_error_naming_it() {
     std::fs::create_dir(dir.path().join("out.d")).unwrap();
     let output = qamus_in(dir.path(), &["check", "--no-config", "-o", "out.d", fixture.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
-    assert_eq!(text(&output.stderr).trim_end(), "qamus: error: out.d: is a directory; name the file to write");
+    assert_eq!(lossy(&output.stderr).trim_end(), "qamus: error: out.d: is a directory; name the file to write");
     assert_eq!(entries(dir.path()), BTreeSet::from(["out.d".to_string(), "reports".to_string()]));
     assert!(entries(&dir.path().join("reports")).is_empty());
 }

@@ -124,7 +124,7 @@ fn a_file_changed_under_a_running_check_is_never_a_crash() {
     let text = synthetic::article(&mut Rng::new(23), 24 << 20, &synthetic::planted_forms());
     for change in ["rewrite", "truncate"] {
         std::fs::write(&path, &text).unwrap();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qamus"))
+        let mut child = crate::util::qamus()
             .args(["check", "--no-config", "--count", "-j2"])
             .arg(&path)
             .stdout(std::process::Stdio::piped())

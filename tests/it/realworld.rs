@@ -7,13 +7,12 @@
 //! source deciding the sense, code and mnemonics, the walk — on text nobody
 //! on this project wrote.
 
-mod common;
-
 use std::path::Path;
-use std::process::Command;
 
 use qamus::input::{Document, ReadOptions};
 use serde_json::Value;
+
+use crate::util;
 
 /// One translation unit: its key, its English, its Arabic, and the lines its
 /// Arabic spans in the file.
@@ -51,11 +50,7 @@ fn units(path: &Path) -> Vec<Unit> {
 
 /// `qamus check --format json` of `path` with `glossary`.
 fn check(glossary: &str, path: &Path) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(["check", "--no-config", "--format", "json", "-g", glossary])
-        .arg(path)
-        .output()
-        .unwrap();
+    let output = util::qamus().args(["check", "--no-config", "--format", "json", "-g", glossary]).arg(path).output().unwrap();
     assert!(matches!(output.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).unwrap()
 }
@@ -101,7 +96,7 @@ fn prose(english: &str) -> String {
 
 #[test]
 fn bleachbit_catalogue() {
-    let Some(po) = common::shared("realworld/bleachbit/po/ar.po", "the BleachBit catalogue test") else { return };
+    let Some(po) = util::shared("realworld/bleachbit/po/ar.po", "the BleachBit catalogue test") else { return };
     let units = units(&po);
     assert!(units.len() > 400, "{} units", units.len());
     let report = check("fixtures/realworld/bleachbit.csv", &po);
@@ -181,7 +176,7 @@ fn bleachbit_catalogue() {
 
 #[test]
 fn elk_locale_files() {
-    let Some(locales) = common::shared("realworld/elk/locales", "the Elk locale test") else { return };
+    let Some(locales) = util::shared("realworld/elk/locales", "the Elk locale test") else { return };
     let ar = locales.join("ar.json");
     let units = units(&ar);
     assert!(units.len() > 500, "{} units with an English source", units.len());
@@ -217,11 +212,8 @@ fn elk_locale_files() {
     }
 
     // A walk of the folder checks the Arabic file only, not en.json.
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(["check", "--no-config", "--count", "-g", "fixtures/realworld/elk.csv"])
-        .arg(&locales)
-        .output()
-        .unwrap();
+    let output =
+        util::qamus().args(["check", "--no-config", "--count", "-g", "fixtures/realworld/elk.csv"]).arg(&locales).output().unwrap();
     let counted = String::from_utf8_lossy(&output.stdout);
     assert!(counted.lines().any(|l| l.contains("ar.json")), "{counted}");
     assert!(!counted.lines().any(|l| l.contains("en.json")), "en.json checked as Arabic: {counted}");

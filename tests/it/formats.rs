@@ -2,17 +2,12 @@
 //! checked by the binary, with exact positions of Arabic inside escaped or
 //! tagged text, and the bilingual rules.
 
-use std::process::Command;
-
 use serde_json::Value;
 
+use crate::util;
+
 fn check(args: &[&str]) -> (Value, i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(["check", "--format", "json"])
-        .args(args)
-        .env_remove("GITHUB_WORKSPACE")
-        .output()
-        .unwrap();
+    let output = util::qamus().args(["check", "--format", "json"]).args(args).env_remove("GITHUB_WORKSPACE").output().unwrap();
     let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
     (report, output.status.code().unwrap(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
@@ -159,7 +154,7 @@ fn malformed_translation_files_are_errors_with_positions() {
     for (name, text, expected) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", path.to_str().unwrap()]).output().unwrap();
+        let output = util::qamus().args(["check", path.to_str().unwrap()]).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{name}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(expected), "{name}: {stderr}");
@@ -238,7 +233,7 @@ fn the_source_decides_the_sense_and_verbs_mnemonics_and_code_are_read() {
     assert_eq!((future["proclitics"].as_str(), future["prefix"].as_str()), (Some("س"), Some("ي")));
     assert_eq!(found(34, "file").unwrap()["suffix"], "اتك");
     // The attested glossary counts the rendering, not the homonym.
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+    let output = util::qamus()
         .args(["glossary", "-f", "json", "-g", "fixtures/translations/product/glossary.csv", "fixtures/translations/product/ar.po"])
         .output()
         .unwrap();
@@ -264,11 +259,7 @@ fn a_locale_file_without_a_readable_english_source_is_checked_as_arabic_with_a_n
     std::fs::write(locales.join("ar.json"), "{\"files\": \"ملفات\", \"note\": \"تحميل\"}").unwrap();
     let glossary = "fixtures/translations/product/glossary.csv";
     let run = |path: &std::path::Path| {
-        Command::new(env!("CARGO_BIN_EXE_qamus"))
-            .args(["check", "--no-config", "--count", "--fail-on", "warning", "-g", glossary])
-            .arg(path)
-            .output()
-            .unwrap()
+        util::qamus().args(["check", "--no-config", "--count", "--fail-on", "warning", "-g", glossary]).arg(path).output().unwrap()
     };
     // No English file: monolingual, one notice naming it.
     let output = run(&locales);
@@ -380,14 +371,13 @@ fn a_broken_office_document_is_an_error_naming_the_file() {
     ];
     for (name, expected) in cases {
         let path = format!("fixtures/office/bad/{name}");
-        let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", &path]).output().unwrap();
+        let output = util::qamus().args(["check", &path]).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{name}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(&format!("qamus: error: {path}: {expected}")), "{name}: {stderr}");
     }
     // Named as a Word document, an OpenDocument file is not one.
-    let output =
-        Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", "--input-format", "docx", "fixtures/office/brief.odt"]).output().unwrap();
+    let output = util::qamus().args(["check", "--input-format", "docx", "fixtures/office/brief.odt"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("brief.odt: not a Word document: no word/document.xml"));
 }
@@ -408,7 +398,7 @@ fn a_folder_of_office_documents_is_checked_and_other_documents_are_passed_over_w
     assert!(stderr.contains("delivered/scan.pdf: qamus does not read .pdf files, skipped"), "{stderr}");
     assert!(!stderr.contains("logo.png"), "an image is no document: {stderr}");
     // Named, it is an error; with --input-format, it is read as told.
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", pdf.to_str().unwrap()]).output().unwrap();
+    let output = util::qamus().args(["check", pdf.to_str().unwrap()]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("scan.pdf: qamus does not read .pdf files; export its text"));
     let (report, code, _) = check(&["--input-format", "text", pdf.to_str().unwrap()]);

@@ -3,6 +3,7 @@
 //! Persian letters and presentation forms mixed in.
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use qamus::glossary::Glossary;
 use std::sync::OnceLock;
 
@@ -117,13 +118,25 @@ fn folded_then_tokenized(text: &str) -> Vec<TokenFacts> {
 }
 
 /// The folded tokens of a text.
+/// `cases` cases a property, failures kept in (and replayed from)
+/// `properties.proptest-regressions` next to this file. Proptest's default
+/// looks for the `main.rs` above the file and keeps them in a folder beside
+/// its folder, `tests/proptest-regressions/properties.txt`; the file is named
+/// here so that it stays where it was found.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::with_cases(cases)
+    }
+}
+
 fn words(text: &str) -> Vec<String> {
     let folded = fold_str(text);
     tokenize(&folded).into_iter().map(|t| folded[t.range].to_string()).collect()
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(config(300))]
 
     #[test]
     fn folding_is_idempotent(text in any::<String>()) {
@@ -239,7 +252,7 @@ fn shape(glossary: &Glossary) -> Vec<ConceptShape> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(40))]
+    #![proptest_config(config(40))]
 
     /// Any part of the shipped glossary, written as CSV or TBX and read back,
     /// is the same glossary.

@@ -1,26 +1,19 @@
 //! The `qamus` binary, run as a user runs it, on the fixtures in `fixtures/`.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn qamus(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qamus")).args(args).env_remove("NO_COLOR").output().expect("run qamus")
-}
+use crate::util::{self, stderr, stdout, Qamus};
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+/// `NO_COLOR` removed: whether there is colour is the flags' and the
+/// terminal's choice here.
+const QAMUS: Qamus = Qamus::new().colour_allowed();
 
 fn json(args: &[&str]) -> (Value, i32) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
-    let output = qamus(&all);
+    let output = QAMUS.run(&all);
     let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&output)));
     (value, output.status.code().unwrap())
 }
@@ -33,7 +26,7 @@ const MIXED: &str = "fixtures/articles/hmc-mixed-renderings.txt";
 
 #[test]
 fn forbidden_rendering_fails_with_exit_1_and_points_at_the_line() {
-    let output = qamus(&["check", MIXED]);
+    let output = QAMUS.run(&["check", MIXED]);
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     assert!(
@@ -135,7 +128,7 @@ fn orthographic_variants_are_notes_hidden_unless_asked_for() {
 
 #[test]
 fn a_consistent_file_is_clean() {
-    let output = qamus(&["check", "fixtures/articles/consistent-statement.txt"]);
+    let output = QAMUS.run(&["check", "fixtures/articles/consistent-statement.txt"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     let (report, _) = json(&["fixtures/articles/consistent-statement.txt"]);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
@@ -157,22 +150,22 @@ fn markdown_skips_code_links_comments_and_front_matter() {
 
 #[test]
 fn fail_on_and_severity_overrides() {
-    assert_eq!(qamus(&["check", "--fail-on", "info", "fixtures/articles/weekly-brief.md"]).status.code(), Some(1));
-    assert_eq!(qamus(&["check", "--fail-on", "never", MIXED]).status.code(), Some(0));
-    assert_eq!(qamus(&["check", "--severity", "forbidden-rendering=warning", MIXED]).status.code(), Some(0));
-    assert_eq!(qamus(&["check", "--severity", "forbidden-rendering=warning", "--fail-on", "warning", MIXED]).status.code(), Some(1));
+    assert_eq!(QAMUS.run(&["check", "--fail-on", "info", "fixtures/articles/weekly-brief.md"]).status.code(), Some(1));
+    assert_eq!(QAMUS.run(&["check", "--fail-on", "never", MIXED]).status.code(), Some(0));
+    assert_eq!(QAMUS.run(&["check", "--severity", "forbidden-rendering=warning", MIXED]).status.code(), Some(0));
+    assert_eq!(QAMUS.run(&["check", "--severity", "forbidden-rendering=warning", "--fail-on", "warning", MIXED]).status.code(), Some(1));
     let (report, _) = json(&["--severity", "mixed-renderings=off", MIXED]);
     assert!(findings(&report, "mixed-renderings").is_empty());
-    let bad = qamus(&["check", "--severity", "no-such-rule=error", MIXED]);
+    let bad = QAMUS.run(&["check", "--severity", "no-such-rule=error", MIXED]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("unknown rule \"no-such-rule\""), "{}", stderr(&bad));
 }
 
 #[test]
 fn colour_only_when_asked_and_never_with_no_color() {
-    let coloured = qamus(&["check", "--color", "always", MIXED]);
+    let coloured = QAMUS.run(&["check", "--color", "always", MIXED]);
     assert!(stdout(&coloured).contains("\x1b[1;31merror"));
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", MIXED]).env("NO_COLOR", "1").output().unwrap();
+    let output = util::qamus().args(["check", MIXED]).env("NO_COLOR", "1").output().unwrap();
     assert!(!stdout(&output).contains('\x1b'));
 }
 
@@ -221,12 +214,8 @@ fn a_walk_takes_siblings_by_the_bytes_of_their_names_and_folders_where_they_fall
 #[test]
 fn stdin_is_read_with_a_dash() {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(["check", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        util::qamus().args(["check", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all("نص\nقوى الأمن الداخلي".as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -236,7 +225,7 @@ fn stdin_is_read_with_a_dash() {
 #[test]
 fn a_suggestion_is_in_the_definiteness_of_what_it_replaces() {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+    let mut child = util::qamus()
         .args(["check", "--no-config", "--format", "json", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -264,7 +253,7 @@ fn a_file_name_with_a_newline_or_bytes_that_are_not_utf8_is_escaped_and_given_ex
         std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), forbidden).unwrap();
     }
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_qamus"))
+        util::qamus()
             .args(["check", "--no-config"])
             .args(args)
             .arg(".")
@@ -310,7 +299,7 @@ fn the_readme_main_job_finds_the_planted_renderings_and_reads_every_fixture() {
     // `cargo run --release -- check fixtures/`, as the README says: exit 1
     // (forbidden renderings on purpose), and no fixture unreadable (the
     // broken ones are named by their tests, never walked).
-    let output = qamus(&["check", "fixtures/"]);
+    let output = QAMUS.run(&["check", "fixtures/"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(!stderr(&output).contains("error"), "{}", stderr(&output));
     assert!(!stdout(&output).contains("unreadable"), "{}", stdout(&output));
@@ -349,14 +338,14 @@ fn encodings_bom_utf16_and_windows_1256() {
     let (encoded, _, unmappable) = encoding_rs::WINDOWS_1256.encode("مؤسسة حمد الطبية");
     assert!(!unmappable);
     std::fs::write(&cp1256, &*encoded).unwrap();
-    let plain = qamus(&["check", cp1256.to_str().unwrap()]);
+    let plain = QAMUS.run(&["check", cp1256.to_str().unwrap()]);
     assert_eq!(plain.status.code(), Some(2));
     assert!(stderr(&plain).contains("cp1256.txt:1: invalid UTF-8 at byte 0"), "{}", stderr(&plain));
     let (report, code) = json(&["--encoding", "windows-1256", cp1256.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert_eq!(report["findings"][0]["surface"], "مؤسسة حمد الطبية");
 
-    let wrong = qamus(&["check", "--encoding", "klingon", cp1256.to_str().unwrap()]);
+    let wrong = QAMUS.run(&["check", "--encoding", "klingon", cp1256.to_str().unwrap()]);
     assert_eq!(wrong.status.code(), Some(2));
     assert!(stderr(&wrong).contains("unknown encoding \"klingon\""), "{}", stderr(&wrong));
 }
@@ -366,15 +355,15 @@ fn unreadable_inputs_are_reported_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let binary = dir.path().join("data.txt");
     std::fs::write(&binary, b"abc\0def").unwrap();
-    let output = qamus(&["check", "no/such/file.txt", MIXED]);
+    let output = QAMUS.run(&["check", "no/such/file.txt", MIXED]);
     assert_eq!(output.status.code(), Some(2), "an unreadable input wins over findings");
     assert!(stderr(&output).contains("qamus: error: no/such/file.txt: no such file or directory"), "{}", stderr(&output));
     assert!(stdout(&output).contains("error[forbidden-rendering]"), "the rest is still checked");
     // A binary file found by a walk is skipped with a notice; named, it is an error.
-    let walked = qamus(&["check", dir.path().to_str().unwrap()]);
+    let walked = QAMUS.run(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(walked.status.code(), Some(0));
     assert!(stderr(&walked).contains("data.txt: binary file, skipped"), "{}", stderr(&walked));
-    let named = qamus(&["check", binary.to_str().unwrap()]);
+    let named = QAMUS.run(&["check", binary.to_str().unwrap()]);
     assert_eq!(named.status.code(), Some(2));
     assert!(stderr(&named).contains("data.txt:1: binary file (NUL byte at byte 3)"), "{}", stderr(&named));
 }
@@ -393,14 +382,14 @@ fn every_bad_glossary_exits_2_naming_file_line_and_problem() {
     ];
     for (file, expected) in cases {
         let path = Path::new("fixtures/glossaries/bad").join(file);
-        let output = qamus(&["check", "--glossary", path.to_str().unwrap(), MIXED]);
+        let output = QAMUS.run(&["check", "--glossary", path.to_str().unwrap(), MIXED]);
         assert_eq!(output.status.code(), Some(2), "{file}");
         let err = stderr(&output);
         assert_eq!(err.lines().count(), 1, "{file}: one line: {err}");
         assert!(err.contains(&format!("{}{expected}", path.display())), "{file}: {err}");
         assert!(stdout(&output).is_empty(), "{file}: nothing checked with a bad glossary");
     }
-    let missing = qamus(&["check", "--glossary", "no-such-glossary.csv", MIXED]);
+    let missing = QAMUS.run(&["check", "--glossary", "no-such-glossary.csv", MIXED]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("no-such-glossary.csv: no such file or directory"));
 }
@@ -414,14 +403,14 @@ fn glossaries_given_on_the_command_line_replace_the_default() {
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(qamus(&["check", "--format", "yaml"]).status.code(), Some(2));
-    assert_eq!(qamus(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(qamus(&["--help"]).status.code(), Some(0));
+    assert_eq!(QAMUS.run(&["check", "--format", "yaml"]).status.code(), Some(2));
+    assert_eq!(QAMUS.run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(QAMUS.run(&["--help"]).status.code(), Some(0));
 }
 
 #[test]
 fn rules_lists_every_rule_with_its_default_severity() {
-    let output = stdout(&qamus(&["rules"]));
+    let output = stdout(&QAMUS.run(&["rules"]));
     for (rule, level) in [
         ("forbidden-rendering", "error"),
         ("deprecated-rendering", "warning"),
@@ -438,8 +427,8 @@ fn count_gives_the_counts_of_the_full_report_for_every_kind_of_input() {
     // `--count` makes findings without messages or contexts; what it counts
     // must be what the full report lists, file by file (plain text,
     // Markdown, PO, XLIFF, locale files, pragmas, translation units).
-    let counted = stdout(&qamus(&["check", "--count", "-j1", "fixtures"]));
-    let report: Value = serde_json::from_str(&stdout(&qamus(&["check", "--format", "json", "fixtures"]))).unwrap();
+    let counted = stdout(&QAMUS.run(&["check", "--count", "-j1", "fixtures"]));
+    let report: Value = serde_json::from_str(&stdout(&QAMUS.run(&["check", "--format", "json", "fixtures"]))).unwrap();
     let mut expected = std::collections::BTreeMap::<String, (usize, usize)>::new();
     for m in report["matches"].as_array().unwrap() {
         expected.entry(m["path"].as_str().unwrap().to_string()).or_default().0 += 1;
@@ -460,7 +449,7 @@ fn count_gives_the_counts_of_the_full_report_for_every_kind_of_input() {
 
 #[test]
 fn count_prints_matches_and_findings_per_file_and_a_total() {
-    let output = qamus(&["check", "--count", "fixtures/articles"]);
+    let output = QAMUS.run(&["check", "--count", "fixtures/articles"]);
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     assert!(text.contains("fixtures/articles/hmc-mixed-renderings.txt:15:4\n"), "{text}");
@@ -475,7 +464,7 @@ fn mixed_renderings_points_at_the_first_use_of_a_form_other_than_the_preferred()
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tie.txt");
     std::fs::write(&path, "أكدت قوى الأمن الداخلي الخبر.\nوقالت قوات الأمن العراقية إن العملية انتهت.\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", "--no-config", "--format", "json"]).arg(&path).output().unwrap();
+    let output = util::qamus().args(["check", "--no-config", "--format", "json"]).arg(&path).output().unwrap();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let mixed: Vec<&serde_json::Value> =
         report["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "mixed-renderings").collect();
@@ -487,12 +476,7 @@ fn mixed_renderings_points_at_the_first_use_of_a_form_other_than_the_preferred()
 /// its exit code and what it wrote on stderr.
 fn closing_the_pipe_after(args: &[&str], bytes: usize) -> (Option<i32>, String) {
     use std::io::Read;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = util::qamus().args(args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
     let mut stdout = child.stdout.take().unwrap();
     let mut start = vec![0; bytes];
     stdout.read_exact(&mut start).unwrap();
@@ -526,10 +510,8 @@ fn a_closed_pipe_is_no_error_and_hides_no_verdict() {
 
 #[test]
 fn jobs_past_four_a_core_are_reduced_with_a_warning() {
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(["check", "--no-config", "-j", "100000", "fixtures/articles/consistent-statement.txt"])
-        .output()
-        .unwrap();
+    let output =
+        util::qamus().args(["check", "--no-config", "-j", "100000", "fixtures/articles/consistent-statement.txt"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("--jobs 100000 is more than") && stderr.contains("using"), "{stderr}");
@@ -539,7 +521,7 @@ fn jobs_past_four_a_core_are_reduced_with_a_warning() {
 fn the_extension_of_the_output_picks_its_format_and_an_unknown_one_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let sarif = dir.path().join("findings.sarif");
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_qamus")).args(args).output().unwrap();
+    let run = |args: &[&str]| util::qamus().args(args).output().unwrap();
     let output = run(&["check", "--no-config", "fixtures/articles", "-o", sarif.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let log: Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).expect("SARIF, not text");
@@ -563,7 +545,7 @@ fn the_extension_of_the_output_picks_its_format_and_an_unknown_one_is_an_error()
 fn piped_input_is_read_without_a_path_and_named_by_stdin_filename() {
     use std::io::Write as _;
     let piped = |args: &[&str], input: &[u8], dir: &Path| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        let mut child = util::qamus()
             .args(args)
             .current_dir(dir)
             .stdin(std::process::Stdio::piped())
@@ -590,7 +572,7 @@ fn piped_input_is_read_without_a_path_and_named_by_stdin_filename() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("po/ar.po:19:9: warning[missing-rendering]"), "{text}");
     // Nothing piped (stdin a device, as in most CI runners): the folder.
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+    let output = util::qamus()
         .args(["check", "--no-config", "--format", "json"])
         .current_dir(dir.path())
         .stdin(std::process::Stdio::null())

@@ -1,20 +1,18 @@
 //! qamus on the third-party seed articles in `../shared/seeds/` (read, never
 //! copied). Skipped, with a message, where that folder is absent.
 
-mod common;
-
-use std::process::Command;
-
 use serde_json::Value;
 
+use crate::util;
+
 fn report() -> Option<Value> {
-    let seeds = common::shared("seeds", "the seed-corpus test")?;
+    let seeds = util::shared("seeds", "the seed-corpus test")?;
     // The articles only, not the folder's README.
     let mut articles: Vec<String> =
         std::fs::read_dir(seeds).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".txt")).collect();
     articles.sort();
     assert_eq!(articles.len(), 5, "{articles:?}");
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", "--format", "json"]).args(&articles).output().unwrap();
+    let output = util::qamus().args(["check", "--format", "json"]).args(&articles).output().unwrap();
     assert_eq!(output.status.code(), Some(1), "the seeds hold forbidden renderings: {}", String::from_utf8_lossy(&output.stderr));
     Some(serde_json::from_slice(&output.stdout).unwrap())
 }

@@ -3,38 +3,23 @@
 //! order, pragmas, baselines, `init`, completions, the man page, `--jobs` and
 //! `-o`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::util::{self, text, Qamus};
+
 const MIXED: &str = "fixtures/articles/hmc-mixed-renderings.txt";
 
-fn qamus_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GITHUB_WORKSPACE")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run qamus")
-}
-
-fn qamus(args: &[&str]) -> Output {
-    qamus_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
+/// Paths as given and no job summary, whatever the environment of the
+/// tests; `NO_COLOR` removed.
+const QAMUS: Qamus = Qamus::new().outside_workspace().without_step_summary().colour_allowed();
 
 /// A scratch directory holding a copy of the article fixtures.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let articles = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/articles");
+    let articles = Path::new(util::ROOT).join("fixtures/articles");
     std::fs::create_dir_all(dir.path().join("articles")).unwrap();
     for entry in std::fs::read_dir(articles).unwrap() {
         let entry = entry.unwrap();
@@ -47,10 +32,10 @@ fn workspace() -> tempfile::TempDir {
 
 #[test]
 fn sarif_validates_against_the_2_1_0_schema() {
-    let output = qamus(&["check", "--format", "sarif", "fixtures/articles"]);
+    let output = QAMUS.in_root().run(&["check", "--format", "sarif", "fixtures/articles"]);
     assert_eq!(output.status.code(), Some(1));
     let log: Value = serde_json::from_slice(&output.stdout).unwrap();
-    if let Some(schema_path) = common::shared("schemas/sarif-schema-2.1.0.json", "the SARIF schema validation") {
+    if let Some(schema_path) = util::shared("schemas/sarif-schema-2.1.0.json", "the SARIF schema validation") {
         let schema: Value = serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
         let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
         let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
@@ -128,7 +113,7 @@ fn github_commands_escape_percent_newlines_colons_and_commas() {
     let odd = dir.path().join("a,b:c.txt");
     std::fs::write(&odd, "قال إن مؤسسة حمد الطبية ستجتمع").unwrap();
     let summary = dir.path().join("summary.md");
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+    let output = util::qamus()
         .args(["check", "--format", "github", "--glossary", "g.csv", "a,b:c.txt"])
         .current_dir(dir.path())
         .env_remove("GITHUB_WORKSPACE")
@@ -158,7 +143,7 @@ fn github_commands_escape_percent_newlines_colons_and_commas() {
 
 #[test]
 fn github_annotations_for_the_fixtures_use_repository_paths_and_levels() {
-    let output = qamus(&["check", "--format", "github", "fixtures/articles"]);
+    let output = QAMUS.in_root().run(&["check", "--format", "github", "fixtures/articles"]);
     let stdout = text(&output.stdout);
     let commands: Vec<_> = stdout.lines().map(parse_command).collect();
     assert!(commands
@@ -172,8 +157,8 @@ fn github_annotations_for_the_fixtures_use_repository_paths_and_levels() {
 
 #[test]
 fn jsonl_is_one_finding_per_line_with_the_json_keys() {
-    let jsonl = text(&qamus(&["check", "--format", "jsonl", "fixtures/articles"]).stdout);
-    let json: Value = serde_json::from_slice(&qamus(&["check", "--format", "json", "fixtures/articles"]).stdout).unwrap();
+    let jsonl = text(&QAMUS.in_root().run(&["check", "--format", "jsonl", "fixtures/articles"]).stdout);
+    let json: Value = serde_json::from_slice(&QAMUS.in_root().run(&["check", "--format", "json", "fixtures/articles"]).stdout).unwrap();
     let lines: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), json["findings"].as_array().unwrap().len());
     assert_eq!(lines[0], json["findings"][0]);
@@ -187,18 +172,18 @@ fn config_is_discovered_from_a_parent_and_flags_override_it() {
     let dir = workspace();
     std::fs::write(dir.path().join("qamus.toml"), "fail-on = \"never\"\nformat = \"json\"\n").unwrap();
     let sub = dir.path().join("articles");
-    let output = qamus_in(&sub, &["check", "hmc-mixed-renderings.txt"]);
+    let output = QAMUS.in_dir(&sub).run(&["check", "hmc-mixed-renderings.txt"]);
     assert_eq!(output.status.code(), Some(0), "fail-on = never from the parent's qamus.toml");
     assert!(serde_json::from_slice::<Value>(&output.stdout).is_ok(), "format = json from the config");
-    let output = qamus_in(&sub, &["check", "--fail-on", "error", "--format", "text", "hmc-mixed-renderings.txt"]);
+    let output = QAMUS.in_dir(&sub).run(&["check", "--fail-on", "error", "--format", "text", "hmc-mixed-renderings.txt"]);
     assert_eq!(output.status.code(), Some(1), "the flag wins");
     assert!(text(&output.stdout).contains("error[forbidden-rendering]"));
-    let output = qamus_in(&sub, &["check", "--no-config", "hmc-mixed-renderings.txt"]);
+    let output = QAMUS.in_dir(&sub).run(&["check", "--no-config", "hmc-mixed-renderings.txt"]);
     assert_eq!(output.status.code(), Some(1), "--no-config ignores it");
     let elsewhere = tempfile::tempdir().unwrap();
     std::fs::write(elsewhere.path().join("strict.toml"), "fail-on = \"warning\"\n").unwrap();
     let strict = elsewhere.path().join("strict.toml");
-    let output = qamus_in(&sub, &["check", "--config", strict.to_str().unwrap(), "consistent-statement.txt"]);
+    let output = QAMUS.in_dir(&sub).run(&["check", "--config", strict.to_str().unwrap(), "consistent-statement.txt"]);
     assert_eq!(output.status.code(), Some(0));
 }
 
@@ -207,7 +192,7 @@ fn config_severities_glossaries_includes_excludes_and_ignores() {
     let dir = workspace();
     let root = dir.path();
     std::fs::create_dir_all(root.join("terms")).unwrap();
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("glossaries/us-iraq-security.csv"), root.join("terms/g.csv")).unwrap();
+    std::fs::copy(Path::new(util::ROOT).join("glossaries/us-iraq-security.csv"), root.join("terms/g.csv")).unwrap();
     std::fs::write(root.join("articles/extra.txt"), "مؤسسة حمد الطبية").unwrap();
     std::fs::write(
         root.join("qamus.toml"),
@@ -228,7 +213,7 @@ path = "articles/consistent-*.txt"
 "#,
     )
     .unwrap();
-    let output = qamus_in(root, &["check"]);
+    let output = QAMUS.in_dir(root).run(&["check"]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let paths: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert!(paths.iter().all(|p| p.ends_with("hmc-mixed-renderings.txt")), "include and exclude: {paths:?}");
@@ -240,7 +225,7 @@ path = "articles/consistent-*.txt"
     assert_eq!(report["summary"]["files"], 2);
     // An include that matches nothing is an error.
     std::fs::write(root.join("qamus.toml"), "include = [\"nothing/**\"]\n").unwrap();
-    let output = qamus_in(root, &["check"]);
+    let output = QAMUS.in_dir(root).run(&["check"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("include: the globs [\"nothing/**\"] match no file"), "{}", text(&output.stderr));
 }
@@ -252,7 +237,7 @@ fn a_count_drops_what_ignores_pragmas_and_min_severity_drop_from_the_report() {
     // pragma silences, and those below the minimum severity.
     let dir = workspace();
     let root = dir.path();
-    let translations = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/translations");
+    let translations = Path::new(util::ROOT).join("fixtures/translations");
     std::fs::create_dir_all(root.join("translations")).unwrap();
     for name in ["page.html", "statement.xlf"] {
         std::fs::copy(translations.join(name), root.join("translations").join(name)).unwrap();
@@ -265,8 +250,8 @@ fn a_count_drops_what_ignores_pragmas_and_min_severity_drop_from_the_report() {
         let report: Value = serde_json::from_slice(&output.stdout).unwrap();
         report["findings"].as_array().unwrap().iter().any(|f| f["concept"] == "jcc" && f["rule"] == "missing-rendering")
     };
-    assert!(missing_jcc(qamus(&["check", "--format", "json", "fixtures/translations/statement.ar.po"])));
-    assert!(!missing_jcc(qamus_in(root, &["check", "--format", "json", "translations/statement.ar.po"])));
+    assert!(missing_jcc(QAMUS.in_root().run(&["check", "--format", "json", "fixtures/translations/statement.ar.po"])));
+    assert!(!missing_jcc(QAMUS.in_dir(root).run(&["check", "--format", "json", "translations/statement.ar.po"])));
     std::fs::write(
         root.join("qamus.toml"),
         "[[ignore]]\npath = \"articles/hmc-*.txt\"\nconcepts = [\"hmc\"]\n\n[[ignore]]\npath = \"translations/*.po\"\nrules = [\"missing-rendering\"]\n",
@@ -277,9 +262,10 @@ fn a_count_drops_what_ignores_pragmas_and_min_severity_drop_from_the_report() {
         let last = text.lines().last().unwrap_or_default().to_string();
         last.rsplit(':').next().unwrap().parse().unwrap_or_else(|_| panic!("{text}"))
     };
-    let unfiltered = total(&qamus_in(root, &["check", "--count", "--no-config", "--min-severity", "note", "articles", "translations"]));
+    let unfiltered =
+        total(&QAMUS.in_dir(root).run(&["check", "--count", "--no-config", "--min-severity", "note", "articles", "translations"]));
     for level in ["note", "warning", "error"] {
-        let report = qamus_in(root, &["check", "--format", "json", "--min-severity", level, "articles", "translations"]);
+        let report = QAMUS.in_dir(root).run(&["check", "--format", "json", "--min-severity", level, "articles", "translations"]);
         let report: Value = serde_json::from_slice(&report.stdout).unwrap();
         let mut expected = std::collections::BTreeMap::<String, (usize, usize)>::new();
         for m in report["matches"].as_array().unwrap() {
@@ -297,7 +283,7 @@ fn a_count_drops_what_ignores_pragmas_and_min_severity_drop_from_the_report() {
             assert!(findings > 0 && findings + 6 <= unfiltered, "{findings} of {unfiltered}");
         }
         for jobs in ["1", "2"] {
-            let output = qamus_in(root, &["check", "--count", "-j", jobs, "--min-severity", level, "articles", "translations"]);
+            let output = QAMUS.in_dir(root).run(&["check", "--count", "-j", jobs, "--min-severity", level, "articles", "translations"]);
             let mut counted: Vec<String> = text(&output.stdout).lines().map(str::to_string).collect();
             counted.sort();
             assert_eq!(counted, lines, "--min-severity {level} -j {jobs}");
@@ -319,7 +305,7 @@ fn config_errors_name_the_file_the_key_and_the_line() {
     ];
     for (config, expected) in cases {
         std::fs::write(dir.path().join("qamus.toml"), config).unwrap();
-        let output = qamus_in(dir.path(), &["check", "articles"]);
+        let output = QAMUS.in_dir(dir.path()).run(&["check", "articles"]);
         assert_eq!(output.status.code(), Some(2), "{config}");
         let stderr = text(&output.stderr);
         assert!(stderr.contains(expected), "{config}: {stderr}");
@@ -330,15 +316,15 @@ fn config_errors_name_the_file_the_key_and_the_line() {
 #[test]
 fn init_writes_a_starter_config_once() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(qamus_in(dir.path(), &["init"]).status.code(), Some(0));
+    assert_eq!(QAMUS.in_dir(dir.path()).run(&["init"]).status.code(), Some(0));
     let written = std::fs::read_to_string(dir.path().join("qamus.toml")).unwrap();
     assert!(written.contains("# fail-on = \"error\""));
-    let again = qamus_in(dir.path(), &["init"]);
+    let again = QAMUS.in_dir(dir.path()).run(&["init"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("qamus.toml: already exists; pass --force"));
-    assert_eq!(qamus_in(dir.path(), &["init", "--force"]).status.code(), Some(0));
+    assert_eq!(QAMUS.in_dir(dir.path()).run(&["init", "--force"]).status.code(), Some(0));
     std::fs::write(dir.path().join("a.txt"), "حوار التعاون الأمني المشترك").unwrap();
-    assert_eq!(qamus_in(dir.path(), &["check"]).status.code(), Some(0), "the starter config loads");
+    assert_eq!(QAMUS.in_dir(dir.path()).run(&["check"]).status.code(), Some(0), "the starter config loads");
 }
 
 // ---------------------------------------------------------------- pragmas
@@ -352,7 +338,7 @@ fn pragmas_in_markdown_and_text() {
         "<!-- qamus-ignore-next-line -->\nقال إن مؤسسة حمد الطبية\nثم قوى الأمن الداخلي <!-- qamus-ignore-line isf -->\nو قوى الأمن الداخلي\n",
     )
     .unwrap();
-    let output = qamus_in(dir.path(), &["check", "--format", "json", "a.md"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "--format", "json", "a.md"]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let lines: Vec<u64> = report["findings"]
         .as_array()
@@ -365,7 +351,7 @@ fn pragmas_in_markdown_and_text() {
 
     let txt = dir.path().join("a.txt");
     std::fs::write(&txt, "# qamus-ignore hmc\nمؤسسة حمد الطبية\nقوى الأمن الداخلي # qamus-ignore-line\nقوى الأمن الداخلي\n# qamus-ignore-next-line nosuch\nنص\n").unwrap();
-    let output = qamus_in(dir.path(), &["check", "--format", "json", "a.txt"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "--format", "json", "a.txt"]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let found: Vec<(String, u64)> = report["findings"]
         .as_array()
@@ -392,7 +378,7 @@ fn a_silenced_occurrence_is_not_a_rendering_of_the_document() {
     let silenced = format!("{short} # qamus-ignore-line jscd\n{full}\n");
     let rules = |text: &str| -> Vec<String> {
         std::fs::write(dir.path().join("a.txt"), text).unwrap();
-        let output = qamus_in(dir.path(), &["check", "--format", "json", "a.txt"]);
+        let output = QAMUS.in_dir(dir.path()).run(&["check", "--format", "json", "a.txt"]);
         let report: Value = serde_json::from_slice(&output.stdout).unwrap();
         report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
     };
@@ -406,18 +392,18 @@ fn a_silenced_occurrence_is_not_a_rendering_of_the_document() {
 fn a_baseline_survives_an_edit_above_a_known_finding() {
     let dir = workspace();
     let file = dir.path().join("articles/hmc-mixed-renderings.txt");
-    let write = qamus_in(dir.path(), &["check", "--write-baseline", "baseline.json", "articles"]);
+    let write = QAMUS.in_dir(dir.path()).run(&["check", "--write-baseline", "baseline.json", "articles"]);
     assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
     assert!(text(&write.stderr).contains("recorded"));
     // Edit: two new paragraphs above everything.
     let original = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, format!("سطر جديد في الأعلى\n\nفقرة أخرى\n{original}")).unwrap();
-    let output = qamus_in(dir.path(), &["check", "--baseline", "baseline.json", "articles"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "--baseline", "baseline.json", "articles"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
     assert!(text(&output.stdout).contains("0 errors, 0 warnings"), "{}", text(&output.stdout));
     // A new forbidden rendering is still caught.
     std::fs::write(&file, format!("{original}\nوفي خبر آخر قوى الأمن الداخلي\n")).unwrap();
-    let output = qamus_in(dir.path(), &["check", "--baseline", "baseline.json", "--format", "json", "articles"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "--baseline", "baseline.json", "--format", "json", "articles"]);
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let new: Vec<(&str, &str)> =
@@ -426,7 +412,7 @@ fn a_baseline_survives_an_edit_above_a_known_finding() {
     assert_eq!(new, vec![("forbidden-rendering", "قوى الأمن الداخلي"), ("mixed-renderings", "قوى الأمن الداخلي")]);
     // A malformed baseline is an error.
     std::fs::write(dir.path().join("bad.json"), "{\"version\": 1}").unwrap();
-    let bad = qamus_in(dir.path(), &["check", "--baseline", "bad.json", "articles"]);
+    let bad = QAMUS.in_dir(dir.path()).run(&["check", "--baseline", "bad.json", "articles"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("bad.json:1:"), "{}", text(&bad.stderr));
 }
@@ -450,7 +436,7 @@ fn a_baseline_matches_its_paths_however_they_are_typed_and_counts_what_it_no_lon
         std::fs::create_dir_all(dir.path().join("locales/ar")).unwrap();
         let forbidden = "اجتمعت مؤسسة حمد الطبية أمس.\nوأكدت قوى الأمن الداخلي ذلك.\n";
         std::fs::write(dir.path().join("locales/ar/news.txt"), forbidden).unwrap();
-        let write = qamus_in(dir.path(), &["check", "--write-baseline", "qamus-baseline.json", "./locales/ar/"]);
+        let write = QAMUS.in_dir(dir.path()).run(&["check", "--write-baseline", "qamus-baseline.json", "./locales/ar/"]);
         assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
         let stored = std::fs::read_to_string(dir.path().join("qamus-baseline.json")).unwrap();
         assert!(stored.contains("\"path\": \"locales/ar/news.txt\""), "{stored}");
@@ -460,7 +446,7 @@ fn a_baseline_matches_its_paths_however_they_are_typed_and_counts_what_it_no_lon
             ("locales", "../qamus-baseline.json", "."),
             ("locales/ar", "../../qamus-baseline.json", "news.txt"),
         ] {
-            let output = qamus_in(&dir.path().join(folder), &["check", "--format", "json", "--baseline", baseline, path]);
+            let output = QAMUS.in_dir(&dir.path().join(folder)).run(&["check", "--format", "json", "--baseline", baseline, path]);
             assert_eq!(findings_of(&output), Vec::<String>::new(), "from {folder:?} with {path:?}: {}", text(&output.stderr));
             assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
             assert!(text(&output.stderr).contains("2 findings recorded in the baseline were not reported"), "{}", text(&output.stderr));
@@ -469,14 +455,15 @@ fn a_baseline_matches_its_paths_however_they_are_typed_and_counts_what_it_no_lon
         // One finding fixed: its entry matches nothing, and the run says so.
         std::fs::write(dir.path().join("locales/ar/news.txt"), "اجتمعت اللجنة العسكرية العليا أمس.\nوأكدت قوى الأمن الداخلي ذلك.\n")
             .unwrap();
-        let output = qamus_in(dir.path(), &["check", "--format", "json", "--baseline", "qamus-baseline.json", "locales"]);
+        let output = QAMUS.in_dir(dir.path()).run(&["check", "--format", "json", "--baseline", "qamus-baseline.json", "locales"]);
         assert_eq!(findings_of(&output), Vec::<String>::new(), "{}", text(&output.stderr));
         let stderr = text(&output.stderr);
         assert!(stderr.contains("1 finding recorded in the baseline was not reported"), "{stderr}");
         assert!(stderr.contains("1 entry of the baseline matched no finding in the files checked"), "{stderr}");
         // A new finding is still reported, at its path as typed.
         std::fs::write(dir.path().join("locales/ar/other.txt"), forbidden).unwrap();
-        let output = qamus_in(&dir.path().join("locales"), &["check", "--format", "json", "--baseline", "../qamus-baseline.json", "./ar"]);
+        let output =
+            QAMUS.in_dir(&dir.path().join("locales")).run(&["check", "--format", "json", "--baseline", "../qamus-baseline.json", "./ar"]);
         let found = findings_of(&output);
         assert!(!found.is_empty() && found.iter().all(|f| f.starts_with("./ar/other.txt ")), "{found:?}");
     }
@@ -519,17 +506,17 @@ fn the_pre_commit_hook_passes_only_what_a_walk_would_check() {
     std::fs::write(dir.path().join("drafts/draft.txt"), forbidden).unwrap();
     std::fs::write(dir.path().join("locales/en.json"), "{\"a\": \"Iraqi Security Forces\"}").unwrap();
     std::fs::write(dir.path().join("locales/ar.json"), "{\"a\": \"قوات الأمن العراقية\"}").unwrap();
-    let write = qamus_in(dir.path(), &["check", "--write-baseline", "qamus-baseline.json", "news.txt"]);
+    let write = QAMUS.in_dir(dir.path()).run(&["check", "--write-baseline", "qamus-baseline.json", "news.txt"]);
     assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
     assert!(text(&write.stderr).contains("recorded 1 finding in"), "{}", text(&write.stderr));
-    let sarif = qamus_in(dir.path(), &["check", "--format", "sarif", "-o", "qamus.sarif", "news.txt"]);
+    let sarif = QAMUS.in_dir(dir.path()).run(&["check", "--format", "sarif", "-o", "qamus.sarif", "news.txt"]);
     assert_eq!(sarif.status.code(), Some(1), "{}", text(&sarif.stderr));
     let staged = ["news.txt", "drafts/draft.txt", "locales/en.json", "locales/ar.json", "qamus-baseline.json", "qamus.sarif"];
     let run = |extra: &[&str]| {
         let mut args = vec!["check", "--force-exclude", "--format", "json"];
         args.extend_from_slice(extra);
         args.extend_from_slice(&staged);
-        qamus_in(dir.path(), &args)
+        QAMUS.in_dir(dir.path()).run(&args)
     };
     let output = run(&[]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output.stderr)));
@@ -543,7 +530,7 @@ fn the_pre_commit_hook_passes_only_what_a_walk_would_check() {
     // Without --force-exclude every named file is read, as ripgrep does.
     let mut args = vec!["check", "--format", "json"];
     args.extend_from_slice(&staged);
-    let output = qamus_in(dir.path(), &args);
+    let output = QAMUS.in_dir(dir.path()).run(&args);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(report["findings"].as_array().unwrap().iter().any(|f| f["path"] == "drafts/draft.txt"), "{report:#}");
     // An `include` chooses among the named files, and one naming none of
@@ -563,7 +550,7 @@ fn the_configuration_in_effect_is_printed_and_reads_back_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let config = "exclude = [\"drafts/**\"]\nfail-on = \"warning\"\n[severity]\nmixed-renderings = \"info\"\n[concept-severity]\nisis = \"off\"\nhmc = { mixed-renderings = \"note\" }\n[[ignore]]\npath = \"quotes/**\"\nconcepts = [\"hmc\"]\nrules = [\"deprecated-rendering\"]\n";
     std::fs::write(dir.path().join("qamus.toml"), config).unwrap();
-    let shown = qamus_in(dir.path(), &["config"]);
+    let shown = QAMUS.in_dir(dir.path()).run(&["config"]);
     assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
     let first = text(&shown.stdout);
     for line in [
@@ -583,13 +570,13 @@ fn the_configuration_in_effect_is_printed_and_reads_back_the_same() {
     let sub = dir.path().join("again");
     std::fs::create_dir(&sub).unwrap();
     std::fs::write(sub.join("qamus.toml"), &first).unwrap();
-    let again = qamus_in(&sub, &["config"]);
+    let again = QAMUS.in_dir(&sub).run(&["config"]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
     // The same values; the rules' levels are now the file's, not defaults.
     let body = |t: &str| t.lines().skip(1).map(|l| l.trim_end_matches("  # default").to_string()).collect::<Vec<_>>();
     assert_eq!(body(&text(&again.stdout)), body(&first));
     // Defaults only.
-    let defaults = text(&qamus_in(dir.path(), &["config", "--no-config"]).stdout);
+    let defaults = text(&QAMUS.in_dir(dir.path()).run(&["config", "--no-config"]).stdout);
     assert!(defaults.starts_with("# No qamus.toml here or above"), "{defaults}");
     assert!(defaults.contains("# fail-on: \"error\" (default)"), "{defaults}");
     // Every value is checked as a run checks it.
@@ -601,7 +588,7 @@ fn the_configuration_in_effect_is_printed_and_reads_back_the_same() {
         ("encoding = \"latin-99\"\n", "latin-99"),
     ] {
         std::fs::write(dir.path().join("qamus.toml"), bad).unwrap();
-        let output = qamus_in(dir.path(), &["config"]);
+        let output = QAMUS.in_dir(dir.path()).run(&["config"]);
         assert_eq!(output.status.code(), Some(2), "{bad}");
         let stderr = text(&output.stderr);
         assert!(stderr.contains("qamus.toml") && stderr.contains(expected), "{bad}: {stderr}");
@@ -633,7 +620,7 @@ fn output_is_the_same_whatever_the_number_of_jobs() {
     std::os::unix::fs::symlink(dir.path().join("nowhere.txt"), dir.path().join("f30-broken.txt")).unwrap();
     let path = dir.path().to_str().unwrap();
     for format in ["text", "json", "jsonl", "sarif", "github"] {
-        let one = qamus(&["check", "-j", "1", "--format", format, path]);
+        let one = QAMUS.in_root().run(&["check", "-j", "1", "--format", format, path]);
         assert!(!one.stdout.is_empty());
         assert!(
             text(&one.stderr).contains("bad.txt") && text(&one.stderr).contains("image.txt: binary file, skipped"),
@@ -647,7 +634,7 @@ fn output_is_the_same_whatever_the_number_of_jobs() {
             text(&one.stderr)
         );
         for jobs in ["2", "4"] {
-            let other = qamus(&["check", "-j", jobs, "--format", format, path]);
+            let other = QAMUS.in_root().run(&["check", "-j", jobs, "--format", format, path]);
             assert_eq!(one.stdout, other.stdout, "{format} -j {jobs}");
             assert_eq!(text(&one.stderr), text(&other.stderr), "{format} -j {jobs}");
             assert_eq!(one.status.code(), other.status.code(), "{format} -j {jobs}");
@@ -660,7 +647,7 @@ fn output_file_is_written_whole() {
     let dir = tempfile::tempdir().unwrap();
     let target: PathBuf = dir.path().join("report.sarif");
     std::fs::write(&target, "old").unwrap();
-    let output = qamus(&["check", "--format", "sarif", "-o", target.to_str().unwrap(), MIXED]);
+    let output = QAMUS.in_root().run(&["check", "--format", "sarif", "-o", target.to_str().unwrap(), MIXED]);
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
@@ -670,10 +657,10 @@ fn output_file_is_written_whole() {
 
 #[test]
 fn completions_and_man_page() {
-    let bash = qamus(&["completions", "bash"]);
+    let bash = QAMUS.in_root().run(&["completions", "bash"]);
     assert_eq!(bash.status.code(), Some(0));
     assert!(text(&bash.stdout).contains("--fail-on"));
-    let man = qamus(&["man"]);
+    let man = QAMUS.in_root().run(&["man"]);
     let main = text(&man.stdout);
     assert!(main.contains(".TH qamus 1"), "{}", &main[..200]);
     for section in [".SH \"EXIT STATUS\"", ".SH FILES", ".SH ENVIRONMENT", ".SH \"SEE ALSO\"", "NO_COLOR", "qamus.toml"] {
@@ -684,21 +671,21 @@ fn completions_and_man_page() {
         regex::Regex::new(r"qamus\\-([a-z]+)\(1\)").unwrap().captures_iter(&main).map(|c| c[1].to_string()).collect();
     assert!(named.len() >= 7 && named.contains("check") && !named.contains("help"), "{named:?}");
     for name in &named {
-        let page = qamus(&["man", name]);
+        let page = QAMUS.in_root().run(&["man", name]);
         assert_eq!(page.status.code(), Some(0), "{name}: {}", text(&page.stderr));
         let page = text(&page.stdout);
         assert!(page.contains(&format!(".TH qamus-{name} 1")), "{name}: {}", &page[..200.min(page.len())]);
         assert!(page.contains(".SH \"EXIT STATUS\"") && page.contains("qamus\\fR(1)"), "{name}");
     }
     // The check page has what a CI author looks for.
-    let check = text(&qamus(&["man", "check"]).stdout);
+    let check = text(&QAMUS.in_root().run(&["man", "check"]).stdout);
     assert!(check.contains("\\-\\-fail\\-on") && check.contains(".SH ENVIRONMENT"), "{check}");
-    let unknown = qamus(&["man", "nothing"]);
+    let unknown = QAMUS.in_root().run(&["man", "nothing"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("no page for \"qamus-nothing\""), "{}", text(&unknown.stderr));
     // --dir writes them all.
     let dir = tempfile::tempdir().unwrap();
-    let written = qamus(&["man", "--dir", dir.path().to_str().unwrap()]);
+    let written = QAMUS.in_root().run(&["man", "--dir", dir.path().to_str().unwrap()]);
     assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
     let mut files: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     files.sort();

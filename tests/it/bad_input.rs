@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::util::{self, Qamus};
+
 struct Case {
     name: &'static str,
     /// Arguments; `{dir}` is replaced by the case's scratch directory.
@@ -16,9 +18,12 @@ struct Case {
     stderr: Vec<String>,
 }
 
+/// Paths as given (`GITHUB_WORKSPACE` removed).
+const QAMUS: Qamus = Qamus::new().outside_workspace();
+
 fn run(dir: &Path, args: &[String]) -> Output {
     let args: Vec<String> = args.iter().map(|a| a.replace("{dir}", dir.to_str().unwrap())).collect();
-    Command::new(env!("CARGO_BIN_EXE_qamus")).args(&args).current_dir(dir).env_remove("GITHUB_WORKSPACE").output().expect("run qamus")
+    QAMUS.in_dir(dir).command().args(&args).output().expect("run qamus")
 }
 
 fn fixture(path: &str) -> String {
@@ -270,7 +275,7 @@ fn xml_po_and_config() {
         let sub = d.join("configured");
         std::fs::create_dir_all(&sub).unwrap();
         std::fs::write(sub.join("qamus.toml"), config).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_qamus")).arg("check").current_dir(&sub).output().unwrap();
+        let output = util::qamus().arg("check").current_dir(&sub).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{config}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(expected), "{config}: {stderr}");
@@ -299,7 +304,7 @@ fn inputs_are_never_modified_and_failures_are_listed() {
 /// Runs qamus in `dir`, killed (and the test failed) if it has not finished
 /// in a minute: a FIFO must never block it.
 fn run_bounded(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+    let mut child = util::qamus()
         .args(args)
         .current_dir(dir)
         .stdout(std::process::Stdio::piped())

@@ -3,22 +3,13 @@
 //! MultiTerm and Weblate write them, two-language CSV, TSV), the TBX round
 //! trip, and the self-tests.
 
-mod common;
-
 use std::path::Path;
-use std::process::{Command, Output};
 
 use qamus::glossary::attested::Attested;
 use qamus::glossary::{tbx, Glossary, GlossaryFormat, PartsOfSpeech, Status};
 use serde_json::Value;
 
-fn qamus(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qamus")).args(args).output().expect("run qamus")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::util::{self, lossy, run};
 
 /// (id, en, acronym, [(form, status, parts of speech, the rendering it is
 /// a form of)]) of every concept, for comparisons.
@@ -65,8 +56,8 @@ fn parts_of_speech_and_listed_forms_go_through_tbx_and_csv_and_back() {
         assert!(written.contains(r#"<ref type="crossReference" target="t-"#), "{path}");
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("round.csv");
-        let output = qamus(&["glossary", "--all", "-g", path, "-o", out.to_str().unwrap()]);
-        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let output = run(&["glossary", "--all", "-g", path, "-o", out.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", lossy(&output.stderr));
         let back = Glossary::load_files(&[out], None).unwrap();
         assert_eq!(shape(&back), shape(&curated), "{path} through CSV");
     }
@@ -105,11 +96,11 @@ fn tbx_as_multiterm_and_weblate_write_it() {
     assert!(weblate.notices.iter().any(|n| n.contains("\"isf-wrong\" has no preferred or admitted Arabic term")), "{:?}", weblate.notices);
 
     // And `check` uses them.
-    let output = qamus(&["check", "--glossary", "fixtures/glossaries/tbx/multiterm-v2.tbx", "fixtures/articles/hmc-mixed-renderings.txt"]);
+    let output = run(&["check", "--glossary", "fixtures/glossaries/tbx/multiterm-v2.tbx", "fixtures/articles/hmc-mixed-renderings.txt"]);
     assert!(
-        text(&output.stdout).contains("warning[deprecated-rendering] «\u{2068}اللجنة العسكرية المشتركة\u{2069}»"),
+        lossy(&output.stdout).contains("warning[deprecated-rendering] «\u{2068}اللجنة العسكرية المشتركة\u{2069}»"),
         "{}",
-        text(&output.stdout)
+        lossy(&output.stdout)
     );
 }
 
@@ -144,20 +135,20 @@ fn semicolons_and_tabs_in_a_csv_header_are_read_as_its_separator() {
     ] {
         let path = dir.path().join(name);
         std::fs::write(&path, body).unwrap();
-        let output = qamus(&["check", "--no-config", "--format", "json", "-g", path.to_str().unwrap(), article.to_str().unwrap()]);
-        assert_eq!(output.status.code(), Some(0), "{name}: {}", text(&output.stderr));
+        let output = run(&["check", "--no-config", "--format", "json", "-g", path.to_str().unwrap(), article.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", lossy(&output.stderr));
         let report: Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(report["matches"][0]["surface"], "قوات الأمن العراقية", "{name}");
     }
     // A header that mixes them: the error says what the cell holds.
     let mixed = dir.path().join("mixed.csv");
     std::fs::write(&mixed, "id;en;ar,note\nisf;Iraqi Security Forces;قوات الأمن العراقية,x\n").unwrap();
-    let output = qamus(&["check", "--no-config", "-g", mixed.to_str().unwrap(), article.to_str().unwrap()]);
+    let output = run(&["check", "--no-config", "-g", mixed.to_str().unwrap(), article.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output.stderr).contains("unknown column \"id;en;ar\"") && text(&output.stderr).contains("is this file separated by ';'?"),
+        lossy(&output.stderr).contains("unknown column \"id;en;ar\"") && lossy(&output.stderr).contains("is this file separated by ';'?"),
         "{}",
-        text(&output.stderr)
+        lossy(&output.stderr)
     );
 }
 
@@ -168,22 +159,22 @@ fn the_glossary_command_reads_the_configuration_as_check_does_and_keeps_spelling
         "id,en,ar,note\n@spelling,,الأمريكية | الأميركية,Both spellings are standard.\nisf,Iraqi Security Forces,قوات الأمن العراقية,\n";
     std::fs::write(dir.path().join("terms.csv"), glossary).unwrap();
     std::fs::write(dir.path().join("qamus.toml"), "glossaries = [\"terms.csv\"]\n").unwrap();
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_qamus")).args(args).current_dir(dir.path()).output().unwrap();
+    let run = |args: &[&str]| util::qamus().args(args).current_dir(dir.path()).output().unwrap();
     // The configured glossary, not the embedded one.
     let output = run(&["glossary", "--all"]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    let csv = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", lossy(&output.stderr));
+    let csv = lossy(&output.stdout);
     assert_eq!(csv.lines().filter(|l| !l.starts_with("id,") && !l.starts_with("@spelling")).count(), 1, "{csv}");
     // The note of the spelling row is kept.
     assert!(csv.lines().any(|l| l.starts_with("@spelling") && l.contains("Both spellings are standard.")), "{csv}");
     // --no-config: the embedded glossary, as for check.
     let output = run(&["glossary", "--no-config", "--all"]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert!(text(&output.stdout).lines().count() > 30);
+    assert_eq!(output.status.code(), Some(0), "{}", lossy(&output.stderr));
+    assert!(lossy(&output.stdout).lines().count() > 30);
     // No path: no corpus (not the current folder).
     std::fs::write(dir.path().join("a.txt"), "وأكدت قوات الأمن العراقية ذلك.\n").unwrap();
     let json: Value = serde_json::from_slice(&run(&["glossary", "--all", "-f", "json"]).stdout).unwrap();
-    assert!(text(&serde_json::to_vec(&json).unwrap()).contains("\"occurrences\":0"), "{json:#}");
+    assert!(lossy(&serde_json::to_vec(&json).unwrap()).contains("\"occurrences\":0"), "{json:#}");
 }
 
 #[test]
@@ -202,9 +193,9 @@ fn tbx_errors_and_unknown_elements() {
     for (name, body, expected) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, body).unwrap();
-        let output = qamus(&["check", "--glossary", path.to_str().unwrap(), "fixtures/articles"]);
+        let output = run(&["check", "--glossary", path.to_str().unwrap(), "fixtures/articles"]);
         assert_eq!(output.status.code(), Some(2), "{name}");
-        assert!(text(&output.stderr).contains(expected), "{name}: {}", text(&output.stderr));
+        assert!(lossy(&output.stderr).contains(expected), "{name}: {}", lossy(&output.stderr));
     }
     let odd = dir.path().join("odd.tbx");
     std::fs::write(
@@ -212,9 +203,9 @@ fn tbx_errors_and_unknown_elements() {
         "<tbx><text><body><conceptEntry id=\"pm\"><customThing>x</customThing><langSec xml:lang=\"en\"><termSec><term>Peshmerga</term></termSec></langSec><langSec xml:lang=\"ar\"><termSec><term>البيشمركة</term></termSec></langSec></conceptEntry></body></text></tbx>",
     )
     .unwrap();
-    let output = qamus(&["check", "--glossary", odd.to_str().unwrap(), "fixtures/articles"]);
+    let output = run(&["check", "--glossary", odd.to_str().unwrap(), "fixtures/articles"]);
     assert_eq!(output.status.code(), Some(0));
-    assert!(text(&output.stderr).contains("passed over unknown elements: customThing"), "{}", text(&output.stderr));
+    assert!(lossy(&output.stderr).contains("passed over unknown elements: customThing"), "{}", lossy(&output.stderr));
 }
 
 #[test]
@@ -234,8 +225,8 @@ fn two_language_csv_and_tsv_imports() {
 fn the_attested_glossary_of_the_fixtures_loads_back() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("attested.csv");
-    let output = qamus(&["glossary", "fixtures/articles", "--bom", "-o", out.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = run(&["glossary", "fixtures/articles", "--bom", "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", lossy(&output.stderr));
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "--bom");
     let written = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -248,17 +239,17 @@ fn the_attested_glossary_of_the_fixtures_loads_back() {
     );
     assert!(!written.lines().any(|l| l.starts_with("harir,")), "concepts not in the corpus are left out without --all");
     // It loads back as a glossary, and checks the same.
-    let back = qamus(&["check", "--glossary", out.to_str().unwrap(), "--format", "json", "fixtures/articles/hmc-mixed-renderings.txt"]);
-    let report: Value = serde_json::from_slice(&back.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&back.stderr)));
+    let back = run(&["check", "--glossary", out.to_str().unwrap(), "--format", "json", "fixtures/articles/hmc-mixed-renderings.txt"]);
+    let report: Value = serde_json::from_slice(&back.stdout).unwrap_or_else(|e| panic!("{e}: {}", lossy(&back.stderr)));
     assert_eq!(report["summary"]["error"], 1);
     // --all adds the rest with zero counts.
-    let all = text(&qamus(&["glossary", "fixtures/articles", "--all"]).stdout);
+    let all = lossy(&run(&["glossary", "fixtures/articles", "--all"]).stdout);
     assert!(all.lines().any(|l| l.starts_with("harir,") && l.contains(",0,0,,")), "{all}");
 }
 
 #[test]
 fn cat_csv_with_locale_codes() {
-    let out = text(&qamus(&["glossary", "fixtures/articles", "--format", "cat-csv", "--locales", "en-US,ar-IQ"]).stdout);
+    let out = lossy(&run(&["glossary", "fixtures/articles", "--format", "cat-csv", "--locales", "en-US,ar-IQ"]).stdout);
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("en-US,ar-IQ,description"));
     assert!(out.contains("\nU.S.-Iraq Higher Military Commission,اللجنة العسكرية العليا,"), "{out}");
@@ -268,7 +259,7 @@ fn cat_csv_with_locale_codes() {
 fn cat_csv_loads_back_as_a_two_language_glossary() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cat.csv");
-    let output = qamus(&["glossary", "--all", "--format", "cat-csv", "--locales", "en-US,ar-IQ", "-o", out.to_str().unwrap()]);
+    let output = run(&["glossary", "--all", "--format", "cat-csv", "--locales", "en-US,ar-IQ", "-o", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0));
     let back = Glossary::load_files(&[out], None).unwrap();
     let curated = Glossary::embedded().unwrap();
@@ -280,13 +271,13 @@ fn cat_csv_loads_back_as_a_two_language_glossary() {
 
 #[test]
 fn seeds_attest_hmc_as_dominant_and_hamad_as_forbidden() {
-    let Some(seeds) = common::shared("seeds", "the attested-glossary seed test") else { return };
+    let Some(seeds) = util::shared("seeds", "the attested-glossary seed test") else { return };
     let mut args = vec!["glossary".to_string(), "--format".into(), "json".into()];
     let mut files: Vec<String> =
         std::fs::read_dir(seeds).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".txt")).collect();
     files.sort();
     args.extend(files);
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(&args).output().unwrap();
+    let output = util::qamus().args(&args).output().unwrap();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let hmc = report["concepts"].as_array().unwrap().iter().find(|c| c["id"] == "hmc").unwrap();
     assert_eq!(hmc["dominant"], "اللجنة العسكرية العليا");
@@ -299,15 +290,15 @@ fn seeds_attest_hmc_as_dominant_and_hamad_as_forbidden() {
 
 #[test]
 fn self_tests_pass_on_the_shipped_glossary_and_name_the_failing_row() {
-    let ok = qamus(&["glossary", "--test"]);
-    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
-    assert!(text(&ok.stdout).trim_end().ends_with(" passed, 0 failed"));
-    let bad = qamus(&["glossary", "--test", "-g", "fixtures/glossaries/failing-examples.csv"]);
+    let ok = run(&["glossary", "--test"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", lossy(&ok.stderr));
+    assert!(lossy(&ok.stdout).trim_end().ends_with(" passed, 0 failed"));
+    let bad = run(&["glossary", "--test", "-g", "fixtures/glossaries/failing-examples.csv"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
-        text(&bad.stderr).contains("failing-examples.csv:2: hmc: «لجنة التنسيق العليا» should match hmc, but qamus finds nothing"),
+        lossy(&bad.stderr).contains("failing-examples.csv:2: hmc: «لجنة التنسيق العليا» should match hmc, but qamus finds nothing"),
         "{}",
-        text(&bad.stderr)
+        lossy(&bad.stderr)
     );
-    assert_eq!(text(&bad.stdout).trim(), "1 passed, 1 failed");
+    assert_eq!(lossy(&bad.stdout).trim(), "1 passed, 1 failed");
 }

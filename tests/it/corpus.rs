@@ -7,34 +7,20 @@
 //! release mode).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 
+use crate::util::{self, stderr, stdout, Qamus};
+
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus").join(path)
+    Path::new(util::ROOT).join("fixtures/corpus").join(path)
 }
 
-/// Runs qamus in `dir` (no configuration unless the test writes one there
-/// and leaves out `--no-config`).
-fn qamus(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GITHUB_WORKSPACE")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env("CI", "1")
-        .output()
-        .expect("run qamus")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+/// Paths as given, no job summary, and `CI=1`. Each test runs it in a
+/// folder of its own (no configuration unless the test writes one there and
+/// leaves out `--no-config`).
+const QAMUS: Qamus = Qamus::new().outside_workspace().without_step_summary().in_ci();
 
 /// A scratch folder holding the fixtures under `news/`.
 fn scratch() -> tempfile::TempDir {
@@ -72,7 +58,7 @@ fn finding(path: &str, record: u64, line: u64, column: u64, rule: &str) -> (Stri
 fn jsonl_records_are_documents_named_file_hash_line_at_their_place_in_their_text() {
     let dir = scratch();
     let args = ["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "news/archive.jsonl"];
-    let output = qamus(dir.path(), &[&args[..], &["-f", "json"]].concat());
+    let output = QAMUS.in_dir(dir.path()).run(&[&args[..], &["-f", "json"]].concat());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     // Line 2 of the file is blank: the record after it is on line 3, and
@@ -98,13 +84,13 @@ fn jsonl_records_are_documents_named_file_hash_line_at_their_place_in_their_text
         .iter()
         .all(|m| m["path"].as_str().unwrap().starts_with("news/archive.jsonl#") && m["record"].as_u64().is_some()));
     // The text output names them the same way.
-    let text = stdout(&qamus(dir.path(), &args));
+    let text = stdout(&QAMUS.in_dir(dir.path()).run(&args));
     assert!(text.starts_with("news/archive.jsonl#1:2:26: error[forbidden-rendering]"), "{text}");
     assert!(text.contains("\nnews/archive.jsonl#4:1:20: warning[deprecated-rendering]"), "{text}");
     assert!(text.ends_with("4 records, 7 matches: 1 error, 2 warnings\n"), "{text}");
     // A .jsonl file without --input-format is no corpus: its JSON is
     // read as plain text, one document.
-    let plain = stdout(&qamus(dir.path(), &["check", "--no-config", "news/archive.jsonl"]));
+    let plain = stdout(&QAMUS.in_dir(dir.path()).run(&["check", "--no-config", "news/archive.jsonl"]));
     assert!(plain.contains("news/archive.jsonl:1:") && !plain.contains('#'), "{plain}");
 }
 
@@ -114,14 +100,22 @@ fn a_json_pointer_names_a_nested_field() {
     let record = |body: &str| serde_json::json!({ "id": 1, "article": { "title": "عنوان", "body": body } }).to_string();
     let corpus = format!("{}\n{}\n", record("خبر عن حوار التعاون الأمني المشترك."), record("وانتشرت قوى الأمن الداخلي في المدينة."));
     std::fs::write(dir.path().join("nested.ndjson"), corpus).unwrap();
-    let output = qamus(
-        dir.path(),
-        &["check", "--no-config", "--input-format", "jsonl", "--text-field", "/article/body", "-f", "json", "nested.ndjson"],
-    );
+    let output = QAMUS.in_dir(dir.path()).run(&[
+        "check",
+        "--no-config",
+        "--input-format",
+        "jsonl",
+        "--text-field",
+        "/article/body",
+        "-f",
+        "json",
+        "nested.ndjson",
+    ]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(findings(&report), vec![finding("nested.ndjson#2", 2, 1, 9, "forbidden-rendering")]);
     // A top-level key of that name there is none.
-    let output = qamus(dir.path(), &["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "nested.ndjson"]);
+    let output =
+        QAMUS.in_dir(dir.path()).run(&["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "nested.ndjson"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("nested.ndjson:1: no field \"body\""), "{}", stderr(&output));
 }
@@ -130,7 +124,7 @@ fn a_json_pointer_names_a_nested_field() {
 fn csv_records_start_on_their_line_counting_the_line_breaks_of_quoted_cells() {
     let dir = scratch();
     let args = ["check", "--no-config", "--input-format", "csv", "--text-column", "body", "-f", "json", "news/archive.csv"];
-    let output = qamus(dir.path(), &args);
+    let output = QAMUS.in_dir(dir.path()).run(&args);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     // The first row's cell runs over lines 2 and 3: the second row starts
@@ -159,8 +153,17 @@ fn csv_records_start_on_their_line_counting_the_line_breaks_of_quoted_cells() {
         }
     }
     std::fs::write(dir.path().join("news/semicolons.csv"), semicolons).unwrap();
-    let output =
-        qamus(dir.path(), &["check", "--no-config", "--input-format", "csv", "--text-column", "body", "-f", "json", "news/semicolons.csv"]);
+    let output = QAMUS.in_dir(dir.path()).run(&[
+        "check",
+        "--no-config",
+        "--input-format",
+        "csv",
+        "--text-column",
+        "body",
+        "-f",
+        "json",
+        "news/semicolons.csv",
+    ]);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     let places: Vec<_> = findings(&report).into_iter().map(|(path, _, line, column, _)| (path, line, column)).collect();
     assert_eq!(places, [("news/semicolons.csv#2".to_string(), 2, 5), ("news/semicolons.csv#4".to_string(), 1, 50)]);
@@ -180,7 +183,7 @@ fn bad_records_are_errors_naming_file_and_line_and_the_run_goes_on() {
         good("وأعلنت قوى الأمن الداخلي حالة التأهب."),
     ];
     std::fs::write(dir.path().join("bad.jsonl"), lines.join("\n")).unwrap();
-    let output = qamus(dir.path(), &["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "bad.jsonl"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "bad.jsonl"]);
     let (out, err) = (stdout(&output), stderr(&output));
     assert_eq!(output.status.code(), Some(2), "{err}");
     let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("qamus: error: ")).collect();
@@ -205,7 +208,7 @@ fn bad_records_are_errors_naming_file_and_line_and_the_run_goes_on() {
     csv.extend_from_slice(b"\xFF\",2024\n");
     csv.extend_from_slice("5,\"قوى الأمن الداخلي\",2024\n".as_bytes());
     std::fs::write(dir.path().join("bad.csv"), csv).unwrap();
-    let output = qamus(dir.path(), &["check", "--no-config", "--input-format", "csv", "--text-column", "body", "bad.csv"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "--no-config", "--input-format", "csv", "--text-column", "body", "bad.csv"]);
     let (out, err) = (stdout(&output), stderr(&output));
     assert_eq!(output.status.code(), Some(2), "{err}");
     let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("qamus: error: ")).collect();
@@ -223,7 +226,7 @@ fn bad_records_are_errors_naming_file_and_line_and_the_run_goes_on() {
 
     // A quoted cell never closed: the rest of the file is that cell, said so.
     std::fs::write(dir.path().join("open.csv"), "body\nاللجنة العسكرية العليا\n\"مفتوح\nقوى الأمن الداخلي\n").unwrap();
-    let output = qamus(dir.path(), &["check", "--no-config", "--input-format", "csv", "--text-column", "body", "open.csv"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "--no-config", "--input-format", "csv", "--text-column", "body", "open.csv"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains(
@@ -233,7 +236,7 @@ fn bad_records_are_errors_naming_file_and_line_and_the_run_goes_on() {
         stderr(&output)
     );
     // A header without the column.
-    let output = qamus(dir.path(), &["check", "--no-config", "--input-format", "csv", "bad.csv"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "--no-config", "--input-format", "csv", "bad.csv"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("bad.csv:1: no column \"text\" in the header (its columns: \"id\", \"body\", \"date\")"),
@@ -254,16 +257,16 @@ fn text_field_and_text_column_without_their_format_are_usage_errors() {
         ),
         (&["--input-format", "jsonl", "--text-field", ""][..], "--text-field: the name is empty"),
     ] {
-        let output = qamus(dir.path(), &[&["check", "--no-config"][..], args, &["news/archive.jsonl"]].concat());
+        let output = QAMUS.in_dir(dir.path()).run(&[&["check", "--no-config"][..], args, &["news/archive.jsonl"]].concat());
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(stderr(&output).contains(says), "{args:?}: {}", stderr(&output));
     }
     // From qamus.toml: the format and the field.
     std::fs::write(dir.path().join("qamus.toml"), "input-format = \"jsonl\"\ntext-field = \"body\"\n").unwrap();
-    let output = qamus(dir.path(), &["check", "news/archive.jsonl"]);
+    let output = QAMUS.in_dir(dir.path()).run(&["check", "news/archive.jsonl"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stdout(&output).starts_with("news/archive.jsonl#1:2:26:"), "{}", stdout(&output));
-    let config = stdout(&qamus(dir.path(), &["config"]));
+    let config = stdout(&QAMUS.in_dir(dir.path()).run(&["config"]));
     assert!(config.contains("input-format = \"jsonl\"\ntext-field = \"body\"\n# text-column: \"text\""), "{config}");
 }
 
@@ -272,7 +275,8 @@ fn a_walk_reads_the_corpus_extensions_and_standard_input_is_a_corpus_too() {
     let dir = scratch();
     std::fs::write(dir.path().join("news/README.md"), "قوى الأمن الداخلي\n").unwrap();
     std::fs::copy(fixture("archive.jsonl"), dir.path().join("news/more.ndjson")).unwrap();
-    let output = qamus(dir.path(), &["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "--count", "news"]);
+    let output =
+        QAMUS.in_dir(dir.path()).run(&["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "--count", "news"]);
     assert_eq!(stderr(&output), "");
     assert_eq!(
         stdout(&output),
@@ -280,7 +284,7 @@ fn a_walk_reads_the_corpus_extensions_and_standard_input_is_a_corpus_too() {
          news/more.ndjson#1:3:1\nnews/more.ndjson#3:2:0\nnews/more.ndjson#4:2:2\ntotal:14:6\n"
     );
     // Standard input, named by --stdin-filename.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+    let mut child = util::qamus()
         .args(["check", "--no-config", "--input-format", "csv", "--text-column", "body", "--stdin-filename", "feeds/today.csv", "-"])
         .current_dir(dir.path())
         .stdin(Stdio::piped())
@@ -298,7 +302,7 @@ fn sarif_and_github_point_at_the_file_and_the_line_the_record_starts_on() {
     let dir = scratch();
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let run = |format: &str, summary: Option<&Path>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_qamus"));
+        let mut command = util::qamus();
         command
             .args(["check", "--no-config", "--input-format", "csv", "--text-column", "body", "-f", format, "news/archive.csv"])
             .current_dir(dir.path())
@@ -344,33 +348,40 @@ fn an_ignore_on_the_corpus_file_and_a_baseline_apply_to_its_records() {
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     let args = ["check", "--input-format", "jsonl", "--text-field", "body", "--count", "news/archive.jsonl"];
     std::fs::write(dir.path().join("qamus.toml"), "[[ignore]]\npath = \"news/*.jsonl\"\nrules = [\"forbidden-rendering\"]\n").unwrap();
-    let output = qamus(dir.path(), &args);
+    let output = QAMUS.in_dir(dir.path()).run(&args);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "news/archive.jsonl#1:3:0\nnews/archive.jsonl#3:2:0\nnews/archive.jsonl#4:2:2\ntotal:7:2\n");
     // A glob naming another file leaves them.
     std::fs::write(dir.path().join("qamus.toml"), "[[ignore]]\npath = \"news/*.csv\"\n").unwrap();
-    assert_eq!(stdout(&qamus(dir.path(), &args)).lines().last(), Some("total:7:3"));
+    assert_eq!(stdout(&QAMUS.in_dir(dir.path()).run(&args)).lines().last(), Some("total:7:3"));
     std::fs::remove_file(dir.path().join("qamus.toml")).unwrap();
 
     // A baseline records the findings under the file, not the record's line.
-    let output = qamus(
-        dir.path(),
-        &["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "--write-baseline", "base.json", "news/archive.jsonl"],
-    );
+    let output = QAMUS.in_dir(dir.path()).run(&[
+        "check",
+        "--no-config",
+        "--input-format",
+        "jsonl",
+        "--text-field",
+        "body",
+        "--write-baseline",
+        "base.json",
+        "news/archive.jsonl",
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let baseline: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("base.json")).unwrap()).unwrap();
     let paths: Vec<&str> = baseline["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["news/archive.jsonl"; 3]);
     let with_baseline =
         ["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "--baseline", "base.json", "news/archive.jsonl"];
-    let output = qamus(dir.path(), &with_baseline);
+    let output = QAMUS.in_dir(dir.path()).run(&with_baseline);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     // A record added at the top moves every record a line down: still
     // recorded; only the new record's finding is new.
     let old = std::fs::read_to_string(dir.path().join("news/archive.jsonl")).unwrap();
     let added = serde_json::json!({ "body": "وحذر التقرير من أن مؤسسة حمد الطبية ليست طرفا في الاتفاق." }).to_string();
     std::fs::write(dir.path().join("news/archive.jsonl"), format!("{added}\n{old}")).unwrap();
-    let output = qamus(dir.path(), &with_baseline);
+    let output = QAMUS.in_dir(dir.path()).run(&with_baseline);
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);
     let found: Vec<&str> = out.lines().filter(|l| l.starts_with("news/")).map(|l| l.split(" «").next().unwrap()).collect();
@@ -402,23 +413,20 @@ fn the_output_is_the_same_with_one_job_and_two() {
     std::fs::write(dir.path().join("news/generated.jsonl"), generated_jsonl(3000)).unwrap();
     for format in ["text", "json", "jsonl", "sarif"] {
         let run = |jobs: &str| {
-            qamus(
-                dir.path(),
-                &[
-                    "check",
-                    "--no-config",
-                    "--input-format",
-                    "jsonl",
-                    "--text-field",
-                    "body",
-                    "-j",
-                    jobs,
-                    "-f",
-                    format,
-                    "news/generated.jsonl",
-                    "news/archive.jsonl",
-                ],
-            )
+            QAMUS.in_dir(dir.path()).run(&[
+                "check",
+                "--no-config",
+                "--input-format",
+                "jsonl",
+                "--text-field",
+                "body",
+                "-j",
+                jobs,
+                "-f",
+                format,
+                "news/generated.jsonl",
+                "news/archive.jsonl",
+            ])
         };
         let (one, two) = (run("1"), run("2"));
         assert_eq!(one.status.code(), Some(2));
@@ -470,7 +478,7 @@ fn a_large_corpus_is_streamed_in_bounded_memory() {
     let size = std::fs::metadata(&path).unwrap().len();
     assert!(size > 220 << 20, "{size} bytes");
     for jobs in ["1", "2"] {
-        let child = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        let child = util::qamus()
             .args(["check", "--no-config", "--input-format", "jsonl", "--text-field", "body", "-j", jobs, "--count"])
             .arg(&path)
             .stdout(Stdio::null())

@@ -2,21 +2,20 @@
 //! `cross-source` rule, the Markdown size cap, a snapshot of the Markdown
 //! report of the fixtures, and the HTML page rendered in headless Chromium.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn qamus(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qamus")).args(args).env("SOURCE_DATE_EPOCH", "1785398400").output().expect("run qamus")
-}
+use crate::util::{self, Qamus};
+
+/// The report's date fixed (`SOURCE_DATE_EPOCH`).
+const QAMUS: Qamus = Qamus::new().fixed_date();
 
 fn json(args: &[&str]) -> Value {
     let mut all = vec!["report", "--format", "json"];
     all.extend_from_slice(args);
-    let output = qamus(&all);
+    let output = QAMUS.run(&all);
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)))
 }
 
@@ -66,7 +65,7 @@ fn grouping_by_dir_and_by_pattern() {
     let by_pattern = json(&["--source-by", "fixtures/([a-z]+)/", "fixtures/articles", "fixtures/translations/statement.ar.po"]);
     let names: Vec<&str> = by_pattern["sources"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, vec!["articles", "translations"]);
-    let bad = qamus(&["report", "--source-by", "(", "fixtures/articles"]);
+    let bad = QAMUS.run(&["report", "--source-by", "(", "fixtures/articles"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--source-by: bad pattern"));
 }
@@ -81,13 +80,13 @@ fn markdown_stays_under_65000_characters_and_says_so() {
         .repeat(8);
         std::fs::write(dir.path().join(format!("source-{i:03}.txt")), body).unwrap();
     }
-    let output = qamus(&["report", dir.path().to_str().unwrap()]);
+    let output = QAMUS.run(&["report", dir.path().to_str().unwrap()]);
     let markdown = String::from_utf8(output.stdout).unwrap();
     assert!(markdown.chars().count() <= 65_000, "{}", markdown.chars().count());
     assert!(markdown.contains("> **Summarised:**"), "says so");
     assert!(markdown.contains("## Concepts × sources"));
     // A small corpus is not summarised.
-    let small = String::from_utf8(qamus(&["report", "fixtures/articles"]).stdout).unwrap();
+    let small = String::from_utf8(QAMUS.run(&["report", "fixtures/articles"]).stdout).unwrap();
     assert!(!small.contains("Summarised") && small.contains("<details>"));
 }
 
@@ -95,7 +94,7 @@ fn markdown_stays_under_65000_characters_and_says_so() {
 /// copy in `tests/expected/`. `QAMUS_BLESS=1 cargo test` writes it anew.
 #[test]
 fn markdown_snapshot_of_the_fixtures() {
-    let output = qamus(&["report", "fixtures/articles"]);
+    let output = QAMUS.run(&["report", "fixtures/articles"]);
     let markdown = String::from_utf8(output.stdout).unwrap();
     let expected = Path::new("tests/expected/report-articles.md");
     if std::env::var_os("QAMUS_BLESS").is_some() {
@@ -174,7 +173,7 @@ fn html_report_of_the_seeds_in_headless_chromium() {
         eprintln!("SKIPPED: no chromium on PATH (.ci/run installs Debian's chromium; it could not be installed here)");
         return;
     };
-    let Some(seeds) = common::shared("seeds", "the HTML report test") else { return };
+    let Some(seeds) = util::shared("seeds", "the HTML report test") else { return };
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
     let mut files: Vec<String> =
@@ -182,7 +181,7 @@ fn html_report_of_the_seeds_in_headless_chromium() {
     files.sort();
     let mut args = vec!["report".to_string(), "-o".into(), page.display().to_string()];
     args.extend(files);
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(&args).output().unwrap();
+    let output = util::qamus().args(&args).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let probe = r#"
       var out = {};
@@ -326,7 +325,7 @@ fn html_matrix_scrolls_in_its_own_box_with_6_and_30_sources() {
         let dir = tempfile::tempdir().unwrap();
         let files = outlets(dir.path(), sources, sources == 30);
         let page = dir.path().join("report.html");
-        let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+        let output = util::qamus()
             .args(["report", "-o", page.to_str().unwrap()])
             .args(&files)
             .env("SOURCE_DATE_EPOCH", "1785398400")
@@ -484,18 +483,13 @@ fn an_english_locale_file_is_not_a_source_column() {
     assert_eq!(row(&report, "isf")["cells"].as_array().unwrap().len(), 4);
     assert!(report["inconsistencies"].as_array().unwrap().iter().all(|i| !i["path"].as_str().unwrap().contains("en.")), "{report:#}");
     // The HTML has no column for them, and names them under the matrix; so does the Markdown.
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(["report", "--format", "html"])
-        .args(named)
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let output = util::qamus().args(["report", "--format", "html"]).args(named).current_dir(dir.path()).output().unwrap();
     let html = String::from_utf8(output.stdout).unwrap();
     let head = &html[html.find("<thead>").unwrap()..html.find("</thead>").unwrap()];
     assert_eq!(head.matches("class=\"sort source\"").count(), 4, "{head}");
     assert!(!head.contains("en.json") && !head.contains("en.po") && !head.contains("README"), "{head}");
     assert!(html.contains("<b>Not sources</b> (no Arabic targets): <code><bdi dir=\"ltr\">locales/en.json</bdi></code> (named for the locale en, with no Arabic rendering)"), "{html}");
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["report"]).args(named).current_dir(dir.path()).output().unwrap();
+    let output = util::qamus().args(["report"]).args(named).current_dir(dir.path()).output().unwrap();
     let markdown = String::from_utf8(output.stdout).unwrap();
     let header = markdown.lines().find(|l| l.starts_with("| concept | dominant |")).unwrap();
     assert!(!header.contains("en.json") && !header.contains("en.po") && !header.contains("README"), "{header}");
@@ -515,7 +509,7 @@ fn repository(config: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn report_in(dir: &Path, args: &[&str]) -> (Value, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
+    let output = util::qamus()
         .args(["report", "--format", "json"])
         .args(args)
         .current_dir(dir)
@@ -527,8 +521,7 @@ fn report_in(dir: &Path, args: &[&str]) -> (Value, String) {
 }
 
 fn check_in(dir: &Path, args: &[&str]) -> Value {
-    let output =
-        Command::new(env!("CARGO_BIN_EXE_qamus")).args(["check", "--format", "json"]).args(args).current_dir(dir).output().unwrap();
+    let output = util::qamus().args(["check", "--format", "json"]).args(args).current_dir(dir).output().unwrap();
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)))
 }
 
@@ -589,7 +582,7 @@ fn the_report_silences_what_check_silences_and_takes_no_bad_form_as_the_referenc
     let message = cross["message"].as_str().unwrap();
     assert!(message.contains(&format!("«{commission}»")) && message.contains("forbidden"), "{message}");
     // The Markdown names the reference, and the bad form most used.
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus")).args(["report", "."]).current_dir(dir.path()).output().unwrap();
+    let output = util::qamus().args(["report", "."]).current_dir(dir.path()).output().unwrap();
     let markdown = String::from_utf8_lossy(&output.stdout);
     let line = markdown.lines().find(|l| l.starts_with("| **HMC** |")).expect("the HMC row");
     assert!(line.contains(commission) && line.contains("most used"), "{line}");
@@ -598,11 +591,8 @@ fn the_report_silences_what_check_silences_and_takes_no_bad_form_as_the_referenc
 #[test]
 fn the_report_leaves_out_the_findings_a_baseline_records() {
     let dir = repository("", &[("a.txt", "اجتمعت مؤسسة حمد الطبية أمس.\n"), ("b.txt", "وأكدت قوى الأمن الداخلي.\n")]);
-    let output = Command::new(env!("CARGO_BIN_EXE_qamus"))
-        .args(["check", "--write-baseline", "qamus-baseline.json", "a.txt"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let output =
+        util::qamus().args(["check", "--write-baseline", "qamus-baseline.json", "a.txt"]).current_dir(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let (without, _) = report_in(dir.path(), &["."]);
     assert_eq!(concepts_of(&without, "inconsistencies"), ["hmc", "isf"], "{without:#}");
