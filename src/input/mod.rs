@@ -189,7 +189,7 @@ impl Format {
 
 /// The largest file qamus reads: a file is read whole into memory, and
 /// checking it holds, beside its text, its lines, its findings, and for a
-/// translation file its units (a small multiple of its size; README.md,
+/// translation file its units (a small multiple of its size; docs/reliability.md,
 /// "Limits").
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 

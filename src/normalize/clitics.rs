@@ -1,7 +1,7 @@
 //! Readings of a folded Arabic token, guided by the glossary: a token is read
 //! as proclitics + a stem + suffixes only when the stem is a registered stem
 //! of a glossary form, which the caller checks through a lookup function
-//! (specification §4 and §6, and the inflection model of the README).
+//! (specification §4 and §6, and the inflection model of docs/matching.md).
 //!
 //! This module owns the affix inventories and their spelling rules: the
 //! proclitics (و ف, ب ك ل, the article, «لل» for ل + ال and the dropped lam of

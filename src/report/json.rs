@@ -1,7 +1,7 @@
 //! The JSON printer: one document with `matches`, `findings` and `summary`
 //! (and `errors` for unreadable inputs). Key names are a public interface that
-//! scripts rely on: add keys, never rename or remove them. The schema is in the
-//! README.
+//! scripts rely on: add keys, never rename or remove them. The schema is in
+//! docs/formats.md ("JSON output").
 
 use std::io::{self, Write};
 

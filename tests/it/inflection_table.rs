@@ -1,4 +1,4 @@
-//! The inflection table of the README ("Inflection and verbs"), row by row:
+//! The inflection table of docs/matching.md ("Inflection and verbs"), row by row:
 //! each example is matched with a glossary of its one form, and what the
 //! match says it stripped is the row's. The table is the documentation and
 //! the test at once, so neither can drift from the other.
@@ -16,7 +16,7 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/matching.md")).unwrap();
     let start = readme.find("<!-- inflection-table").expect("the table's opening marker");
     let end = readme.find("<!-- /inflection-table -->").expect("the table's closing marker");
     readme[start..end]
