@@ -103,12 +103,12 @@ impl Baseline {
         let shown = path.display().to_string();
         let bytes = crate::input::read_whole_file(path, "a baseline", crate::input::MAX_FILE_BYTES)?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            Error::new(ErrorKind::Usage(format!("not a qamus baseline: invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())), &shown)
+            Error::new(ErrorKind::Baseline(format!("not a qamus baseline: invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())), &shown)
         })?;
         let file: File = serde_json::from_str(&text)
-            .map_err(|e| Error::new(ErrorKind::Usage(format!("not a qamus baseline: {e}")), &shown).at(e.line(), Some(e.column())))?;
+            .map_err(|e| Error::new(ErrorKind::Baseline(format!("not a qamus baseline: {e}")), &shown).at(e.line(), Some(e.column())))?;
         if file.version != VERSION {
-            return Err(Error::new(ErrorKind::Usage(format!("baseline version {} is not {VERSION}", file.version)), &shown));
+            return Err(Error::new(ErrorKind::Baseline(format!("baseline version {} is not {VERSION}", file.version)), &shown));
         }
         let mut counts = HashMap::new();
         for mut e in file.findings {

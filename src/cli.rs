@@ -558,7 +558,7 @@ fn config_value<T: ValueEnum>(config: &Config, key: &str, value: Option<&str>) -
                 let path = config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
                 let allowed: Vec<String> =
                     T::value_variants().iter().filter_map(|v| v.to_possible_value()).map(|p| p.get_name().to_string()).collect();
-                Error::new(ErrorKind::Usage(format!("{key}: unknown value {v:?} (expected one of {})", allowed.join(", "))), path)
+                Error::new(ErrorKind::Config(format!("{key}: unknown value {v:?} (expected one of {})", allowed.join(", "))), path)
             })
         })
         .transpose()
@@ -698,7 +698,7 @@ fn read_options(input: &InputArgs, config: &Config) -> Result<ReadOptions> {
     let format = match (input.input_format, config.input_format()) {
         (Some(format), _) => Some(format),
         (None, Some(name)) => {
-            Some(parse_input_format(name).map_err(|e| Error::new(ErrorKind::Usage(format!("input-format: {e}")), config_path()))?)
+            Some(parse_input_format(name).map_err(|e| Error::new(ErrorKind::Config(format!("input-format: {e}")), config_path()))?)
         }
         (None, None) => None,
     };

@@ -114,7 +114,7 @@ impl Config {
         let shown = path.display().to_string();
         let bytes = crate::input::read_whole_file(path, "a configuration", MAX_CONFIG_BYTES)?;
         let text = String::from_utf8(bytes)
-            .map_err(|e| Error::new(ErrorKind::Usage(format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())), &shown))?;
+            .map_err(|e| Error::new(ErrorKind::Config(format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())), &shown))?;
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {
             let (line, column) = e.span().map_or((None, None), |span| {
                 let before = &text[..span.start.min(text.len())];
@@ -123,7 +123,11 @@ impl Config {
                 (Some(line), Some(column))
             });
             let message = e.message().trim().replace('\n', " ");
-            Error { kind: ErrorKind::Usage(format!("invalid configuration: {message}")), path: Some(shown.clone()), line, column }
+            let error = Error::new(ErrorKind::Config(format!("invalid configuration: {message}")), shown.clone());
+            match line {
+                Some(line) => error.at(line, column),
+                None => error,
+            }
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
@@ -132,7 +136,7 @@ impl Config {
 
     fn error(&self, message: String) -> Error {
         let path = self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "qamus.toml".into());
-        Error { kind: ErrorKind::Usage(message), path: Some(path), line: None, column: None }
+        Error::new(ErrorKind::Config(message), path)
     }
 
     /// Glossary files, resolved against the config's directory.

@@ -53,6 +53,16 @@ pub enum ErrorKind {
     /// An input file is malformed for its format (PO, XML, JSON, YAML); the
     /// message says how.
     Malformed(String),
+    /// A bound was passed: a file, a line, a record or standard input
+    /// larger than qamus reads; the message says which and how large.
+    TooLarge(String),
+    /// A kind of file qamus does not read here (a `.pdf`, a FIFO as a
+    /// configuration, a corpus in UTF-16); the message says what to do.
+    Unsupported(String),
+    /// A configuration file (`qamus.toml`) is invalid; the message says how.
+    Config(String),
+    /// A baseline file is not one qamus wrote, or of another version.
+    Baseline(String),
     /// The command line asks for something impossible; the message says what.
     Usage(String),
 }
@@ -133,7 +143,13 @@ impl fmt::Display for Error {
             ErrorKind::UnknownEncoding(name) => {
                 write!(f, "unknown encoding {name:?} (try utf-8, utf-16le, utf-16be, windows-1256, iso-8859-6)")
             }
-            ErrorKind::Glossary(message) | ErrorKind::Usage(message) | ErrorKind::Malformed(message) => write!(f, "{message}"),
+            ErrorKind::Glossary(message)
+            | ErrorKind::Usage(message)
+            | ErrorKind::Malformed(message)
+            | ErrorKind::TooLarge(message)
+            | ErrorKind::Unsupported(message)
+            | ErrorKind::Config(message)
+            | ErrorKind::Baseline(message) => write!(f, "{message}"),
             ErrorKind::GlossaryProblems { problems, more } => {
                 let all = problems.len() + more;
                 write!(f, "{} in the glossary:", crate::words::plural(all, "problem"))?;
@@ -163,3 +179,28 @@ pub const MAX_LISTED_PROBLEMS: usize = 20;
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The library says what went wrong by kind; `Usage` is the command
+    /// line's alone (a test in `src/lib.rs` keeps library code from making it).
+    #[test]
+    fn a_bound_an_unread_kind_a_configuration_and_a_baseline_are_kinds_of_their_own() {
+        let too_large = crate::input::read_at_most(&b"0123456789"[..], 4, "big.txt", "the file").unwrap_err();
+        assert!(matches!(too_large.kind, ErrorKind::TooLarge(_)), "{too_large:?}");
+        let pdf = crate::input::Format::unread_error(std::path::Path::new("a.pdf"), "a.pdf").unwrap();
+        assert!(matches!(pdf.kind, ErrorKind::Unsupported(_)), "{pdf:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let toml = dir.path().join("qamus.toml");
+        std::fs::write(&toml, "jobs = \"many\"\n").unwrap();
+        let config = crate::config::Config::load(&toml).unwrap_err();
+        assert!(matches!(config.kind, ErrorKind::Config(_)), "{config:?}");
+        assert_eq!(config.line, Some(1));
+        let baseline = dir.path().join("qamus-baseline.json");
+        std::fs::write(&baseline, "{}").unwrap();
+        let baseline = crate::baseline::Baseline::load(&baseline).unwrap_err();
+        assert!(matches!(baseline.kind, ErrorKind::Baseline(_)), "{baseline:?}");
+    }
+}

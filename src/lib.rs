@@ -121,4 +121,26 @@ mod layers {
         }
         assert!(wrong.is_empty(), "a stage imports one above it:\n{}", wrong.join("\n"));
     }
+
+    #[test]
+    fn only_the_command_line_makes_usage_errors() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut folders = vec![src.clone()];
+        let mut wrong = Vec::new();
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if name.ends_with(".rs") && !["cli.rs", "main.rs", "output.rs", "error.rs", "lib.rs"].contains(&name.as_str()) {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    if text.contains("ErrorKind::Usage") || text.contains("Error::usage(") {
+                        wrong.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "library code makes a usage error: {wrong:?}");
+    }
 }

@@ -193,7 +193,7 @@ pub fn read(
     if let Some((encoding, bom)) = bom {
         if encoding != encoding_rs::UTF_8 {
             let message = format!("a corpus in {} is not read: convert it to UTF-8", encoding.name());
-            return failed(Error::new(ErrorKind::Usage(message), shown).at(1, None));
+            return failed(Error::new(ErrorKind::Unsupported(message), shown).at(1, None));
         }
         reader.consume(bom);
     }
@@ -205,7 +205,7 @@ pub fn read(
             let encoding = encoding.inner();
             if !encoding.is_ascii_compatible() {
                 let message = format!("a corpus in {} is not read: convert it to UTF-8", encoding.name());
-                return failed(Error::new(ErrorKind::Usage(message), shown).at(1, None));
+                return failed(Error::new(ErrorKind::Unsupported(message), shown).at(1, None));
             }
             Some(encoding)
         }

@@ -134,7 +134,7 @@ impl Format {
     /// The error for a file qamus does not read, named as `shown`.
     pub fn unread_error(path: &Path, shown: &str) -> Option<Error> {
         let (extension, advice) = Format::unread(path)?;
-        Some(Error::new(ErrorKind::Usage(format!("qamus does not read .{extension} files; {advice}")), shown))
+        Some(Error::new(ErrorKind::Unsupported(format!("qamus does not read .{extension} files; {advice}")), shown))
     }
 
     /// The format named `name` (as `--input-format` takes it).
@@ -311,7 +311,7 @@ impl Document {
         let size = metadata.len();
         if size > MAX_FILE_BYTES {
             return Err(Error::new(
-                ErrorKind::Usage(format!("file too large: {size} bytes (qamus reads files of up to {} MiB)", MAX_FILE_BYTES >> 20)),
+                ErrorKind::TooLarge(format!("file too large: {size} bytes (qamus reads files of up to {} MiB)", MAX_FILE_BYTES >> 20)),
                 shown,
             ));
         }
@@ -330,7 +330,10 @@ impl Document {
         }
         let bytes = read_bytes(&file, size, parallel).map_err(|e| io_error(e, shown))?;
         if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(Error::new(ErrorKind::Usage(format!("file grew while read to more than {}", size_limit(MAX_FILE_BYTES))), shown));
+            return Err(Error::new(
+                ErrorKind::TooLarge(format!("file grew while read to more than {}", size_limit(MAX_FILE_BYTES))),
+                shown,
+            ));
         }
         Document::decode(shown, bytes, encoding, format, parallel)
     }
@@ -468,7 +471,7 @@ pub fn read_at_most(reader: impl std::io::Read, limit: u64, shown: &str, what: &
     let mut bytes = Vec::new();
     reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io_error(e, shown))?;
     if bytes.len() as u64 > limit {
-        return Err(Error::new(ErrorKind::Usage(format!("{what} holds more than {}", size_limit(limit))), shown));
+        return Err(Error::new(ErrorKind::TooLarge(format!("{what} holds more than {}", size_limit(limit))), shown));
     }
     Ok(bytes)
 }
@@ -520,11 +523,11 @@ pub fn read_whole_file(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
     let metadata = std::fs::metadata(path).map_err(|e| io_error(e, &shown))?;
     if let Some(kind) = special_kind(&metadata) {
         let kind = kind.strip_prefix("not ").map_or_else(|| format!("is {kind}"), |rest| format!("is not {rest}"));
-        return Err(Error::new(ErrorKind::Usage(format!("{what} must be a regular file, and this {kind}")), &shown));
+        return Err(Error::new(ErrorKind::Unsupported(format!("{what} must be a regular file, and this {kind}")), &shown));
     }
     if metadata.len() > limit {
         return Err(Error::new(
-            ErrorKind::Usage(format!("{what} too large: {} bytes, over {}", metadata.len(), size_limit(limit))),
+            ErrorKind::TooLarge(format!("{what} too large: {} bytes, over {}", metadata.len(), size_limit(limit))),
             &shown,
         ));
     }
