@@ -278,7 +278,14 @@ impl Pass<'_> {
         find: &(dyn Fn(std::ops::Range<usize>) -> (Vec<Match>, usize) + Sync),
         tally: &mut Tally,
     ) -> Piece {
-        let cuts = chunk_cuts(&self.units[unit_index].target.text, CHUNK_BYTES);
+        let text = &self.units[unit_index].target.text;
+        // Most units are far smaller than two chunks: matched whole, with
+        // no list of cuts made.
+        if text.len() < 2 * CHUNK_BYTES {
+            let (matches, words) = find(0..text.len());
+            return self.piece(unit_index, matches, words, None, tally);
+        }
+        let cuts = chunk_cuts(text, CHUNK_BYTES);
         let mut whole = Piece::default();
         if self.parallel && cuts.len() > 2 {
             // A few chunks a thread at a time, so that the findings of
@@ -318,6 +325,11 @@ impl Pass<'_> {
         let target = &self.units[unit_index].target;
         let text = &self.document.text;
         let mut piece = Piece { matches: matches.len(), words, ..Piece::default() };
+        // A unit without a match (most strings of a catalogue) gives nothing
+        // more: no list is made for it.
+        if matches.is_empty() && pair.is_none_or(|pair| pair.source_concepts.is_empty()) {
+            return piece;
+        }
         let mut cursor = LineIndex::START;
         let mut sites = Vec::with_capacity(if detail == Detail::Located { matches.len() } else { 0 });
         let mut occurrences = Vec::with_capacity(matches.len());

@@ -348,9 +348,7 @@ impl Document {
     }
 
     fn units_noting(&self, options: &ReadOptions, encoding: Option<Encoding>, notices: &mut Vec<String>) -> Result<Vec<Unit>> {
-        let whole = |text: Arc<Text>| {
-            vec![Unit::monolingual(Side { map: OffsetMap::identity(0, text.len()), shown: Arc::clone(&text).into(), text: text.into() })]
-        };
+        let whole = |text: Arc<Text>| vec![Unit::monolingual(Side::whole(text))];
         Ok(match self.format {
             Format::Text | Format::Docx | Format::Odt => whole(Arc::clone(&self.text)),
             Format::Markdown => whole(Arc::new(markdown::prose(&self.text).into())),

@@ -378,6 +378,12 @@ impl Unit {
 }
 
 impl Side {
+    /// A side that is the whole of `text`, byte for byte (its map the
+    /// identity), shown as it is.
+    pub fn whole(text: Arc<Text>) -> Side {
+        Side { map: OffsetMap::identity(0, text.len()), shown: TextRef::whole(Arc::clone(&text)), text: TextRef::whole(text) }
+    }
+
     /// Calls `fix` on its texts (see [`Texts::fix`]).
     pub fn fix(&mut self, fix: &dyn Fn(&mut TextRef)) {
         fix(&mut self.text);
